@@ -1,0 +1,3 @@
+"""Half-yearly party-membership development bulletins: cleaning, indicators and rendering."""
+
+__version__ = "0.1.0"

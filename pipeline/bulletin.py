@@ -1,0 +1,350 @@
+"""The bulletin's content: the data it is written from, and its HTML blocks (SPEC 6).
+
+Each block is an `Html` object, which a notebook shows by evaluating it; text that came from the
+returns or the reference files is escaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import clean, fmt
+from pipeline.checks import LATE_RETURN, MISSING_RETURN
+from pipeline.indicators import PROVINCE, Indicators, window_periods
+from pipeline.narrative import lead_paragraph
+from pipeline.periods import Period, parse, periods_on_record
+from pipeline.problems import ERROR, SEVERITY_VI, Problem
+from pipeline.reference import Reference, load_reference
+from pipeline.version import code_version
+
+TITLE = "BẢN TIN CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN"
+INDICATORS_FILE = "indicators.csv"
+UNIT_KIND_VI = {
+    "district": "Đảng bộ huyện, thị xã, thành phố",
+    "bloc": "Đảng bộ khối cơ quan, doanh nghiệp",
+    "armed_forces": "Đảng bộ lực lượng vũ trang",
+}
+WINDOW_VI = {"period": "Trong kỳ", "year_to_date": "Từ đầu năm", "term_to_date": "Từ đầu nhiệm kỳ"}
+
+
+class Html(str):
+    """A block of HTML that Jupyter (and so the bulletin) shows as HTML."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+@dataclass
+class BulletinData:
+    period: Period
+    reference: Reference
+    indicators: Indicators
+    figures: pd.DataFrame  # every half-year on record up to the period
+    on_record: list[Period]
+    problems: list[Problem]
+    sources: pd.DataFrame
+    draft: bool
+
+    @property
+    def term_periods(self) -> list[Period]:
+        return window_periods("term_to_date", self.period, self.reference)
+
+    @property
+    def subtitle(self) -> str:
+        return f"Tỉnh {self.reference.province} — {self.period.label_vi()}"
+
+    def unit_name(self, code: str) -> str:
+        unit = self.reference.units.get(code)
+        return unit.name if unit else code
+
+    def get(self, scope: str, window: str, indicator: str) -> int | Decimal | None:
+        return self.indicators.get(scope, window, indicator)
+
+    def units_not_counted(self) -> dict[str, str]:
+        """Units of the period whose figures are not in the bulletin, with the reason (for a draft)."""
+        reasons = {}
+        for problem in self.problems:
+            if problem.period == str(self.period) and problem.severity == ERROR and problem.unit_code:
+                missing = problem.check == MISSING_RETURN
+                reasons.setdefault(problem.unit_code, "chưa nộp báo cáo" if missing else "báo cáo có lỗi")
+        return reasons
+
+
+def load(
+    period: str | Period,
+    raw_dir: str | Path,
+    processed_dir: str | Path,
+    reports_dir: str | Path,
+    draft: bool = False,
+) -> BulletinData:
+    """Everything the bulletin of `period` is written from; the stages before it must have run."""
+    period = parse(period) if isinstance(period, str) else period
+    reference = load_reference(Path(raw_dir))
+    on_record = [p for p in periods_on_record(Path(raw_dir)) if p <= period]
+    indicators = Indicators.read(Path(reports_dir) / str(period) / INDICATORS_FILE)
+    return BulletinData(
+        period=period,
+        reference=reference,
+        indicators=indicators,
+        figures=clean.load_figures(Path(processed_dir), on_record),
+        on_record=on_record,
+        problems=clean.load_problems(Path(processed_dir), on_record),
+        sources=clean.load_sources(Path(processed_dir), on_record),
+        draft=draft,
+    )
+
+
+def _table(headers: list[str], rows: list[list[str]], css_class: str = "", numeric_from: int = 1) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = []
+    for row in rows:
+        cells = "".join(
+            f'<td class="num">{cell}</td>' if i >= numeric_from else f"<td>{cell}</td>" for i, cell in enumerate(row)
+        )
+        body.append(f"<tr>{cells}</tr>")
+    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def _n(value: object) -> str:
+    return "—" if value is None else fmt.number(value)  # type: ignore[arg-type]
+
+
+def _p(value: object) -> str:
+    return fmt.percent(value)  # type: ignore[arg-type]
+
+
+def title_block(data: BulletinData) -> Html:
+    parts = [f'<h1 class="title">{escape(TITLE)}</h1>', f'<p class="subtitle">{escape(data.subtitle)}</p>']
+    if data.draft:
+        missing = data.units_not_counted()
+        listed = "; ".join(f"{escape(data.unit_name(code))} ({reason})" for code, reason in sorted(missing.items()))
+        parts.append(
+            '<div class="draft-notice"><strong>BẢN NHÁP</strong> — số liệu chưa đầy đủ, không dùng để công bố.'
+            + (f" Chưa tính số liệu của: {listed}." if listed else "")
+            + "</div>"
+        )
+    return Html("\n".join(parts))
+
+
+def lead(data: BulletinData) -> Html:
+    return Html(lead_paragraph(data.indicators, data.reference, data.period))
+
+
+def key_figures(data: BulletinData) -> Html:
+    """The key figures of the half-year and of the term to date, side by side."""
+    windows = ("period", "term_to_date")
+    first, last = data.term_periods[0], data.period
+    headers = ["Chỉ tiêu", data.period.label_vi().capitalize(), f"Từ đầu nhiệm kỳ ({first}–{last})"]
+
+    def row(label: str, indicator: str, show: object = _n) -> list[str]:
+        return [escape(label)] + [show(data.get(PROVINCE, w, indicator)) for w in windows]  # type: ignore[operator]
+
+    rows = [
+        row("Đảng viên mới kết nạp", "admitted"),
+        row("Chỉ tiêu tỉnh giao", "target"),
+        row("Tỷ lệ so với chỉ tiêu", "target_pct", _p),
+        row("Đoàn viên thanh niên", "youth_union_pct", _p),
+        row("Nữ", "women_pct", _p),
+        row("Người dân tộc thiểu số", "ethnic_minority_pct", _p),
+        row("Nông dân", "occ_farmer_pct", _p),
+        row("Trình độ trung học phổ thông", "edu_upper_secondary_pct", _p),
+        row("Kết nạp ở chi bộ xã, phường, thị trấn", "org_commune"),
+        [
+            "Thôn, bản chưa có đảng viên (đầu → cuối)",
+            *[
+                f"{_n(data.get(PROVINCE, w, 'villages_no_member_start'))} → "
+                f"{_n(data.get(PROVINCE, w, 'villages_no_member_end'))}"
+                for w in windows
+            ],
+        ],
+        [
+            "Thôn, bản chưa có chi bộ, sinh hoạt ghép (đầu → cuối)",
+            *[
+                f"{_n(data.get(PROVINCE, w, 'villages_joint_start'))} → {_n(data.get(PROVINCE, w, 'villages_joint_end'))}"
+                for w in windows
+            ],
+        ],
+        row("Chi bộ thôn, bản thành lập mới, chia tách", "new_village_cells"),
+    ]
+    if data.get(PROVINCE, "period", "admitted_prev_year") is not None:
+        rows.insert(
+            1, [f"Cùng kỳ năm {data.period.year - 1}", _n(data.get(PROVINCE, "period", "admitted_prev_year")), ""]
+        )
+    return Html("<h2>Số liệu chủ yếu</h2>" + _table(headers, rows, "key-figures"))
+
+
+def unit_table(data: BulletinData) -> Html:
+    """Admissions, target and make-up by unit, for the half-year and the term to date."""
+    headers = [
+        "Đơn vị",
+        "Kết nạp trong kỳ",
+        "Kết nạp từ đầu nhiệm kỳ",
+        "Chỉ tiêu từ đầu nhiệm kỳ",
+        "% chỉ tiêu",
+        "Nữ",
+        "Dân tộc thiểu số",
+        "Đoàn viên",
+        "Thôn, bản chưa có đảng viên",
+    ]
+    rows = []
+    for code in data.indicators.scopes():
+        if code == PROVINCE:
+            continue
+        unit = data.reference.units.get(code)
+        villages = (
+            f"{_n(data.get(code, 'term_to_date', 'villages_no_member_start'))} → "
+            f"{_n(data.get(code, 'term_to_date', 'villages_no_member_end'))}"
+            if unit is None or unit.has_villages
+            else ""
+        )
+        rows.append(
+            [
+                escape(data.unit_name(code)),
+                _n(data.get(code, "period", "admitted")),
+                _n(data.get(code, "term_to_date", "admitted")),
+                _n(data.get(code, "term_to_date", "target")),
+                _p(data.get(code, "term_to_date", "target_pct")),
+                _p(data.get(code, "term_to_date", "women_pct")),
+                _p(data.get(code, "term_to_date", "ethnic_minority_pct")),
+                _p(data.get(code, "term_to_date", "youth_union_pct")),
+                villages,
+            ]
+        )
+    rows.append(
+        [
+            "<strong>Toàn tỉnh</strong>",
+            _n(data.get(PROVINCE, "period", "admitted")),
+            _n(data.get(PROVINCE, "term_to_date", "admitted")),
+            _n(data.get(PROVINCE, "term_to_date", "target")),
+            _p(data.get(PROVINCE, "term_to_date", "target_pct")),
+            _p(data.get(PROVINCE, "term_to_date", "women_pct")),
+            _p(data.get(PROVINCE, "term_to_date", "ethnic_minority_pct")),
+            _p(data.get(PROVINCE, "term_to_date", "youth_union_pct")),
+            f"{_n(data.get(PROVINCE, 'term_to_date', 'villages_no_member_start'))} → "
+            f"{_n(data.get(PROVINCE, 'term_to_date', 'villages_no_member_end'))}",
+        ]
+    )
+    return Html("<h2>Kết quả theo đơn vị</h2>" + _table(headers, rows, "by-unit"))
+
+
+def below_target_units(data: BulletinData, window: str = "term_to_date") -> list[tuple[str, Decimal]]:
+    """Units whose admissions are below their target in the window, lowest first."""
+    found = []
+    for code in data.indicators.scopes():
+        pct = data.get(code, window, "target_pct")
+        if code != PROVINCE and isinstance(pct, Decimal) and pct < 100:
+            found.append((code, pct))
+    return sorted(found, key=lambda item: item[1])
+
+
+def kinds_attainment(data: BulletinData, window: str = "term_to_date") -> list[tuple[str, int, Decimal | None]]:
+    """Admissions against target by kind of unit (districts, blocs, armed forces)."""
+    from fractions import Fraction
+
+    from pipeline.indicators import percent
+
+    result = []
+    for kind, label in UNIT_KIND_VI.items():
+        codes = [c for c, u in data.reference.units.items() if u.kind == kind]
+        admitted = sum(int(data.get(c, window, "admitted") or 0) for c in codes)
+        target = sum(Fraction(str(data.get(c, window, "target") or 0)) for c in codes)
+        if codes:
+            result.append((label, admitted, percent(admitted, target)))
+    return result
+
+
+def below_target(data: BulletinData) -> Html:
+    units = below_target_units(data)
+    kinds = kinds_attainment(data)
+    parts = ["<h2>Đơn vị, loại hình chưa đạt chỉ tiêu</h2>"]
+    if units:
+        listed = "; ".join(f"{escape(data.unit_name(c))} ({_p(p)})" for c, p in units)
+        parts.append(f"<p>Tính từ đầu nhiệm kỳ, các đơn vị chưa đạt chỉ tiêu kết nạp: {listed}.</p>")
+    else:
+        parts.append("<p>Tính từ đầu nhiệm kỳ, tất cả các đơn vị đều đạt hoặc vượt chỉ tiêu kết nạp.</p>")
+    lagging = [(label, pct) for label, _, pct in kinds if pct is not None and pct < 100]
+    if lagging:
+        parts.append(
+            "<p>Theo loại hình đảng bộ, chưa đạt chỉ tiêu: "
+            + "; ".join(f"{escape(label.lower())} ({_p(pct)})" for label, pct in lagging)
+            + ".</p>"
+        )
+    parts.append(
+        _table(
+            ["Loại hình đảng bộ", "Kết nạp từ đầu nhiệm kỳ", "% chỉ tiêu"],
+            [[escape(label), _n(admitted), _p(pct)] for label, admitted, pct in kinds],
+            "by-kind",
+        )
+    )
+    return Html("\n".join(parts))
+
+
+def _problem_rows(problems: list[Problem]) -> list[list[str]]:
+    return [
+        [
+            escape(SEVERITY_VI[p.severity]),
+            escape(p.period),
+            escape(p.unit_code),
+            escape(p.place),
+            escape(
+                p.message
+                + (f" Giá trị: {p.value}." if p.value else "")
+                + (f" Cần: {p.expected}." if p.expected else "")
+            ),
+        ]
+        for p in problems
+    ]
+
+
+def data_notes(data: BulletinData) -> Html:
+    """Returns received, late and missing; warnings; sources with SHA-256; the code version."""
+    period = str(data.period)
+    expected = data.reference.expected_units(data.period)
+    this_period = data.sources[data.sources["period"] == period]
+    received = sorted(set(this_period["unit_code"]) & {u.code for u in expected})
+    late = [p for p in data.problems if p.check == LATE_RETURN]
+    missing = [p for p in data.problems if p.period == period and p.check == MISSING_RETURN]
+    parts = ["<h2>Ghi chú về số liệu</h2>"]
+    parts.append(
+        f"<p>Kỳ {escape(data.period.label_vi())}: nhận được báo cáo của {len(received)}/{len(expected)} "
+        "đơn vị phải báo cáo"
+        + ("; chưa nhận được: " + "; ".join(escape(data.unit_name(p.unit_code)) for p in missing) if missing else "")
+        + ".</p>"
+    )
+    if late:
+        parts.append(
+            "<p>Báo cáo nộp muộn: "
+            + "; ".join(
+                f"{escape(data.unit_name(p.unit_code))} ({escape(p.period)}, lập ngày {escape(p.value)})" for p in late
+            )
+            + ".</p>"
+        )
+    if data.problems:
+        parts.append("<h3>Lỗi và cảnh báo khi kiểm tra báo cáo</h3>")
+        parts.append(
+            _table(["Mức", "Kỳ", "Đơn vị", "Vị trí", "Nội dung"], _problem_rows(data.problems), "problems", 99)
+        )
+    else:
+        parts.append("<p>Kiểm tra báo cáo không phát hiện lỗi hay cảnh báo nào.</p>")
+    parts.append("<h3>Nguồn số liệu</h3>")
+    source_rows = [
+        [escape(row["file"]), escape(row["unit_code"]), f'<code class="hash">{escape(row["sha256"])}</code>']
+        for row in data.sources.drop_duplicates(["file", "unit_code"]).to_dict("records")
+    ]
+    source_rows += [
+        [escape(path.name), "", f'<code class="hash">{escape(_sha(path))}</code>'] for path in data.reference.files
+    ]
+    parts.append(_table(["Tệp", "Đơn vị", "SHA-256"], source_rows, "sources", 99))
+    parts.append(f'<p class="version">Bản tin được tạo bởi mã nguồn phiên bản {escape(code_version())}.</p>')
+    return Html("\n".join(parts))
+
+
+def _sha(path: Path) -> str:
+    from pipeline.iorw import sha256
+
+    return sha256(path)

@@ -1,0 +1,188 @@
+"""The bulletin's charts (SPEC 6.3), drawn with matplotlib's object API.
+
+Each function returns a Figure that a notebook shows by evaluating it; analysts adjust a chart by
+passing arguments or by redrawing it in the notebook from the same `BulletinData`.
+DejaVu Sans, which matplotlib ships, has every Vietnamese glyph, so labels render the same everywhere.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from pipeline import fmt
+from pipeline.bulletin import BulletinData
+from pipeline.indicators import PROVINCE, trend
+from pipeline.periods import parse
+
+COLOURS = {"admitted": "#b22222", "target": "#9e9e9e", "start": "#f4a261", "end": "#2a9d8f", "other": "#457b9d"}
+WIDTH, DPI = 7.2, 150
+
+matplotlib.rcParams.update({"font.family": "DejaVu Sans", "svg.hashsalt": "bulletin", "axes.spines.top": False})
+
+
+def _figure(height: float) -> tuple[Figure, object]:
+    figure = Figure(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
+    axes = figure.add_subplot()
+    axes.spines[["top", "right"]].set_visible(False)
+    return figure, axes
+
+
+def _vi_number_axis(axis: object, percent: bool = False) -> None:
+    def show(value: float, _position: int) -> str:
+        return fmt.percent(Decimal(str(value)), 0) if percent else fmt.number(round(value))
+
+    axis.set_major_formatter(FuncFormatter(show))  # type: ignore[attr-defined]
+
+
+def _short_name(name: str) -> str:
+    """`Đảng bộ huyện Tuần Giáo` → `H. Tuần Giáo`: long unit names crowd a chart's axis."""
+    replacements = {
+        "Đảng bộ thành phố ": "TP. ",
+        "Đảng bộ thị xã ": "TX. ",
+        "Đảng bộ huyện ": "H. ",
+        "Đảng bộ ": "",
+    }
+    for long, short in replacements.items():
+        if name.startswith(long):
+            return short + name[len(long) :]
+    return name
+
+
+def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Figure:
+    """Admissions and target by unit, with the share of target reached."""
+    units = [c for c in data.indicators.scopes() if c != PROVINCE]
+    names = [_short_name(data.unit_name(c)) for c in units]
+    admitted = [int(data.get(c, window, "admitted") or 0) for c in units]
+    target = [float(data.get(c, window, "target") or 0) for c in units]
+    figure, axes = _figure(0.32 * len(units) + 1.2)
+    rows = range(len(units))
+    axes.barh([r + 0.2 for r in rows], target, height=0.4, color=COLOURS["target"], label="Chỉ tiêu")
+    axes.barh([r - 0.2 for r in rows], admitted, height=0.4, color=COLOURS["admitted"], label="Kết nạp")
+    for r, code in zip(rows, units, strict=True):
+        pct = data.get(code, window, "target_pct")
+        if pct is not None:
+            axes.annotate(
+                fmt.percent(pct, 0),
+                (max(admitted[r], target[r]), r),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+                color="#b22222" if pct < 100 else "#333333",
+            )
+    axes.set_yticks(list(rows), names, fontsize=8)
+    axes.invert_yaxis()
+    _vi_number_axis(axes.xaxis)
+    axes.legend(loc="lower right", fontsize=8, frameon=False)
+    axes.set_title("Kết nạp đảng viên so với chỉ tiêu, từ đầu nhiệm kỳ", fontsize=10, loc="left")
+    return figure
+
+
+COMPOSITION = {
+    "youth_union": "Đoàn viên thanh niên",
+    "ethnic_minority": "Dân tộc thiểu số",
+    "women": "Nữ",
+    "occ_farmer": "Nông dân",
+    "edu_upper_secondary": "Trung học phổ thông",
+    "religious": "Tôn giáo",
+    "readmitted": "Kết nạp lại",
+}
+
+
+def composition(data: BulletinData, window: str = "term_to_date") -> Figure:
+    """Shares of the members admitted who are youth union members, women, ethnic minority, …"""
+    labels = list(COMPOSITION.values())
+    shares = [float(data.get(PROVINCE, window, f"{code}_pct") or 0) for code in COMPOSITION]
+    figure, axes = _figure(2.8)
+    bars = axes.barh(labels, shares, color=COLOURS["other"], height=0.6)
+    axes.bar_label(bars, [fmt.percent(Decimal(str(s))) for s in shares], padding=3, fontsize=8)
+    axes.invert_yaxis()
+    axes.set_xlim(0, 110)
+    _vi_number_axis(axes.xaxis, percent=True)
+    axes.tick_params(axis="y", labelsize=8)
+    axes.set_title("Cơ cấu đảng viên mới kết nạp, từ đầu nhiệm kỳ (% tổng số)", fontsize=10, loc="left")
+    return figure
+
+
+ORGANIZATION = {
+    "org_commune": "Xã, phường, thị trấn",
+    "org_agency": "Cơ quan Đảng, Nhà nước, MTTQ, đoàn thể",
+    "org_public_service": "Đơn vị sự nghiệp",
+    "org_enterprise": "Doanh nghiệp",
+    "org_military": "Quân đội",
+    "org_police": "Công an",
+    "org_other": "Loại hình khác",
+}
+
+
+def by_organization(data: BulletinData, window: str = "term_to_date") -> Figure:
+    """Admissions by type of grassroots party organization."""
+    labels = list(ORGANIZATION.values())
+    counts = [int(data.get(PROVINCE, window, code) or 0) for code in ORGANIZATION]
+    figure, axes = _figure(2.8)
+    bars = axes.barh(labels, counts, color=COLOURS["admitted"], height=0.6)
+    shares = [data.get(PROVINCE, window, f"{code}_pct") for code in ORGANIZATION]
+    axes.bar_label(
+        bars,
+        [f"{fmt.number(c)} ({fmt.percent(s)})" for c, s in zip(counts, shares, strict=True)],
+        padding=3,
+        fontsize=8,
+    )
+    axes.invert_yaxis()
+    axes.set_xlim(0, max([*counts, 1]) * 1.3)
+    _vi_number_axis(axes.xaxis)
+    axes.tick_params(axis="y", labelsize=8)
+    axes.set_title("Đảng viên mới kết nạp theo loại hình tổ chức cơ sở đảng", fontsize=10, loc="left")
+    return figure
+
+
+def villages(data: BulletinData, window: str = "term_to_date") -> Figure:
+    """Villages with no party member and villages with no cell of their own, start and end, by district."""
+    districts = [c for c in data.indicators.scopes() if c != PROVINCE and data.reference.units[c].has_villages]
+    names = [_short_name(data.unit_name(c)) for c in districts]
+    figure = Figure(figsize=(WIDTH, 3.4), dpi=DPI, layout="constrained")
+    axes_pair = figure.subplots(1, 2, sharey=True)
+    panels = (
+        ("villages_no_member", "Thôn, bản chưa có đảng viên"),
+        ("villages_joint", "Chưa có chi bộ, sinh hoạt ghép"),
+    )
+    for axes, (stem, title) in zip(axes_pair, panels, strict=True):
+        start = [int(data.get(c, window, f"{stem}_start") or 0) for c in districts]
+        end = [int(data.get(c, window, f"{stem}_end") or 0) for c in districts]
+        rows = range(len(districts))
+        first, last = data.term_periods[0], data.period
+        axes.barh([r - 0.2 for r in rows], start, height=0.4, color=COLOURS["start"], label=f"Đầu {first}")
+        axes.barh([r + 0.2 for r in rows], end, height=0.4, color=COLOURS["end"], label=f"Cuối {last}")
+        axes.set_yticks(list(rows), names, fontsize=8)
+        axes.set_title(title, fontsize=9)
+        axes.spines[["top", "right"]].set_visible(False)
+        _vi_number_axis(axes.xaxis)
+        axes.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2)
+    axes_pair[0].invert_yaxis()
+    figure.suptitle("Thôn, bản theo đảng bộ huyện, thị xã, thành phố", fontsize=10, x=0.02, ha="left")
+    return figure
+
+
+def half_year_label(text: str) -> str:
+    """`2017H1` → `6T đầu` over `2017`: the way Vietnamese reports name half-years."""
+    period = parse(text)
+    return f"6T {'đầu' if period.half == 1 else 'cuối'}\n{period.year}"
+
+
+def admissions_trend(data: BulletinData) -> Figure:
+    """Admissions against the half-year target for every half-year on record."""
+    series = trend(data.figures, data.reference, data.on_record)
+    figure, axes = _figure(2.8)
+    labels = [half_year_label(p) for p in series["period"]]
+    axes.bar(labels, series["admitted"], color=COLOURS["admitted"], width=0.6, label="Kết nạp")
+    axes.plot(labels, series["target"], color="#333333", marker="o", linewidth=1.5, label="Chỉ tiêu 6 tháng")
+    axes.bar_label(axes.containers[0], [fmt.number(v) for v in series["admitted"]], padding=2, fontsize=8)
+    _vi_number_axis(axes.yaxis)
+    axes.set_ylim(0, max([*series["admitted"], *series["target"], 1]) * 1.2)
+    axes.legend(fontsize=8, frameon=False, loc="upper left", ncols=2)
+    axes.set_title("Kết nạp đảng viên qua các kỳ (6 tháng)", fontsize=10, loc="left")
+    return figure

@@ -1,0 +1,164 @@
+"""Checking the returns of one half-year against the form's rules and the reference files (SPEC 4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from pipeline import forms
+from pipeline.periods import Period, parse_loose
+from pipeline.problems import ERROR, WARNING, Problem
+from pipeline.reference import Reference
+from pipeline.returns import Figure, Place, Return
+
+LATE_AFTER_DAYS = 20
+LATE_RETURN = "late_return"
+MISSING_RETURN = "missing_return"
+
+
+def _fmt(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _span(figures: list[Figure]) -> Place:
+    """The cells of a group: `Kết nạp!C8:C14` when they are one run, else the list."""
+    cells = [f.place.cell for f in figures]
+    sheet = figures[0].place.sheet if figures else ""
+    if not cells:
+        return Place(sheet, "")
+    return Place(sheet, f"{cells[0]}:{cells[-1]}" if len(cells) > 1 else cells[0])
+
+
+def period_end(period: Period) -> dt.date:
+    return dt.date(period.year, 6, 30) if period.half == 1 else dt.date(period.year, 12, 31)
+
+
+def check_return(ret: Return, period: Period, reference: Reference) -> None:
+    """Append to `ret.problems` everything wrong with one return on its own."""
+    unit = reference.units.get(ret.unit_code)
+    if ret.unit_code and unit is None:
+        ret.problem(ERROR, ret.unit_place, "Mã đơn vị không có trong danh mục units.csv.", ret.unit_code)
+    elif unit is not None and not unit.expected_in(period):
+        ret.problem(
+            ERROR,
+            ret.unit_place,
+            f"Đơn vị không còn (hoặc chưa) báo cáo trong kỳ {period}.",
+            ret.unit_code,
+            f"đơn vị có hiệu lực từ {unit.valid_from} đến {unit.valid_to or 'nay'}",
+        )
+    if ret.period_text:
+        try:
+            found = parse_loose(ret.period_text)
+        except ValueError:
+            ret.problem(ERROR, ret.period_place, "Kỳ báo cáo không đọc được.", ret.period_text, str(period))
+        else:
+            if found != period:
+                ret.problem(
+                    ERROR,
+                    ret.period_place,
+                    f"Kỳ báo cáo trong tệp khác kỳ của thư mục returns/{period}.",
+                    ret.period_text,
+                    f"{period} ({period.label_vi()})",
+                )
+    if ret.prepared_on is not None and ret.prepared_on > period_end(period) + dt.timedelta(days=LATE_AFTER_DAYS):
+        ret.problem(
+            WARNING,
+            ret.prepared_place,
+            f"Báo cáo nộp muộn (quá {LATE_AFTER_DAYS} ngày sau khi hết kỳ).",
+            ret.prepared_on.strftime("%d/%m/%Y"),
+            f"không muộn hơn {(period_end(period) + dt.timedelta(days=LATE_AFTER_DAYS)).strftime('%d/%m/%Y')}",
+            check=LATE_RETURN,
+        )
+    _check_admissions(ret)
+    _check_villages(ret, has_villages=unit.has_villages if unit else True)
+
+
+def _check_admissions(ret: Return) -> None:
+    admitted = ret.figures.get(forms.REQUIRED_CODE)
+    if admitted is None:
+        return
+    for code in forms.OF_WHICH_CODES:
+        part = ret.figures.get(code)
+        if part is not None and part.value > admitted.value:
+            ret.problem(
+                ERROR,
+                part.place,
+                f"«{forms.ROW_BY_CODE[code].label}» lớn hơn tổng số kết nạp ({admitted.place.cell}).",
+                _fmt(part.value),
+                f"≤ {_fmt(admitted.value)}",
+            )
+    for group, codes in forms.BREAKDOWNS.items():
+        parts = [ret.figures[c] for c in codes if c in ret.figures]
+        total = sum(f.value for f in parts)
+        if total != admitted.value:
+            ret.problem(
+                ERROR,
+                _span(parts) if parts else admitted.place,
+                f"Cộng theo {forms.BREAKDOWN_LABELS[group]} không bằng tổng số kết nạp ({admitted.place.cell}).",
+                _fmt(total),
+                _fmt(admitted.value),
+            )
+    if ret.total is not None and ret.total.value != admitted.value:
+        ret.problem(
+            ERROR,
+            ret.total.place,
+            f"Dòng «{forms.TOTAL_ROW_LABEL}» khác tổng số kết nạp ({admitted.place.cell}).",
+            _fmt(ret.total.value),
+            _fmt(admitted.value),
+        )
+
+
+def _check_villages(ret: Return, has_villages: bool) -> None:
+    total = ret.figures.get("villages_total")
+    reported = [ret.figures[c] for c in forms.VILLAGE_CODES if c in ret.figures and ret.figures[c].value]
+    if reported and not has_villages:
+        ret.problem(
+            WARNING,
+            reported[0].place,
+            "Đơn vị không quản lý thôn, bản nhưng báo cáo số liệu thôn, bản.",
+            _fmt(reported[0].value),
+            "0 hoặc để trống",
+        )
+    if total is None:
+        return
+    for code in forms.VILLAGE_SUBSET_CODES:
+        part = ret.figures.get(code)
+        if part is not None and part.value > total.value:
+            ret.problem(
+                ERROR,
+                part.place,
+                f"«{forms.ROW_BY_CODE[code].label}» lớn hơn tổng số thôn, bản ({total.place.cell}).",
+                _fmt(part.value),
+                f"≤ {_fmt(total.value)}",
+            )
+
+
+def check_period(returns: list[Return], period: Period, reference: Reference) -> list[Problem]:
+    """Problems across the returns of a period: two returns for one unit, expected units missing."""
+    by_unit: dict[str, list[Return]] = defaultdict(list)
+    for ret in returns:
+        if ret.unit_code:
+            by_unit[ret.unit_code].append(ret)
+    for unit_code, same in by_unit.items():
+        if len(same) > 1:
+            files = ", ".join(r.file for r in same)
+            for ret in same:
+                ret.problem(ERROR, ret.unit_place, f"Đơn vị {unit_code} có nhiều báo cáo trong kỳ: {files}.", unit_code)
+    missing = []
+    for unit in reference.expected_units(period):
+        if unit.code not in by_unit:
+            missing.append(
+                Problem(
+                    severity=ERROR,
+                    period=str(period),
+                    unit_code=unit.code,
+                    file="",
+                    sheet="",
+                    cell="",
+                    value="",
+                    expected=f"báo cáo {period} của {unit.name}",
+                    message="Chưa nhận được báo cáo của đơn vị.",
+                    check=MISSING_RETURN,
+                )
+            )
+    return missing

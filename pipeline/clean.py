@@ -1,0 +1,147 @@
+"""The clean stage: one half-year's returns → tidy figures with their origin, problems, sources."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import checks, iorw
+from pipeline.periods import Period
+from pipeline.problems import ERROR, PROBLEM_COLUMNS, WARNING, Problem
+from pipeline.reference import Reference
+from pipeline.returns import RETURN_SUFFIXES, Return, read_return_file
+
+FIGURES_FILE = "figures.csv"
+PROBLEMS_FILE = "problems.csv"
+SOURCES_FILE = "sources.csv"
+
+FIGURE_COLUMNS = ("period", "unit_code", "code", "value", "file", "sheet", "cell")
+SOURCE_COLUMNS = ("period", "file", "sha256", "unit_code", "form", "prepared_on", "status")
+ACCEPTED, REJECTED = "accepted", "rejected"
+
+
+@dataclass
+class CleanResult:
+    period: Period
+    figures: pd.DataFrame
+    problems: list[Problem]
+    sources: pd.DataFrame
+
+    @property
+    def problems_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([p.as_row() for p in self.problems], columns=list(PROBLEM_COLUMNS))
+
+
+def _is_office_lock_file(path: Path) -> bool:
+    return path.name.startswith(("~$", ".~lock.", "."))
+
+
+def return_files(raw_dir: Path, period: Period) -> list[Path]:
+    folder = Path(raw_dir) / "returns" / str(period)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not _is_office_lock_file(p))
+
+
+def clean_period(raw_dir: Path, period: Period, reference: Reference) -> CleanResult:
+    """Read and check every return of `period`; keep the figures of the returns without errors."""
+    raw_dir = Path(raw_dir)
+    returns: list[Return] = []
+    stray: list[Problem] = []
+    hashes: dict[str, str] = {}
+    for path in return_files(raw_dir, period):
+        label = path.relative_to(raw_dir).as_posix()
+        if path.suffix.lower() not in RETURN_SUFFIXES:
+            stray.append(
+                Problem(
+                    severity=WARNING,
+                    period="",
+                    unit_code="",
+                    file=label,
+                    sheet="",
+                    cell="",
+                    value=path.suffix,
+                    expected=", ".join(RETURN_SUFFIXES),
+                    message="Tệp không phải báo cáo; bỏ qua.",
+                )
+            )
+            continue
+        hashes[label] = iorw.sha256(path)
+        for ret in read_return_file(path, label):
+            checks.check_return(ret, period, reference)
+            returns.append(ret)
+    period_problems = checks.check_period(returns, period, reference)
+
+    figure_rows, source_rows, problems = [], [], []
+    for ret in returns:
+        problems.extend(ret.problems)
+        rejected = any(p.severity == ERROR for p in ret.problems)
+        source_rows.append(
+            {
+                "period": str(period),
+                "file": ret.file,
+                "sha256": hashes[ret.file],
+                "unit_code": ret.unit_code,
+                "form": ret.form,
+                "prepared_on": ret.prepared_on.isoformat() if ret.prepared_on else "",
+                "status": REJECTED if rejected else ACCEPTED,
+            }
+        )
+        if rejected:
+            continue
+        for figure in ret.figures.values():
+            figure_rows.append(
+                {
+                    "period": str(period),
+                    "unit_code": ret.unit_code,
+                    "code": figure.code,
+                    "value": figure.value,
+                    "file": ret.file,
+                    "sheet": figure.place.sheet,
+                    "cell": figure.place.cell,
+                }
+            )
+    problems = [dataclasses.replace(p, period=str(period)) for p in stray + problems + period_problems]
+    figures = pd.DataFrame(figure_rows, columns=list(FIGURE_COLUMNS))
+    figures = figures.sort_values(["unit_code", "file", "code"], kind="stable").reset_index(drop=True)
+    sources = pd.DataFrame(source_rows, columns=list(SOURCE_COLUMNS))
+    return CleanResult(period, figures, problems, sources)
+
+
+def write_result(result: CleanResult, processed_dir: Path) -> Path:
+    """Write the stage's files; `figures.csv` last, so that make sees it only when all are there."""
+    folder = Path(processed_dir) / str(result.period)
+    iorw.write_csv(folder / PROBLEMS_FILE, result.problems_frame)
+    iorw.write_csv(folder / SOURCES_FILE, result.sources)
+    iorw.write_csv(folder / FIGURES_FILE, result.figures)
+    return folder
+
+
+def _read(path: Path, dtypes: dict[str, str]) -> pd.DataFrame:
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} chưa có: chạy `make report` (hoặc notebook 01_clean) cho kỳ này trước.")
+    return pd.read_csv(path, dtype=dtypes, keep_default_na=False)
+
+
+def load_figures(processed_dir: Path, periods: list[Period]) -> pd.DataFrame:
+    frames = [
+        _read(Path(processed_dir) / str(p) / FIGURES_FILE, {"value": "int64", "period": "str", "cell": "str"})
+        for p in periods
+    ]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(FIGURE_COLUMNS))
+
+
+def load_problems(processed_dir: Path, periods: list[Period]) -> list[Problem]:
+    problems = []
+    for period in periods:
+        frame = _read(Path(processed_dir) / str(period) / PROBLEMS_FILE, {c: "str" for c in PROBLEM_COLUMNS})
+        problems.extend(Problem(**row) for row in frame.to_dict("records"))
+    return problems
+
+
+def load_sources(processed_dir: Path, periods: list[Period]) -> pd.DataFrame:
+    frames = [_read(Path(processed_dir) / str(p) / SOURCES_FILE, {c: "str" for c in SOURCE_COLUMNS}) for p in periods]
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,107 @@
+"""The stages that `make` runs: `python -m pipeline clean|indicators|bulletin|validate --period 2017H1 …`.
+
+Each stage runs its notebook with Papermill (the executed copy is kept with the report); this module
+only prepares parameters, applies the gate of SPEC 4 (errors block unless DRAFT) and prints messages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline import clean
+from pipeline.errors import UserError
+from pipeline.periods import Period, parse, periods_on_record
+from pipeline.problems import ERROR, WARNING, Problem
+from pipeline.runner import StageFailed, run_notebook
+
+STAGE_VI = {
+    "clean": "Làm sạch báo cáo",
+    "validate": "Kiểm tra báo cáo",
+    "indicators": "Tính chỉ tiêu",
+    "bulletin": "Lập bản tin",
+}
+NOTEBOOKS = {"clean": "01_clean.ipynb", "indicators": "02_indicators.ipynb", "bulletin": "03_bulletin.ipynb"}
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
+    parser.add_argument("stage", choices=["clean", "indicators", "bulletin", "validate"])
+    parser.add_argument("--period", required=True)
+    parser.add_argument("--raw-dir", default="data/raw", type=Path)
+    parser.add_argument("--processed-dir", default="data/processed", type=Path)
+    parser.add_argument("--reports-dir", default="reports", type=Path)
+    parser.add_argument("--notebooks-dir", default=Path(__file__).resolve().parent.parent / "notebooks", type=Path)
+    parser.add_argument("--draft", default="0", help="1: render although returns are missing or invalid")
+    return parser.parse_args(argv)
+
+
+def _print_problems(problems: list[Problem], *, only_errors: bool = False) -> None:
+    for problem in problems:
+        if problem.severity == ERROR or not only_errors:
+            print("  " + problem.describe(), file=sys.stderr)
+
+
+def gate(processed_dir: Path, periods: list[Period], draft: bool) -> None:
+    """Stop when a half-year the report is built from has errors, unless it is a draft (SPEC 4)."""
+    problems = clean.load_problems(processed_dir, periods)
+    errors = [p for p in problems if p.severity == ERROR]
+    warnings = [p for p in problems if p.severity == WARNING]
+    if errors and not draft:
+        print(f"Có {len(errors)} lỗi trong báo cáo của các kỳ {', '.join(map(str, periods))}:", file=sys.stderr)
+        _print_problems(errors)
+        raise StageFailed(
+            "Không lập bản tin khi số liệu còn lỗi. Sửa các báo cáo trên (tệp gốc trong thư mục returns/) "
+            "rồi chạy lại, hoặc chạy với DRAFT=1 để lập bản nháp."
+        )
+    if errors:
+        print(f"BẢN NHÁP: {len(errors)} lỗi, các đơn vị có lỗi hoặc thiếu báo cáo không được tính.", file=sys.stderr)
+    if warnings:
+        print(f"{len(warnings)} cảnh báo (ghi trong phần «Ghi chú về số liệu» của bản tin).", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    try:
+        period = parse(args.period)
+    except ValueError as error:
+        print(f"Lỗi: PERIOD: {error}.", file=sys.stderr)
+        return 2
+    draft = args.draft.strip() not in ("", "0")
+    raw_dir, processed_dir, reports_dir = (p.resolve() for p in (args.raw_dir, args.processed_dir, args.reports_dir))
+    parameters = {"period": str(period), "raw_dir": str(raw_dir), "processed_dir": str(processed_dir)}
+    executed = reports_dir / str(period) / "notebooks"
+    print(f"{STAGE_VI[args.stage]} kỳ {period}…", file=sys.stderr)
+    try:
+        if args.stage in ("clean", "validate"):
+            if not (raw_dir / "returns" / str(period)).is_dir():
+                raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {raw_dir / 'returns' / str(period)}.")
+            run_notebook(args.notebooks_dir / NOTEBOOKS["clean"], executed / NOTEBOOKS["clean"], parameters)
+            problems = clean.load_problems(processed_dir, [period])
+            errors = sum(p.severity == ERROR for p in problems)
+            print(f"Kỳ {period}: {errors} lỗi, {len(problems) - errors} cảnh báo.", file=sys.stderr)
+            if args.stage == "validate":
+                _print_problems(problems)
+                from pipeline.validation import write_report
+
+                report = write_report(reports_dir / str(period) / "validation.html", period, problems, raw_dir)
+                print(f"Báo cáo kiểm tra: {report}", file=sys.stderr)
+                return 1 if errors else 0
+            return 0
+        on_record = [p for p in periods_on_record(raw_dir) if p <= period]
+        if period not in on_record:
+            raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {raw_dir / 'returns' / str(period)}.")
+        parameters["reports_dir"] = str(reports_dir)
+        if args.stage == "indicators":
+            gate(processed_dir, on_record, draft)
+            run_notebook(args.notebooks_dir / NOTEBOOKS["indicators"], executed / NOTEBOOKS["indicators"], parameters)
+            return 0
+        gate(processed_dir, on_record, draft)
+        from pipeline.publish import publish
+
+        publish(args.notebooks_dir / NOTEBOOKS["bulletin"], executed, parameters | {"draft": draft}, on_record)
+        return 0
+    except (StageFailed, UserError) as failure:
+        print(str(failure), file=sys.stderr)
+        return 1

@@ -1,0 +1,7 @@
+"""Errors a user can cause: shown as a Vietnamese message, never as a traceback."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A problem with the user's input or command; the message is in Vietnamese and names the place."""

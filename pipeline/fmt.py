@@ -1,0 +1,38 @@
+"""Numbers and dates in vi-VN notation, through Babel: `3.722`, `73,67%`, `ngày 5 tháng 7 năm 2017`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALE = "vi_VN"
+
+
+def number(value: int | Decimal | float) -> str:
+    """A count: `3.722`; a count that is a half (a half-year's target) keeps one decimal: `142,5`."""
+    if isinstance(value, Decimal | float) and value != int(value):
+        return format_decimal(value, format="#,##0.0", locale=LOCALE)
+    return format_decimal(int(value), format="#,##0", locale=LOCALE)
+
+
+def decimal(value: Decimal | float, places: int = 2) -> str:
+    """`30,60`: a fixed number of decimals, rounded half-up by Babel."""
+    return format_decimal(value, format="#,##0." + "0" * places, locale=LOCALE, decimal_quantization=True)
+
+
+def percent(value: Decimal | float | None, places: int = 2) -> str:
+    """`73,67%` (the article's notation: no space before the sign); `—` when undefined."""
+    return "—" if value is None else decimal(value, places) + "%"
+
+
+def date_long(value: dt.date) -> str:
+    """`ngày 5 tháng 7 năm 2017`."""
+    return format_date(value, format="'ngày' d 'tháng' M 'năm' y", locale=LOCALE)
+
+
+def date_short(value: dt.date) -> str:
+    """`05/07/2017`."""
+    return format_date(value, format="dd/MM/y", locale=LOCALE)

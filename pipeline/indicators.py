@@ -1,0 +1,181 @@
+"""Indicators of a half-year (SPEC 5): windows, scopes, counts, shares, targets, villages."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+import pandas as pd
+
+from pipeline import forms
+from pipeline.periods import Period, parse, span
+from pipeline.reference import Reference
+
+PROVINCE = "province"
+WINDOWS = ("period", "year_to_date", "term_to_date")
+INDICATOR_COLUMNS = ("scope", "window", "indicator", "value")
+
+
+def round_half_up(value: Fraction, places: int = 2) -> Decimal:
+    """Exact half-up rounding (Python's round() is half-even and floats are inexact)."""
+    scale = 10**places
+    scaled = math.floor(abs(value) * scale + Fraction(1, 2))
+    return Decimal(scaled if value >= 0 else -scaled).scaleb(-places)
+
+
+def percent(part: int | Fraction, whole: int | Fraction) -> Decimal | None:
+    if not whole:
+        return None
+    return round_half_up(Fraction(part) * 100 / Fraction(whole))
+
+
+def window_periods(window: str, period: Period, reference: Reference) -> list[Period]:
+    if window == "period":
+        return [period]
+    if window == "year_to_date":
+        return span(period.first_of_year, period)
+    if window == "term_to_date":
+        return span(reference.term_of(period).start, period)
+    raise ValueError(f"unknown window {window!r}")
+
+
+def _count_value(value: Fraction) -> int | Fraction:
+    return int(value) if value.denominator == 1 else value
+
+
+@dataclass
+class _Values:
+    """Figures indexed by (period, unit_code, code)."""
+
+    table: dict[tuple[str, str, str], int]
+
+    def get(self, period: Period, units: list[str], code: str) -> int:
+        return sum(self.table.get((str(period), unit, code), 0) for unit in units)
+
+    def total(self, periods: list[Period], units: list[str], code: str) -> int:
+        return sum(self.get(p, units, code) for p in periods)
+
+
+def _values(figures: pd.DataFrame) -> _Values:
+    table = {
+        (str(p), u, c): int(v)
+        for p, u, c, v in zip(figures["period"], figures["unit_code"], figures["code"], figures["value"], strict=True)
+    }
+    return _Values(table)
+
+
+def scopes(reference: Reference, period: Period, figures: pd.DataFrame) -> list[str]:
+    """The province, then every unit expected in the period or with figures on record, in units.csv order."""
+    with_figures = set(figures["unit_code"])
+    return [PROVINCE] + [
+        code for code, unit in reference.units.items() if unit.expected_in(period) or code in with_figures
+    ]
+
+
+def compute(figures: pd.DataFrame, reference: Reference, period: Period, on_record: list[Period]) -> pd.DataFrame:
+    """Every indicator of SPEC 5 for `period`, from the figures of the half-years on record up to it."""
+    values = _values(figures)
+    rows: list[tuple[str, str, str, object]] = []
+    for scope in scopes(reference, period, figures):
+        units = [u for u in reference.units if scope in (PROVINCE, u)]
+        for window in WINDOWS:
+            periods = window_periods(window, period, reference)
+
+            def add(indicator: str, value: object, scope: str = scope, window: str = window) -> None:
+                if value is not None:
+                    rows.append((scope, window, indicator, value))
+
+            admitted = values.total(periods, units, forms.REQUIRED_CODE)
+            add("admitted", admitted)
+            for code in forms.SHARE_CODES:
+                count = values.total(periods, units, code)
+                add(code, count)
+                add(f"{code}_pct", percent(count, admitted))
+            targets = [reference.half_year_target(u, p) for u in units for p in periods]
+            if any(t is not None for t in targets):
+                target = sum((t for t in targets if t is not None), Fraction(0))
+                add("target", _count_value(target))
+                add("target_pct", percent(admitted, target))
+                if window == "year_to_date":
+                    annual = sum(reference.targets.get((u, period.year), 0) for u in units)
+                    add("annual_target", annual)
+                    add("annual_target_pct", percent(admitted, annual))
+            first, last = periods[0], periods[-1]
+            add("villages_total", values.get(last, units, "villages_total"))
+            for stem in ("villages_no_member", "villages_joint"):
+                start, end = values.get(first, units, f"{stem}_start"), values.get(last, units, f"{stem}_end")
+                add(f"{stem}_start", start)
+                add(f"{stem}_end", end)
+                if stem == "villages_no_member":
+                    add("villages_no_member_eliminated", start - end)
+            add("new_village_cells", values.total(periods, units, "new_village_cells"))
+            if window == "period" and period.shift(-2) in on_record:
+                previous = values.get(period.shift(-2), units, forms.REQUIRED_CODE)
+                add("admitted_prev_year", previous)
+                add("admitted_change_pct", percent(admitted - previous, previous))
+    frame = pd.DataFrame(rows, columns=list(INDICATOR_COLUMNS))
+    frame["value"] = frame["value"].map(format_value)
+    return frame
+
+
+def format_value(value: object) -> str:
+    """Counts as integers, percentages with two decimals and a decimal point (SPEC 5)."""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, Fraction):
+        return str(round_half_up(value, 1))
+    if isinstance(value, int):
+        return str(value)
+    raise TypeError(f"unexpected indicator value {value!r}")
+
+
+def parse_value(text: str) -> int | Decimal:
+    return Decimal(text) if "." in text else int(text)
+
+
+class Indicators:
+    """Read access to an `indicators.csv`: `ind.get("province", "term_to_date", "admitted")`."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._table = {
+            (s, w, i): parse_value(str(v))
+            for s, w, i, v in zip(frame["scope"], frame["window"], frame["indicator"], frame["value"], strict=True)
+        }
+
+    @classmethod
+    def read(cls, path: object) -> Indicators:
+        return cls(pd.read_csv(path, dtype=str, keep_default_na=False))
+
+    def get(self, scope: str, window: str, indicator: str, default: object = None) -> int | Decimal | None:
+        return self._table.get((scope, window, indicator), default)  # type: ignore[return-value]
+
+    def has(self, scope: str, window: str, indicator: str) -> bool:
+        return (scope, window, indicator) in self._table
+
+    def scopes(self) -> list[str]:
+        return list(dict.fromkeys(self.frame["scope"]))
+
+
+def trend(figures: pd.DataFrame, reference: Reference, on_record: list[Period]) -> pd.DataFrame:
+    """Admissions and targets of the province for every half-year on record."""
+    values = _values(figures)
+    units = list(reference.units)
+    rows = []
+    for period in on_record:
+        targets = [reference.half_year_target(u, period) for u in units]
+        target = sum((t for t in targets if t is not None), Fraction(0))
+        rows.append(
+            {
+                "period": str(period),
+                "admitted": values.get(period, units, forms.REQUIRED_CODE),
+                "target": float(target),
+            }
+        )
+    return pd.DataFrame(rows, columns=["period", "admitted", "target"])
+
+
+def periods_from_strings(texts: list[str]) -> list[Period]:
+    return sorted(parse(t) for t in texts)

@@ -1,0 +1,111 @@
+"""Half-year periods (`2017H1`): parsing, ordering and windows.
+
+Standard library only: the Makefile calls this module with the system Python before the venv exists.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+_CODE = re.compile(r"^(\d{4})H([12])$")
+_WORDS = re.compile(r"^6 thang (dau|cuoi) nam (\d{4})$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int
+    half: int
+
+    def __str__(self) -> str:
+        return f"{self.year}H{self.half}"
+
+    @property
+    def index(self) -> int:
+        return self.year * 2 + self.half - 1
+
+    @classmethod
+    def from_index(cls, index: int) -> Period:
+        return cls(index // 2, index % 2 + 1)
+
+    def shift(self, halves: int) -> Period:
+        return Period.from_index(self.index + halves)
+
+    @property
+    def first_of_year(self) -> Period:
+        return Period(self.year, 1)
+
+    def label_vi(self) -> str:
+        """`6 tháng đầu năm 2017` / `6 tháng cuối năm 2017`."""
+        return f"6 tháng {'đầu' if self.half == 1 else 'cuối'} năm {self.year}"
+
+    def end_month(self) -> int:
+        return 6 if self.half == 1 else 12
+
+
+def parse(text: str) -> Period:
+    """Parse `2017H1` strictly; raise ValueError otherwise."""
+    match = _CODE.match(text.strip())
+    if not match:
+        raise ValueError(f"kỳ báo cáo không hợp lệ: {text!r} (cần dạng YYYYH1 hoặc YYYYH2, ví dụ 2017H1)")
+    return Period(int(match.group(1)), int(match.group(2)))
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.lower().split())
+
+
+def parse_loose(text: str) -> Period:
+    """Parse a period as written in a return: `2017H1`, `2017h1` or `6 tháng đầu năm 2017`."""
+    folded = _fold(str(text))
+    if _CODE.match(folded.upper()):
+        return parse(folded.upper())
+    match = _WORDS.match(folded)
+    if match:
+        return Period(int(match.group(2)), 1 if match.group(1) == "dau" else 2)
+    raise ValueError(f"kỳ báo cáo không đọc được: {text!r}")
+
+
+def span(first: Period, last: Period) -> list[Period]:
+    """Every half-year from `first` to `last`, both included."""
+    return [Period.from_index(i) for i in range(first.index, last.index + 1)]
+
+
+def periods_on_record(raw_dir: Path) -> list[Period]:
+    """Half-years that have a returns folder, in order; folders not named like a period are ignored."""
+    found = []
+    returns_dir = Path(raw_dir) / "returns"
+    if returns_dir.is_dir():
+        for child in returns_dir.iterdir():
+            if child.is_dir() and _CODE.match(child.name):
+                found.append(parse(child.name))
+    return sorted(found)
+
+
+def _main(argv: list[str]) -> int:
+    """`check P` validates a period; `upto RAW_DIR P` lists the periods on record up to P (for make)."""
+    command, *args = argv
+    try:
+        if command == "check":
+            parse(args[0])
+            return 0
+        if command == "upto":
+            raw_dir, last = Path(args[0]), parse(args[1])
+            print(" ".join(str(p) for p in periods_on_record(raw_dir) if p <= last))
+            return 0
+        if command == "all":
+            print(" ".join(str(p) for p in periods_on_record(Path(args[0]))))
+            return 0
+    except ValueError as error:
+        print(f"Lỗi: {error}", file=sys.stderr)
+        return 2
+    raise SystemExit(f"unknown command {command!r}")
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

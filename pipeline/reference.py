@@ -1,0 +1,150 @@
+"""Reference files in the raw folder: `province.toml`, `units.csv`, `targets.csv` (SPEC 3)."""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from pipeline.errors import UserError
+from pipeline.periods import Period, parse
+
+UNIT_KINDS = ("district", "bloc", "armed_forces")
+
+
+@dataclass(frozen=True)
+class Term:
+    label: str
+    start: Period
+    end: Period
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    kind: str
+    has_villages: bool
+    valid_from: Period
+    valid_to: Period | None
+
+    def expected_in(self, period: Period) -> bool:
+        return self.valid_from <= period and (self.valid_to is None or period <= self.valid_to)
+
+
+@dataclass(frozen=True)
+class Reference:
+    province: str
+    terms: tuple[Term, ...]
+    units: dict[str, Unit]
+    targets: dict[tuple[str, int], int]  # (unit_code, year) -> annual admission target
+    files: tuple[Path, ...]
+
+    def term_of(self, period: Period) -> Term:
+        for term in self.terms:
+            if term.start <= period <= term.end:
+                return term
+        raise UserError(f"Kỳ {period} không thuộc nhiệm kỳ nào khai báo trong province.toml.")
+
+    def expected_units(self, period: Period) -> list[Unit]:
+        return [unit for unit in self.units.values() if unit.expected_in(period)]
+
+    def half_year_target(self, unit_code: str, period: Period) -> Fraction | None:
+        """Half of the annual target of the period's year (SPEC 5), or None when none is set."""
+        annual = self.targets.get((unit_code, period.year))
+        return None if annual is None else Fraction(annual, 2)
+
+
+def _read_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    if not path.is_file():
+        raise UserError(f"Thiếu tệp {path}.")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise UserError(f"{path}: thiếu cột {', '.join(missing)} ở dòng tiêu đề.")
+        return [(number, row) for number, row in enumerate(reader, start=2)]
+
+
+def _period(path: Path, line: int, column: str, text: str) -> Period:
+    try:
+        return parse(text)
+    except ValueError as error:
+        raise UserError(f"{path}, dòng {line}, cột {column}: {error}.") from None
+
+
+def load_units(path: Path) -> dict[str, Unit]:
+    columns = ("unit_code", "unit_name", "unit_kind", "has_villages", "valid_from", "valid_to")
+    units: dict[str, Unit] = {}
+    for line, row in _read_csv(path, columns):
+        code = row["unit_code"].strip()
+        if not code:
+            raise UserError(f"{path}, dòng {line}: thiếu mã đơn vị.")
+        if code in units:
+            raise UserError(f"{path}, dòng {line}: mã đơn vị {code} bị trùng.")
+        if row["unit_kind"].strip() not in UNIT_KINDS:
+            raise UserError(
+                f"{path}, dòng {line}, cột unit_kind: {row['unit_kind']!r} không hợp lệ "
+                f"(cần một trong {', '.join(UNIT_KINDS)})."
+            )
+        if row["has_villages"].strip() not in ("0", "1"):
+            raise UserError(f"{path}, dòng {line}, cột has_villages: cần 0 hoặc 1.")
+        valid_to = row["valid_to"].strip()
+        units[code] = Unit(
+            code=code,
+            name=row["unit_name"].strip(),
+            kind=row["unit_kind"].strip(),
+            has_villages=row["has_villages"].strip() == "1",
+            valid_from=_period(path, line, "valid_from", row["valid_from"]),
+            valid_to=_period(path, line, "valid_to", valid_to) if valid_to else None,
+        )
+    return units
+
+
+def load_targets(path: Path, units: dict[str, Unit]) -> dict[tuple[str, int], int]:
+    targets: dict[tuple[str, int], int] = {}
+    for line, row in _read_csv(path, ("unit_code", "year", "admission_target")):
+        code = row["unit_code"].strip()
+        if code not in units:
+            raise UserError(f"{path}, dòng {line}: mã đơn vị {code!r} không có trong units.csv.")
+        try:
+            year, target = int(row["year"]), int(row["admission_target"])
+        except ValueError:
+            raise UserError(f"{path}, dòng {line}: năm và chỉ tiêu phải là số nguyên.") from None
+        if target < 0:
+            raise UserError(f"{path}, dòng {line}: chỉ tiêu không được âm.")
+        if (code, year) in targets:
+            raise UserError(f"{path}, dòng {line}: chỉ tiêu của {code} năm {year} bị khai hai lần.")
+        targets[(code, year)] = target
+    return targets
+
+
+def load_province(path: Path) -> tuple[str, tuple[Term, ...]]:
+    if not path.is_file():
+        raise UserError(f"Thiếu tệp {path}.")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise UserError(f"{path}: không đọc được ({error}).") from None
+    if not isinstance(data.get("province"), str) or not data["province"].strip():
+        raise UserError(f"{path}: thiếu khóa province (tên tỉnh).")
+    terms = []
+    for number, term in enumerate(data.get("terms", []), start=1):
+        try:
+            terms.append(Term(str(term["label"]), parse(term["start"]), parse(term["end"])))
+        except (KeyError, ValueError) as error:
+            raise UserError(f"{path}: nhiệm kỳ thứ {number} không hợp lệ ({error}).") from None
+    if not terms:
+        raise UserError(f"{path}: cần ít nhất một nhiệm kỳ [[terms]].")
+    return data["province"].strip(), tuple(sorted(terms, key=lambda t: t.start))
+
+
+def load_reference(raw_dir: Path) -> Reference:
+    raw_dir = Path(raw_dir)
+    files = (raw_dir / "province.toml", raw_dir / "units.csv", raw_dir / "targets.csv")
+    province, terms = load_province(files[0])
+    units = load_units(files[1])
+    targets = load_targets(files[2], units)
+    return Reference(province, terms, units, targets, files)

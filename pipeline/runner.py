@@ -1,0 +1,41 @@
+"""Running a stage's notebook with Papermill, and turning its failures into messages an analyst can act on."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import papermill
+from papermill.exceptions import PapermillExecutionError
+
+from pipeline.errors import UserError
+
+KERNEL = "python3"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class StageFailed(Exception):  # noqa: N818 - it is a failure report, not an error class to catch broadly
+    """A stage's notebook stopped; `str()` is what to print."""
+
+
+def run_notebook(notebook: Path, output: Path, parameters: dict[str, object]) -> None:
+    """Execute `notebook` into `output` (the executed copy kept with the report)."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            cwd=str(notebook.parent),
+            progress_bar=False,
+            report_mode=False,
+        )
+    except PapermillExecutionError as error:
+        if error.ename == UserError.__name__:
+            raise StageFailed(f"Lỗi: {error.evalue}") from None
+        trace = _ANSI.sub("", "\n".join(error.traceback))
+        raise StageFailed(
+            f"Lỗi chương trình khi chạy {notebook.name} (không phải lỗi số liệu; xin báo cho người bảo trì).\n"
+            f"{trace}\nNotebook đã chạy: {output}"
+        ) from None

@@ -1,0 +1,19 @@
+"""Loose matching of what people type: case, diacritics, spaces and Unicode form do not matter."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(text: object) -> str:
+    """`Kết  Nạp`, `KẾT NẠP` and an NFD-typed `Kết nạp` all fold to `ketnap`."""
+    value = "" if text is None else str(text)
+    value = value.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", value)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return "".join(ch for ch in bare.casefold() if ch.isalnum())
+
+
+def nfc(text: object) -> str:
+    """Text from a return as it should be shown: NFC, surrounding spaces removed."""
+    return unicodedata.normalize("NFC", "" if text is None else str(text)).strip()

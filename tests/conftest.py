@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.reference import Reference, load_reference
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_RAW = ROOT / "data" / "raw"
+
+
+@pytest.fixture(scope="session")
+def sample_reference() -> Reference:
+    return load_reference(SAMPLE_RAW)
+
+
+@pytest.fixture
+def raw_copy(tmp_path: Path) -> Path:
+    """A writable copy of the sample's raw folder (the real one is never modified)."""
+    target = tmp_path / "raw"
+    shutil.copytree(SAMPLE_RAW, target)
+    return target

@@ -1,0 +1,115 @@
+"""Periods, cell values, loose matching, vi-VN formatting: the small pieces everything else rests on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from pipeline import fmt
+from pipeline.cells import NotACountError, cell_name, column_letter, parse_count, parse_date
+from pipeline.periods import Period, parse, parse_loose, periods_on_record, span
+from pipeline.text import fold
+
+
+def test_period_parse_and_order() -> None:
+    assert parse("2017H1") == Period(2017, 1)
+    assert str(Period(2016, 2)) == "2016H2"
+    assert Period(2016, 2) < Period(2017, 1)
+    assert Period(2017, 1).shift(-2) == Period(2016, 1)
+    assert Period(2017, 1).shift(-1) == Period(2016, 2)
+    assert span(Period(2016, 1), Period(2017, 1)) == [Period(2016, 1), Period(2016, 2), Period(2017, 1)]
+
+
+@pytest.mark.parametrize("bad", ["2017", "2017H3", "17H1", "2017-H1", "", "2017h1x"])
+def test_period_parse_refuses(bad: str) -> None:
+    with pytest.raises(ValueError, match="YYYYH1"):
+        parse(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2017H1", Period(2017, 1)),
+        ("2017h2", Period(2017, 2)),
+        ("6 tháng đầu năm 2017", Period(2017, 1)),
+        ("6 THÁNG CUỐI NĂM 2016", Period(2016, 2)),
+        ("6  tháng  cuối năm 2016 ", Period(2016, 2)),
+    ],
+)
+def test_period_as_written_in_returns(text: str, expected: Period) -> None:
+    assert parse_loose(text) == expected
+
+
+def test_period_label() -> None:
+    assert Period(2017, 1).label_vi() == "6 tháng đầu năm 2017"
+    assert Period(2017, 2).label_vi() == "6 tháng cuối năm 2017"
+
+
+def test_periods_on_record_ignore_other_folders(tmp_path) -> None:
+    for name in ("2016H2", "2016H1", "notes", "2017H3"):
+        (tmp_path / "returns" / name).mkdir(parents=True)
+    assert periods_on_record(tmp_path) == [Period(2016, 1), Period(2016, 2)]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (12, 12),
+        (12.0, 12),
+        ("12", 12),
+        (" 12 ", 12),
+        ("1.234", 1234),
+        ("1 234", 1234),
+        ("1\u00a0234", 1234),
+        ("12.345.678", 12345678),
+        (None, None),
+        ("", None),
+        ("-", None),
+        (0, 0),
+    ],
+)
+def test_parse_count(value: object, expected: int | None) -> None:
+    assert parse_count(value) == expected
+
+
+@pytest.mark.parametrize("value", ["12a", "1,5", "1.5", "1.23", -3, 2.5, "-4", True, "1.234 567"])
+def test_parse_count_refuses(value: object) -> None:
+    with pytest.raises(NotACountError):
+        parse_count(value)
+
+
+def test_parse_date() -> None:
+    assert parse_date("05/07/2017") == dt.date(2017, 7, 5)
+    assert parse_date(dt.datetime(2017, 7, 5, 8, 30)) == dt.date(2017, 7, 5)
+    assert parse_date(None) is None
+    with pytest.raises(ValueError):
+        parse_date("July 5th")
+
+
+def test_cell_names() -> None:
+    assert column_letter(0) == "A"
+    assert column_letter(25) == "Z"
+    assert column_letter(26) == "AA"
+    assert cell_name(6, 2) == "C7"
+
+
+def test_fold_ignores_case_diacritics_spaces_and_unicode_form() -> None:
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "Kết nạp")
+    assert fold("Kết nạp") == fold("KẾT NẠP") == fold(nfd) == fold(" ket  nap ") == "ketnap"
+    assert fold("Đoàn viên") == "doanvien"
+    assert fold("Thông tin") != fold("Tổ chức")
+
+
+def test_vi_vn_numbers_and_dates() -> None:
+    assert fmt.number(3722) == "3.722"
+    assert fmt.number(1234567) == "1.234.567"
+    assert fmt.number(Decimal("142.5")) == "142,5"
+    assert fmt.percent(Decimal("73.67")) == "73,67%"
+    assert fmt.percent(Decimal("37.10")) == "37,10%"
+    assert fmt.percent(None) == "—"
+    assert fmt.date_long(dt.date(2017, 7, 5)) == "ngày 5 tháng 7 năm 2017"
+    assert fmt.date_short(dt.date(2017, 7, 5)) == "05/07/2017"

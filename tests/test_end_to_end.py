@@ -1,0 +1,257 @@
+"""`make report` end to end, into temporary PROCESSED_DIR and REPORTS_DIR, as an analyst runs it."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import openpyxl
+import pypdf
+import pytest
+
+from pipeline.indicators import Indicators
+from tests.conftest import ROOT, SAMPLE_RAW
+from tests.test_indicators import ARTICLE
+
+# What the lead paragraph of the 2017H1 bulletin must state (the article's figures in vi-VN notation).
+LEAD_FIGURES = ["3.722", "73,67%", "37,10%", "42,56%", "63,86%", "81,30%", "2.403", "64,56%"]
+
+
+def make(*args: str, raw: Path = SAMPLE_RAW, out: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    command = [
+        "make",
+        "--no-print-directory",
+        *args,
+        f"RAW_DIR={raw}",
+        f"PROCESSED_DIR={out / 'processed'}",
+        f"REPORTS_DIR={out / 'reports'}",
+    ]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    if check:
+        assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+class _Resources(HTMLParser):
+    """Every address a script, stylesheet, image or other element would load."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.addresses: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("src", "href") and value:
+                self.addresses.append((tag, value))
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("e2e")
+    make("report", "PERIOD=2017H1", out=out)
+    return out
+
+
+def test_report_writes_every_output(built: Path) -> None:
+    report = built / "reports" / "2017H1"
+    for name in ("bulletin.html", "bulletin.pdf", "indicators.csv", "manifest.json"):
+        assert (report / name).stat().st_size > 0, name
+    for notebook in ("01_clean", "02_indicators", "03_bulletin"):
+        assert (report / "notebooks" / f"{notebook}.ipynb").is_file()
+    for period in ("2016H1", "2016H2", "2017H1"):
+        assert (built / "processed" / period / "figures.csv").is_file()
+    assert not (ROOT / "data" / "raw" / "processed").exists()
+
+
+@pytest.mark.parametrize(("indicator", "expected"), sorted(ARTICLE.items()))
+def test_indicators_csv_holds_the_article_figures(built: Path, indicator: str, expected: str) -> None:
+    ind = Indicators.read(built / "reports" / "2017H1" / "indicators.csv")
+    assert str(ind.get("province", "term_to_date", indicator)) == expected
+
+
+def test_indicators_csv_target_pct(built: Path) -> None:
+    ind = Indicators.read(built / "reports" / "2017H1" / "indicators.csv")
+    assert 130 < ind.get("province", "term_to_date", "target_pct") < 135  # type: ignore[operator]
+
+
+def _lead_assertions(text: str) -> None:
+    text = squash(text)
+    for figure in LEAD_FIGURES:
+        assert figure in text, figure
+    ind_match = re.search(r"vượt (\d+,\d{2})% so với chỉ tiêu", text)
+    assert ind_match, "the lead must say the target was exceeded"
+    assert ind_match.group(1) == "30,60"
+    assert "2.403 đảng viên (64,56%" in text
+    assert re.search(r"từ 95/1\.813 thôn, bản xuống còn 51", text)
+    assert "BẢN TIN CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN" in text
+    assert "Tỉnh Điện Biên — 6 tháng đầu năm 2017" in text
+
+
+def test_bulletin_pdf_states_the_lead_figures(built: Path) -> None:
+    reader = pypdf.PdfReader(built / "reports" / "2017H1" / "bulletin.pdf")
+    _lead_assertions(reader.pages[0].extract_text())
+
+
+def test_bulletin_html_states_the_lead_figures(built: Path) -> None:
+    parser = _Text()
+    parser.feed((built / "reports" / "2017H1" / "bulletin.html").read_text(encoding="utf-8"))
+    _lead_assertions(" ".join(parser.parts))
+
+
+def test_html_loads_nothing_from_the_network(built: Path) -> None:
+    html = (built / "reports" / "2017H1" / "bulletin.html").read_text(encoding="utf-8")
+    parser = _Resources()
+    parser.feed(html)
+    remote = [(tag, a) for tag, a in parser.addresses if re.match(r"^\s*(https?:)?//", a, re.IGNORECASE)]
+    assert remote == []
+    assert "<script" not in html.lower()
+    images = [a for tag, a in parser.addresses if tag == "img"]
+    assert len(images) >= 5 and all(a.startswith("data:image/png;base64,") for a in images)
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", html)
+    assert not re.search(r"@import", html)
+
+
+def test_pdf_is_a4_numbered_titled_with_embedded_fonts(built: Path) -> None:
+    reader = pypdf.PdfReader(built / "reports" / "2017H1" / "bulletin.pdf")
+    pages = len(reader.pages)
+    assert pages >= 3
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    for number, page in enumerate(reader.pages, start=1):
+        text = squash(page.extract_text())
+        assert f"Trang {number} / {pages}" in text
+        if number > 1:
+            assert "Bản tin công tác phát triển đảng viên — Tỉnh Điện Biên" in text
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, font.get_object()["/BaseFont"]
+
+
+def test_manifest_lists_inputs_outputs_and_versions(built: Path) -> None:
+    report = built / "reports" / "2017H1"
+    manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    inputs = {entry["path"] for entry in manifest["inputs"]}
+    assert {"province.toml", "units.csv", "targets.csv"} <= inputs
+    assert sum(path.startswith("returns/2016H1/") for path in inputs) == 15
+    assert sum(path.startswith("returns/2017H1/") for path in inputs) == 14  # one CSV holds two units
+    outputs = {entry["path"]: entry["sha256"] for entry in manifest["outputs"]}
+    from pipeline.iorw import sha256
+
+    assert outputs["bulletin.pdf"] == sha256(report / "bulletin.pdf")
+    assert "notebooks/03_bulletin.ipynb" in outputs
+    assert manifest["parameters"]["period"] == "2017H1"
+    assert {"pandas", "papermill", "weasyprint", "python"} <= set(manifest["libraries"])
+    assert manifest["code_version"]
+
+
+def test_second_run_does_nothing_and_outputs_are_reproducible(built: Path, tmp_path: Path) -> None:
+    before = mtimes(built)
+    make("report", "PERIOD=2017H1", out=built)
+    assert mtimes(built) == before
+    # Rebuilt from scratch, the bulletin is byte-identical.
+    fresh = tmp_path / "again"
+    make("report", "PERIOD=2017H1", out=fresh)
+    for name in ("bulletin.html", "bulletin.pdf", "indicators.csv"):
+        assert (fresh / "reports" / "2017H1" / name).read_bytes() == (built / "reports" / "2017H1" / name).read_bytes()
+
+
+def _edit_return(path: Path, sheet: str, cell: str, value: object) -> None:
+    book = openpyxl.load_workbook(path)
+    book[sheet][cell] = value
+    book.save(path)
+
+
+def _find_sheet(path: Path, folded: str) -> str:
+    from pipeline.text import fold
+
+    return next(name for name in openpyxl.load_workbook(path).sheetnames if fold(name) == folded)
+
+
+def test_changed_return_reruns_only_what_depends_on_it(raw_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    make("report", "PERIOD=2017H1", raw=raw_copy, out=out)
+    before = mtimes(out)
+    dbp = raw_copy / "returns" / "2017H1" / "DBP_2017H1.xlsx"
+    _edit_return(dbp, _find_sheet(dbp, "thongtin"), "B5", "Người khác")  # Người lập: no figure changes
+    result = make("report", "PERIOD=2017H1", raw=raw_copy, out=out)
+    after = mtimes(out)
+    changed = {name for name in after if after[name] != before.get(name)}
+    assert "processed/2017H1/figures.csv" in changed
+    assert "reports/2017H1/bulletin.pdf" in changed
+    assert not any(name.startswith(("processed/2016H1/", "processed/2016H2/")) for name in changed), changed
+    assert "Làm sạch báo cáo kỳ 2016H1" not in result.stderr
+
+
+def test_errors_block_the_bulletin_with_file_sheet_and_cell(raw_copy: Path, tmp_path: Path) -> None:
+    dbp = raw_copy / "returns" / "2017H1" / "DBP_2017H1.xlsx"
+    sheet = _find_sheet(dbp, "ketnap")
+    _edit_return(dbp, sheet, "C4", "bốn mươi")
+    (raw_copy / "returns" / "2017H1" / "QST_2017H1.xlsx").unlink()
+    out = tmp_path / "out"
+    result = make("report", "PERIOD=2017H1", raw=raw_copy, out=out, check=False)
+    assert result.returncode != 0
+    messages = result.stdout + result.stderr
+    assert f"returns/2017H1/DBP_2017H1.xlsx, {sheet}!C4" in messages
+    assert "bốn mươi" in messages
+    assert "QST" in messages and "Chưa nhận được báo cáo" in messages
+    assert "Traceback" not in messages
+    assert not (out / "reports" / "2017H1" / "bulletin.html").exists()
+    assert not (out / "reports" / "2017H1" / "bulletin.pdf").exists()
+
+    # A draft renders anyway, marked on every page, naming the units left out.
+    make("report", "PERIOD=2017H1", "DRAFT=1", raw=raw_copy, out=out)
+    reader = pypdf.PdfReader(out / "reports" / "2017H1" / "bulletin.pdf")
+    first = squash(reader.pages[0].extract_text())
+    assert "Đảng bộ Quân sự tỉnh (chưa nộp báo cáo)" in first
+    assert "Đảng bộ thành phố Điện Biên Phủ (báo cáo có lỗi)" in first
+    assert all("BẢN NHÁP" in page.extract_text() for page in reader.pages)
+    html = (out / "reports" / "2017H1" / "bulletin.html").read_text(encoding="utf-8")
+    assert "BẢN NHÁP" in html
+    # Back to DRAFT=0: refused again, and the draft is not passed off as the bulletin.
+    again = make("report", "PERIOD=2017H1", raw=raw_copy, out=out, check=False)
+    assert again.returncode != 0
+
+
+@pytest.mark.parametrize("period", ["2017", "2017H3", "2017-H1", ""])
+def test_malformed_period_is_refused(period: str, tmp_path: Path) -> None:
+    result = make("report", f"PERIOD={period}", out=tmp_path, check=False)
+    assert result.returncode != 0
+    assert "PERIOD phải có dạng YYYYH1 hoặc YYYYH2" in result.stderr
+
+
+def test_period_without_returns_is_refused(tmp_path: Path) -> None:
+    result = make("report", "PERIOD=2019H1", out=tmp_path, check=False)
+    assert result.returncode != 0
+    assert "Chưa có báo cáo của kỳ 2019H1" in result.stderr
+
+
+def test_clean_never_touches_raw(raw_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    before = {p: p.read_bytes() for p in raw_copy.rglob("*") if p.is_file()}
+    make("report", "PERIOD=2017H1", raw=raw_copy, out=out)
+    make("clean", raw=raw_copy, out=out)
+    assert {p: p.read_bytes() for p in raw_copy.rglob("*") if p.is_file()} == before
+    assert not (out / "reports" / "2017H1").exists()
+    assert not (out / "processed" / "2017H1").exists()
+    shutil.rmtree(out, ignore_errors=True)

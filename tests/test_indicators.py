@@ -1,0 +1,142 @@
+"""Indicators (SPEC 5), and the figures of the article the sample must reproduce (SPEC 7)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pandas as pd
+import pytest
+
+from pipeline.clean import clean_period
+from pipeline.indicators import Indicators, compute, percent, round_half_up, trend
+from pipeline.periods import Period, parse
+from pipeline.reference import Reference
+from tests.conftest import SAMPLE_RAW
+
+ON_RECORD = [Period(2016, 1), Period(2016, 2), Period(2017, 1)]
+
+# SPEC 7: the article's figures, scope=province, window=term_to_date, for the 2017H1 bulletin.
+ARTICLE = {
+    "admitted": "3722",
+    "youth_union": "2742",
+    "youth_union_pct": "73.67",
+    "women": "1381",
+    "women_pct": "37.10",
+    "occ_farmer": "1584",
+    "occ_farmer_pct": "42.56",
+    "ethnic_minority": "2377",
+    "ethnic_minority_pct": "63.86",
+    "edu_upper_secondary": "3026",
+    "edu_upper_secondary_pct": "81.30",
+    "org_commune": "2403",
+    "org_commune_pct": "64.56",
+    "villages_total": "1813",
+    "villages_no_member_start": "95",
+    "villages_no_member_end": "51",
+    "villages_no_member_eliminated": "44",
+    "villages_joint_start": "328",
+    "villages_joint_end": "271",
+    "new_village_cells": "57",
+}
+
+
+@pytest.fixture(scope="module")
+def sample_indicators(sample_reference: Reference) -> pd.DataFrame:
+    figures = pd.concat([clean_period(SAMPLE_RAW, p, sample_reference).figures for p in ON_RECORD])
+    return compute(figures, sample_reference, Period(2017, 1), ON_RECORD)
+
+
+def _value(frame: pd.DataFrame, scope: str, window: str, indicator: str) -> str:
+    rows = frame[(frame["scope"] == scope) & (frame["window"] == window) & (frame["indicator"] == indicator)]
+    assert len(rows) == 1, (scope, window, indicator, len(rows))
+    return rows["value"].iloc[0]
+
+
+@pytest.mark.parametrize(("indicator", "expected"), sorted(ARTICLE.items()))
+def test_sample_reproduces_the_article(sample_indicators: pd.DataFrame, indicator: str, expected: str) -> None:
+    assert _value(sample_indicators, "province", "term_to_date", indicator) == expected
+
+
+def test_sample_target_exceeded_by_thirty_odd_percent(sample_indicators: pd.DataFrame) -> None:
+    target_pct = Decimal(_value(sample_indicators, "province", "term_to_date", "target_pct"))
+    assert Decimal(130) < target_pct < Decimal(135)
+
+
+def test_round_half_up_is_exact() -> None:
+    assert round_half_up(Fraction(1, 8)) == Decimal("0.13")  # 0.125: half-even would give 0.12
+    assert round_half_up(Fraction(2742 * 100, 3722)) == Decimal("73.67")
+    assert round_half_up(Fraction(-1, 8)) == Decimal("-0.13")
+    assert percent(1, 0) is None
+    assert percent(1381, 3722) == Decimal("37.10")
+
+
+def _figures(rows: list[tuple[str, str, str, int]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"period": p, "unit_code": u, "code": c, "value": v, "file": "f", "sheet": "s", "cell": "C2"}
+            for p, u, c, v in rows
+        ]
+    )
+
+
+def test_windows_targets_villages_and_previous_year(sample_reference: Reference) -> None:
+    rows = []
+    for period, admitted, no_member in [("2016H1", 10, (9, 8)), ("2016H2", 20, (8, 6)), ("2017H1", 30, (6, 5))]:
+        rows += [
+            (period, "DBP", "admitted", admitted),
+            (period, "DBP", "women", admitted // 3),
+            (period, "DBP", "villages_total", 100),
+            (period, "DBP", "villages_no_member_start", no_member[0]),
+            (period, "DBP", "villages_no_member_end", no_member[1]),
+            (period, "DBP", "new_village_cells", 1),
+        ]
+    rows.append(("2017H1", "MLA", "admitted", 3))
+    frame = compute(_figures(rows), sample_reference, parse("2017H1"), ON_RECORD)
+    ind = Indicators(frame)
+    dbp_2016 = sample_reference.targets[("DBP", 2016)]
+    dbp_2017 = sample_reference.targets[("DBP", 2017)]
+
+    assert ind.get("DBP", "period", "admitted") == 30
+    assert ind.get("DBP", "year_to_date", "admitted") == 30
+    assert ind.get("DBP", "term_to_date", "admitted") == 60
+    assert ind.get("province", "period", "admitted") == 33
+    assert ind.get("DBP", "term_to_date", "women_pct") == Decimal("31.67")  # (3+6+10)/60
+    # Each half-year counts half of its year's annual target.
+    assert Fraction(str(ind.get("DBP", "term_to_date", "target"))) == dbp_2016 + Fraction(dbp_2017, 2)
+    assert ind.get("DBP", "year_to_date", "annual_target") == dbp_2017
+    assert ind.get("DBP", "year_to_date", "annual_target_pct") == percent(30, dbp_2017)
+    # Villages: start of the window's first half-year, end of its last, new cells summed.
+    assert ind.get("DBP", "term_to_date", "villages_no_member_start") == 9
+    assert ind.get("DBP", "term_to_date", "villages_no_member_end") == 5
+    assert ind.get("DBP", "term_to_date", "villages_no_member_eliminated") == 4
+    assert ind.get("DBP", "period", "villages_no_member_start") == 6
+    assert ind.get("DBP", "term_to_date", "new_village_cells") == 3
+    # Same half-year of the year before.
+    assert ind.get("DBP", "period", "admitted_prev_year") == 10
+    assert ind.get("DBP", "period", "admitted_change_pct") == Decimal("200.00")
+    # A unit with nothing admitted has no shares rather than a division by zero.
+    assert not ind.has("KCQ", "period", "women_pct")
+    assert ind.get("KCQ", "period", "admitted") == 0
+
+
+def test_no_previous_year_on_record(sample_reference: Reference) -> None:
+    frame = compute(_figures([("2016H2", "DBP", "admitted", 4)]), sample_reference, parse("2016H2"), ON_RECORD[:2])
+    ind = Indicators(frame)
+    assert not ind.has("province", "period", "admitted_prev_year")
+    assert not ind.has("province", "period", "admitted_change_pct")
+
+
+def test_values_are_written_as_integers_and_two_decimals(sample_indicators: pd.DataFrame) -> None:
+    values = sample_indicators.set_index(["scope", "window", "indicator"])["value"]
+    pct = values[values.index.get_level_values("indicator").str.endswith("_pct")]
+    assert pct.str.fullmatch(r"-?\d+\.\d{2}").all()
+    counts = values[values.index.get_level_values("indicator").isin(["admitted", "women", "villages_total"])]
+    assert counts.str.fullmatch(r"\d+").all()
+
+
+def test_trend_has_every_half_year(sample_reference: Reference) -> None:
+    figures = _figures([("2016H1", "DBP", "admitted", 4), ("2017H1", "DBP", "admitted", 6)])
+    series = trend(figures, sample_reference, ON_RECORD)
+    assert list(series["period"]) == ["2016H1", "2016H2", "2017H1"]
+    assert list(series["admitted"]) == [4, 0, 6]

@@ -1,0 +1,96 @@
+"""Returns written for tests: a valid unit-period that a test then spoils in one place."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import openpyxl
+
+from pipeline import forms
+
+VALID_ADMISSIONS = {
+    "admitted": 10,
+    "readmitted": 0,
+    "women": 4,
+    "ethnic_minority": 6,
+    "religious": 1,
+    "youth_union": 7,
+    "occ_civil_servant": 2,
+    "occ_public_employee": 1,
+    "occ_worker": 0,
+    "occ_farmer": 5,
+    "occ_armed_forces": 0,
+    "occ_student": 1,
+    "occ_other": 1,
+    "age_18_30": 7,
+    "age_31_40": 2,
+    "age_41_50": 1,
+    "age_51_plus": 0,
+    "edu_primary": 1,
+    "edu_lower_secondary": 2,
+    "edu_upper_secondary": 7,
+    "org_commune": 8,
+    "org_agency": 2,
+    "org_public_service": 0,
+    "org_enterprise": 0,
+    "org_military": 0,
+    "org_police": 0,
+    "org_other": 0,
+}
+VALID_VILLAGES = {
+    "villages_total": 120,
+    "villages_no_member_start": 5,
+    "villages_no_member_end": 4,
+    "villages_joint_start": 20,
+    "villages_joint_end": 18,
+    "new_village_cells": 2,
+}
+
+
+def write_return(
+    path: Path,
+    unit_code: str = "DBP",
+    period: object = "2017H1",
+    prepared_on: object = "05/07/2017",
+    values: dict[str, object] | None = None,
+    sheet_names: tuple[str, str, str] = (forms.SHEET_INFO, forms.SHEET_ADMISSIONS, forms.SHEET_ORGANIZATION),
+    extra_rows: list[tuple[str, str, object]] | None = None,
+) -> Path:
+    """An .xlsx return; `values` overrides figures (None leaves the cell empty; a missing key keeps the default)."""
+    figures: dict[str, object] = {**VALID_ADMISSIONS, **VALID_VILLAGES, **(values or {})}
+    book = openpyxl.Workbook()
+    info = book.active
+    info.title = sheet_names[0]
+    for key, value in [
+        ("unit_code", unit_code),
+        ("unit_name", "Đơn vị thử"),
+        ("period", period),
+        ("prepared_on", prepared_on),
+        ("prepared_by", "Nguyễn Văn A"),
+    ]:
+        info.append([forms.INFO_LABELS[key], value])
+    for title, header, rows in [
+        (sheet_names[1], forms.ADMISSIONS_HEADER, forms.ADMISSION_ROWS),
+        (sheet_names[2], forms.ORGANIZATION_HEADER, forms.ORGANIZATION_ROWS),
+    ]:
+        sheet = book.create_sheet(title)
+        sheet.append(list(header))
+        for row in rows:
+            if row.code in figures and figures[row.code] != "<drop>":
+                sheet.append([row.code, row.label, figures[row.code]])
+        for sheet_title, *row in extra_rows or []:
+            if sheet_title == title:
+                sheet.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def write_csv_export(path: Path, rows: list[tuple[str, str, str, object]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["unit_code", "period", "code", "value"])
+        writer.writerows(rows)
+    return path
