@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import papermill
+from jupyter_client.manager import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
 
 from pipeline.errors import UserError
 
 KERNEL = "python3"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class _QuietKernelManager(AsyncKernelManager):
+    """Starts the kernel with its own log silenced: ipykernel logs an English warning about its transport
+    at every start, which is not for analysts. Errors in cells still come back through Papermill."""
+
+    async def start_kernel(self, **kw: Any) -> None:
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        await super().start_kernel(**kw)
 
 
 class StageFailed(Exception):  # noqa: N818 - it is a failure report, not an error class to catch broadly
@@ -30,6 +42,7 @@ def run_notebook(notebook: Path, output: Path, parameters: dict[str, object]) ->
             cwd=str(notebook.parent),
             progress_bar=False,
             report_mode=False,
+            kernel_manager_class=_QuietKernelManager,
         )
     except PapermillExecutionError as error:
         if error.ename == UserError.__name__:

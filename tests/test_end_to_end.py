@@ -144,8 +144,11 @@ def test_pdf_is_a4_numbered_titled_with_embedded_fonts(built: Path) -> None:
         if number > 1:
             assert "Bản tin công tác phát triển đảng viên — Tỉnh Điện Biên" in text
         for font in page["/Resources"]["/Font"].values():
-            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-            assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, font.get_object()["/BaseFont"]
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, font["/BaseFont"]
+            # Only the bulletin's own fonts (matplotlib's DejaVu): nothing left to the machine's fontconfig.
+            assert "+Bulletin-" in font["/BaseFont"], font["/BaseFont"]
 
 
 def test_manifest_lists_inputs_outputs_and_versions(built: Path) -> None:
@@ -231,6 +234,15 @@ def test_errors_block_the_bulletin_with_file_sheet_and_cell(raw_copy: Path, tmp_
     # Back to DRAFT=0: refused again, and the draft is not passed off as the bulletin.
     again = make("report", "PERIOD=2017H1", raw=raw_copy, out=out, check=False)
     assert again.returncode != 0
+
+
+def test_bad_reference_file_is_reported_without_traceback(raw_copy: Path, tmp_path: Path) -> None:
+    units = raw_copy / "units.csv"
+    units.write_text(units.read_text(encoding="utf-8").replace(",bloc,0,", ",khoi,0,", 1), encoding="utf-8")
+    result = make("report", "PERIOD=2017H1", raw=raw_copy, out=tmp_path / "out", check=False)
+    assert result.returncode != 0
+    assert re.search(r"units\.csv, dòng \d+, cột unit_kind: 'khoi' không hợp lệ", result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("period", ["2017", "2017H3", "2017-H1", ""])
