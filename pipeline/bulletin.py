@@ -118,6 +118,11 @@ def _p(value: object) -> str:
     return fmt.percent(value)  # type: ignore[arg-type]
 
 
+def _start_end(data: BulletinData, scope: str, window: str, stem: str) -> str:
+    """`95 → 51`: a village count at the start and at the end of the window."""
+    return f"{_n(data.get(scope, window, f'{stem}_start'))} → {_n(data.get(scope, window, f'{stem}_end'))}"
+
+
 def title_block(data: BulletinData) -> Html:
     parts = [f'<h1 class="title">{escape(TITLE)}</h1>', f'<p class="subtitle">{escape(data.subtitle)}</p>']
     if data.draft:
@@ -156,18 +161,11 @@ def key_figures(data: BulletinData) -> Html:
         row("Kết nạp ở chi bộ xã, phường, thị trấn", "org_commune"),
         [
             "Thôn, bản chưa có đảng viên (đầu → cuối)",
-            *[
-                f"{_n(data.get(PROVINCE, w, 'villages_no_member_start'))} → "
-                f"{_n(data.get(PROVINCE, w, 'villages_no_member_end'))}"
-                for w in windows
-            ],
+            *[_start_end(data, PROVINCE, w, "villages_no_member") for w in windows],
         ],
         [
             "Thôn, bản chưa có chi bộ, sinh hoạt ghép (đầu → cuối)",
-            *[
-                f"{_n(data.get(PROVINCE, w, 'villages_joint_start'))} → {_n(data.get(PROVINCE, w, 'villages_joint_end'))}"
-                for w in windows
-            ],
+            *[_start_end(data, PROVINCE, w, "villages_joint") for w in windows],
         ],
         row("Chi bộ thôn, bản thành lập mới, chia tách", "new_village_cells"),
     ]
@@ -191,44 +189,30 @@ def unit_table(data: BulletinData) -> Html:
         "Đoàn viên",
         "Thôn, bản chưa có đảng viên",
     ]
-    rows = []
-    for code in data.indicators.scopes():
-        if code == PROVINCE:
-            continue
-        unit = data.reference.units.get(code)
-        villages = (
-            f"{_n(data.get(code, 'term_to_date', 'villages_no_member_start'))} → "
-            f"{_n(data.get(code, 'term_to_date', 'villages_no_member_end'))}"
-            if unit is None or unit.has_villages
-            else ""
-        )
-        rows.append(
-            [
-                escape(data.unit_name(code)),
-                _n(data.get(code, "period", "admitted")),
-                _n(data.get(code, "term_to_date", "admitted")),
-                _n(data.get(code, "term_to_date", "target")),
-                _p(data.get(code, "term_to_date", "target_pct")),
-                _p(data.get(code, "term_to_date", "women_pct")),
-                _p(data.get(code, "term_to_date", "ethnic_minority_pct")),
-                _p(data.get(code, "term_to_date", "youth_union_pct")),
-                villages,
-            ]
-        )
-    rows.append(
-        [
-            "<strong>Toàn tỉnh</strong>",
-            _n(data.get(PROVINCE, "period", "admitted")),
-            _n(data.get(PROVINCE, "term_to_date", "admitted")),
-            _n(data.get(PROVINCE, "term_to_date", "target")),
-            _p(data.get(PROVINCE, "term_to_date", "target_pct")),
-            _p(data.get(PROVINCE, "term_to_date", "women_pct")),
-            _p(data.get(PROVINCE, "term_to_date", "ethnic_minority_pct")),
-            _p(data.get(PROVINCE, "term_to_date", "youth_union_pct")),
-            f"{_n(data.get(PROVINCE, 'term_to_date', 'villages_no_member_start'))} → "
-            f"{_n(data.get(PROVINCE, 'term_to_date', 'villages_no_member_end'))}",
+
+    def row(scope: str, label: str, with_villages: bool) -> list[str]:
+        return [
+            label,
+            _n(data.get(scope, "period", "admitted")),
+            _n(data.get(scope, "term_to_date", "admitted")),
+            _n(data.get(scope, "term_to_date", "target")),
+            _p(data.get(scope, "term_to_date", "target_pct")),
+            _p(data.get(scope, "term_to_date", "women_pct")),
+            _p(data.get(scope, "term_to_date", "ethnic_minority_pct")),
+            _p(data.get(scope, "term_to_date", "youth_union_pct")),
+            _start_end(data, scope, "term_to_date", "villages_no_member") if with_villages else "",
         ]
-    )
+
+    rows = [
+        row(
+            code,
+            escape(data.unit_name(code)),
+            code not in data.reference.units or data.reference.units[code].has_villages,
+        )
+        for code in data.indicators.scopes()
+        if code != PROVINCE
+    ]
+    rows.append(row(PROVINCE, "<strong>Toàn tỉnh</strong>", True))
     return Html("<h2>Kết quả theo đơn vị</h2>" + _table(headers, rows, "by-unit"))
 
 

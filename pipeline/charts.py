@@ -13,7 +13,7 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from pipeline import fmt
+from pipeline import fmt, forms
 from pipeline.bulletin import BulletinData
 from pipeline.indicators import PROVINCE, trend
 from pipeline.periods import parse
@@ -93,50 +93,45 @@ COMPOSITION = {
 }
 
 
-def composition(data: BulletinData, window: str = "term_to_date") -> Figure:
-    """Shares of the members admitted who are youth union members, women, ethnic minority, …"""
-    labels = list(COMPOSITION.values())
-    shares = [float(data.get(PROVINCE, window, f"{code}_pct") or 0) for code in COMPOSITION]
+def _labelled_bars(labels: list[str], values: list[float], texts: list[str], colour: str, title: str) -> Figure:
+    """One horizontal bar per category, labelled with its value, first category on top."""
     figure, axes = _figure(2.8)
-    bars = axes.barh(labels, shares, color=COLOURS["other"], height=0.6)
-    axes.bar_label(bars, [fmt.percent(Decimal(str(s))) for s in shares], padding=3, fontsize=8)
+    bars = axes.barh(labels, values, color=colour, height=0.6)
+    axes.bar_label(bars, texts, padding=3, fontsize=8)
     axes.invert_yaxis()
-    axes.set_xlim(0, 110)
-    _vi_number_axis(axes.xaxis, percent=True)
+    axes.set_xlim(0, max([*values, 1]) * 1.3)
     axes.tick_params(axis="y", labelsize=8)
-    axes.set_title("Cơ cấu đảng viên mới kết nạp, từ đầu nhiệm kỳ (% tổng số)", fontsize=10, loc="left")
+    axes.set_title(title, fontsize=10, loc="left")
     return figure
 
 
-ORGANIZATION = {
-    "org_commune": "Xã, phường, thị trấn",
-    "org_agency": "Cơ quan Đảng, Nhà nước, MTTQ, đoàn thể",
-    "org_public_service": "Đơn vị sự nghiệp",
-    "org_enterprise": "Doanh nghiệp",
-    "org_military": "Quân đội",
-    "org_police": "Công an",
-    "org_other": "Loại hình khác",
-}
+def composition(data: BulletinData, window: str = "term_to_date") -> Figure:
+    """Shares of the members admitted who are youth union members, women, ethnic minority, …"""
+    shares = [data.get(PROVINCE, window, f"{code}_pct") for code in COMPOSITION]
+    figure = _labelled_bars(
+        list(COMPOSITION.values()),
+        [float(s or 0) for s in shares],
+        [fmt.percent(s) for s in shares],
+        COLOURS["other"],
+        "Cơ cấu đảng viên mới kết nạp, từ đầu nhiệm kỳ (% tổng số)",
+    )
+    _vi_number_axis(figure.axes[0].xaxis, percent=True)
+    return figure
 
 
 def by_organization(data: BulletinData, window: str = "term_to_date") -> Figure:
     """Admissions by type of grassroots party organization."""
-    labels = list(ORGANIZATION.values())
-    counts = [int(data.get(PROVINCE, window, code) or 0) for code in ORGANIZATION]
-    figure, axes = _figure(2.8)
-    bars = axes.barh(labels, counts, color=COLOURS["admitted"], height=0.6)
-    shares = [data.get(PROVINCE, window, f"{code}_pct") for code in ORGANIZATION]
-    axes.bar_label(
-        bars,
+    codes = forms.BREAKDOWNS["organization"]
+    counts = [int(data.get(PROVINCE, window, code) or 0) for code in codes]
+    shares = [data.get(PROVINCE, window, f"{code}_pct") for code in codes]
+    figure = _labelled_bars(
+        [forms.ROW_BY_CODE[code].label for code in codes],
+        counts,
         [f"{fmt.number(c)} ({fmt.percent(s)})" for c, s in zip(counts, shares, strict=True)],
-        padding=3,
-        fontsize=8,
+        COLOURS["admitted"],
+        "Đảng viên mới kết nạp theo loại hình tổ chức cơ sở đảng",
     )
-    axes.invert_yaxis()
-    axes.set_xlim(0, max([*counts, 1]) * 1.3)
-    _vi_number_axis(axes.xaxis)
-    axes.tick_params(axis="y", labelsize=8)
-    axes.set_title("Đảng viên mới kết nạp theo loại hình tổ chức cơ sở đảng", fontsize=10, loc="left")
+    _vi_number_axis(figure.axes[0].xaxis)
     return figure
 
 

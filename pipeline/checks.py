@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from pipeline import forms
+from pipeline import fmt, forms
 from pipeline.periods import Period, parse_loose
 from pipeline.problems import ERROR, WARNING, Problem
 from pipeline.reference import Reference
@@ -14,10 +14,6 @@ from pipeline.returns import Figure, Place, Return
 LATE_AFTER_DAYS = 20
 LATE_RETURN = "late_return"
 MISSING_RETURN = "missing_return"
-
-
-def _fmt(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def _span(figures: list[Figure]) -> Place:
@@ -65,8 +61,8 @@ def check_return(ret: Return, period: Period, reference: Reference) -> None:
             WARNING,
             ret.prepared_place,
             f"Báo cáo nộp muộn (quá {LATE_AFTER_DAYS} ngày sau khi hết kỳ).",
-            ret.prepared_on.strftime("%d/%m/%Y"),
-            f"không muộn hơn {(period_end(period) + dt.timedelta(days=LATE_AFTER_DAYS)).strftime('%d/%m/%Y')}",
+            fmt.date_short(ret.prepared_on),
+            f"không muộn hơn {fmt.date_short(period_end(period) + dt.timedelta(days=LATE_AFTER_DAYS))}",
             check=LATE_RETURN,
         )
     _check_admissions(ret)
@@ -84,8 +80,8 @@ def _check_admissions(ret: Return) -> None:
                 ERROR,
                 part.place,
                 f"«{forms.ROW_BY_CODE[code].label}» lớn hơn tổng số kết nạp ({admitted.place.cell}).",
-                _fmt(part.value),
-                f"≤ {_fmt(admitted.value)}",
+                fmt.number(part.value),
+                f"≤ {fmt.number(admitted.value)}",
             )
     for group, codes in forms.BREAKDOWNS.items():
         parts = [ret.figures[c] for c in codes if c in ret.figures]
@@ -95,16 +91,16 @@ def _check_admissions(ret: Return) -> None:
                 ERROR,
                 _span(parts) if parts else admitted.place,
                 f"Cộng theo {forms.BREAKDOWN_LABELS[group]} không bằng tổng số kết nạp ({admitted.place.cell}).",
-                _fmt(total),
-                _fmt(admitted.value),
+                fmt.number(total),
+                fmt.number(admitted.value),
             )
     if ret.total is not None and ret.total.value != admitted.value:
         ret.problem(
             ERROR,
             ret.total.place,
             f"Dòng «{forms.TOTAL_ROW_LABEL}» khác tổng số kết nạp ({admitted.place.cell}).",
-            _fmt(ret.total.value),
-            _fmt(admitted.value),
+            fmt.number(ret.total.value),
+            fmt.number(admitted.value),
         )
 
 
@@ -116,7 +112,7 @@ def _check_villages(ret: Return, has_villages: bool) -> None:
             WARNING,
             reported[0].place,
             "Đơn vị không quản lý thôn, bản nhưng báo cáo số liệu thôn, bản.",
-            _fmt(reported[0].value),
+            fmt.number(reported[0].value),
             "0 hoặc để trống",
         )
     if total is None:
@@ -128,8 +124,8 @@ def _check_villages(ret: Return, has_villages: bool) -> None:
                 ERROR,
                 part.place,
                 f"«{forms.ROW_BY_CODE[code].label}» lớn hơn tổng số thôn, bản ({total.place.cell}).",
-                _fmt(part.value),
-                f"≤ {_fmt(total.value)}",
+                fmt.number(part.value),
+                f"≤ {fmt.number(total.value)}",
             )
 
 
