@@ -10,6 +10,9 @@ SHELL := /bin/bash
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules
 
+# An office keeps its own data folders in local.mk (not committed), e.g. `RAW_DIR = /srv/bantin/raw`.
+-include local.mk
+
 PERIOD ?=
 RAW_DIR ?= data/raw
 PROCESSED_DIR ?= data/processed
@@ -25,11 +28,20 @@ SYSTEM_PY := PYTHONPATH='$(CURDIR)' $(PYTHON)
 STAGE = $(PY) -m pipeline --raw-dir '$(RAW_DIR)' --processed-dir '$(PROCESSED_DIR)' \
 	--reports-dir '$(REPORTS_DIR)' --draft '$(DRAFT)'
 
-CODE := $(wildcard pipeline/*.py pipeline/templates/*.* pipeline/templates/nbconvert/bulletin/*)
+# What each stage's outputs depend on besides data: the bulletin on all the code, the stages before it
+# on all but the presentation (so that restyling a chart does not clean every half-year again).
+CODE := $(filter-out pipeline/sample.py,$(wildcard pipeline/*.py pipeline/templates/*.* pipeline/templates/nbconvert/bulletin/*))
+PRESENTATION := $(addprefix pipeline/,bulletin.py charts.py narrative.py render.py publish.py manifest.py validation.py) \
+	$(wildcard pipeline/templates/*.* pipeline/templates/nbconvert/bulletin/*)
+STAGE_CODE := $(filter-out $(PRESENTATION),$(CODE))
 # Half-years on record: those with a returns folder. Names sort in time order.
 ON_RECORD := $(sort $(notdir $(patsubst %/,%,$(wildcard $(RAW_DIR)/returns/[0-9][0-9][0-9][0-9]H[12]/))))
 # $(call upto,P): the half-years on record up to and including P.
 upto = $(foreach q,$(ON_RECORD),$(if $(filter $(q),$(firstword $(sort $(q) $(1)))),$(q)))
+
+# Make cannot handle spaces in file names it tracks.
+$(foreach v,RAW_DIR PROCESSED_DIR REPORTS_DIR,$(if $(filter-out 1,$(words $($(v)))),\
+  $(error $(v) không được chứa dấu cách: '$($(v))'. Hãy đổi tên thư mục hoặc dùng một đường dẫn không có dấu cách)))
 
 ifneq ($(filter report validate,$(MAKECMDGOALS)),)
   ifeq ($(shell [[ '$(PERIOD)' =~ ^[0-9]{4}H[12]$$ ]] && echo ok),)
@@ -75,8 +87,11 @@ lock:
 $(PROCESSED_DIR)/%/.inputs.sha256: FORCE
 	@$(SYSTEM_PY) -m pipeline.fingerprint '$(RAW_DIR)' '$*' '$@'
 
-$(PROCESSED_DIR)/%/figures.csv: $(PROCESSED_DIR)/%/.inputs.sha256 notebooks/01_clean.ipynb $(CODE) $(VENV_READY)
+# Each stage's target is touched after it ran: the stage leaves a file whose content did not change as it
+# is, and make must still see the stage as done.
+$(PROCESSED_DIR)/%/figures.csv: $(PROCESSED_DIR)/%/.inputs.sha256 notebooks/01_clean.ipynb $(STAGE_CODE) $(VENV_READY)
 	@$(STAGE) clean --period '$*'
+	@touch '$@'
 
 # Whether the last report was a draft: rendering again when DRAFT changes.
 $(REPORTS_DIR)/%/.draft: FORCE
@@ -84,13 +99,15 @@ $(REPORTS_DIR)/%/.draft: FORCE
 
 define report_rules
 $(REPORTS_DIR)/$(1)/indicators.csv: $(foreach q,$(call upto,$(1)),$(PROCESSED_DIR)/$(q)/figures.csv) \
-		notebooks/02_indicators.ipynb $(CODE) $(REPORTS_DIR)/$(1)/.draft $(VENV_READY)
+		notebooks/02_indicators.ipynb $(STAGE_CODE) $(REPORTS_DIR)/$(1)/.draft $(VENV_READY)
 	@$$(STAGE) indicators --period '$(1)'
+	@touch '$$@'
 
 $(REPORTS_DIR)/$(1)/bulletin.html $(REPORTS_DIR)/$(1)/bulletin.pdf $(REPORTS_DIR)/$(1)/manifest.json &: \
 		$(REPORTS_DIR)/$(1)/indicators.csv $(foreach q,$(call upto,$(1)),$(PROCESSED_DIR)/$(q)/figures.csv) \
 		notebooks/03_bulletin.ipynb $(CODE) $(REPORTS_DIR)/$(1)/.draft $(VENV_READY)
 	@$$(STAGE) bulletin --period '$(1)'
+	@touch $(foreach f,bulletin.html bulletin.pdf manifest.json,'$(REPORTS_DIR)/$(1)/$(f)')
 	@echo 'Bản tin kỳ $(1): $(REPORTS_DIR)/$(1)/bulletin.html, $(REPORTS_DIR)/$(1)/bulletin.pdf'
 endef
 $(foreach p,$(ON_RECORD),$(eval $(call report_rules,$(p))))

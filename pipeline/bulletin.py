@@ -15,7 +15,7 @@ import pandas as pd
 
 from pipeline import clean, fmt
 from pipeline.checks import LATE_RETURN, MISSING_RETURN
-from pipeline.indicators import PROVINCE, Indicators, window_periods
+from pipeline.indicators import PROVINCE, Indicators, window_periods, window_span
 from pipeline.narrative import lead_paragraph
 from pipeline.periods import Period, parse, periods_on_record
 from pipeline.problems import ERROR, SEVERITY_VI, Problem
@@ -65,14 +65,23 @@ class BulletinData:
     def get(self, scope: str, window: str, indicator: str) -> int | Decimal | None:
         return self.indicators.get(scope, window, indicator)
 
-    def units_not_counted(self) -> dict[str, str]:
-        """Units of the period whose figures are not in the bulletin, with the reason (for a draft)."""
-        reasons = {}
+    def units_not_counted(self) -> dict[str, list[str]]:
+        """For a draft: units whose figures of some half-year of the windows are left out, and why."""
+        covered = {str(p) for p in window_span(self.period, self.reference)}
+        reasons: dict[str, dict[str, str]] = {}
         for problem in self.problems:
-            if problem.period == str(self.period) and problem.severity == ERROR and problem.unit_code:
-                missing = problem.check == MISSING_RETURN
-                reasons.setdefault(problem.unit_code, "chưa nộp báo cáo" if missing else "báo cáo có lỗi")
-        return reasons
+            if problem.period in covered and problem.severity == ERROR and problem.unit_code:
+                reason = "chưa nộp báo cáo" if problem.check == MISSING_RETURN else "báo cáo có lỗi"
+                reasons.setdefault(problem.unit_code, {}).setdefault(problem.period, reason)
+        order = list(self.reference.units)
+        return {
+            code: [f"{period}: {reason}" for period, reason in sorted(reasons[code].items())]
+            for code in sorted(reasons, key=lambda c: order.index(c) if c in order else len(order))
+        }
+
+    def periods_missing(self) -> list[Period]:
+        """Half-years of the windows with no returns folder at all."""
+        return [p for p in window_span(self.period, self.reference) if p not in self.on_record]
 
 
 def load(
@@ -126,11 +135,15 @@ def _start_end(data: BulletinData, scope: str, window: str, stem: str) -> str:
 def title_block(data: BulletinData) -> Html:
     parts = [f'<h1 class="title">{escape(TITLE)}</h1>', f'<p class="subtitle">{escape(data.subtitle)}</p>']
     if data.draft:
-        missing = data.units_not_counted()
-        listed = "; ".join(f"{escape(data.unit_name(code))} ({reason})" for code, reason in sorted(missing.items()))
+        listed = "; ".join(
+            f"{escape(data.unit_name(code))} ({escape('; '.join(reasons))})"
+            for code, reasons in data.units_not_counted().items()
+        )
+        periods = ", ".join(str(p) for p in data.periods_missing())
         parts.append(
             '<div class="draft-notice"><strong>BẢN NHÁP</strong> — số liệu chưa đầy đủ, không dùng để công bố.'
             + (f" Chưa tính số liệu của: {listed}." if listed else "")
+            + (f" Chưa có báo cáo của các kỳ: {periods}." if periods else "")
             + "</div>"
         )
     return Html("\n".join(parts))

@@ -66,7 +66,7 @@ def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Fi
         pct = data.get(code, window, "target_pct")
         if pct is not None:
             axes.annotate(
-                fmt.percent(pct, 0),
+                fmt.percent(pct, 1),
                 (max(admitted[r], target[r]), r),
                 xytext=(4, 0),
                 textcoords="offset points",

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 
 from pipeline import fmt, forms
+from pipeline.layout import TARGETS_FILE
 from pipeline.periods import Period, parse_loose
 from pipeline.problems import ERROR, WARNING, Problem
 from pipeline.reference import Reference
@@ -14,6 +15,7 @@ from pipeline.returns import Figure, Place, Return
 LATE_AFTER_DAYS = 20
 LATE_RETURN = "late_return"
 MISSING_RETURN = "missing_return"
+MISSING_TARGET = "missing_target"
 
 
 def _span(figures: list[Figure]) -> Place:
@@ -23,10 +25,6 @@ def _span(figures: list[Figure]) -> Place:
     if not cells:
         return Place(sheet, "")
     return Place(sheet, f"{cells[0]}:{cells[-1]}" if len(cells) > 1 else cells[0])
-
-
-def period_end(period: Period) -> dt.date:
-    return dt.date(period.year, 6, 30) if period.half == 1 else dt.date(period.year, 12, 31)
 
 
 def check_return(ret: Return, period: Period, reference: Reference) -> None:
@@ -56,13 +54,13 @@ def check_return(ret: Return, period: Period, reference: Reference) -> None:
                     ret.period_text,
                     f"{period} ({period.label_vi()})",
                 )
-    if ret.prepared_on is not None and ret.prepared_on > period_end(period) + dt.timedelta(days=LATE_AFTER_DAYS):
+    if ret.prepared_on is not None and ret.prepared_on > period.end_date() + dt.timedelta(days=LATE_AFTER_DAYS):
         ret.problem(
             WARNING,
             ret.prepared_place,
             f"Báo cáo nộp muộn (quá {LATE_AFTER_DAYS} ngày sau khi hết kỳ).",
             fmt.date_short(ret.prepared_on),
-            f"không muộn hơn {fmt.date_short(period_end(period) + dt.timedelta(days=LATE_AFTER_DAYS))}",
+            f"không muộn hơn {fmt.date_short(period.end_date() + dt.timedelta(days=LATE_AFTER_DAYS))}",
             check=LATE_RETURN,
         )
     _check_admissions(ret)
@@ -116,6 +114,12 @@ def _check_villages(ret: Return, has_villages: bool) -> None:
             "0 hoặc để trống",
         )
     if total is None:
+        if has_villages:
+            ret.problem(
+                WARNING,
+                Place(forms.SHEET_ORGANIZATION, ""),
+                "Đơn vị có thôn, bản nhưng không báo cáo số liệu thôn, bản; coi là 0.",
+            )
         return
     for code in forms.VILLAGE_SUBSET_CODES:
         part = ret.figures.get(code)
@@ -142,6 +146,21 @@ def check_period(returns: list[Return], period: Period, reference: Reference) ->
                 ret.problem(ERROR, ret.unit_place, f"Đơn vị {unit_code} có nhiều báo cáo trong kỳ: {files}.", unit_code)
     missing = []
     for unit in reference.expected_units(period):
+        if (unit.code, period.year) not in reference.targets:
+            missing.append(
+                Problem(
+                    severity=WARNING,
+                    period=str(period),
+                    unit_code=unit.code,
+                    file=TARGETS_FILE,
+                    sheet="",
+                    cell="",
+                    value="",
+                    expected=f"chỉ tiêu kết nạp năm {period.year} của {unit.name}",
+                    message="Chưa có chỉ tiêu kết nạp của đơn vị; tỷ lệ so với chỉ tiêu không tính được.",
+                    check=MISSING_TARGET,
+                )
+            )
         if unit.code not in by_unit:
             missing.append(
                 Problem(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import checks, iorw
+from pipeline.layout import return_files
 from pipeline.periods import Period
 from pipeline.problems import ERROR, PROBLEM_COLUMNS, WARNING, Problem
 from pipeline.reference import Reference
@@ -33,17 +34,6 @@ class CleanResult:
     @property
     def problems_frame(self) -> pd.DataFrame:
         return pd.DataFrame([p.as_row() for p in self.problems], columns=list(PROBLEM_COLUMNS))
-
-
-def _is_office_lock_file(path: Path) -> bool:
-    return path.name.startswith(("~$", ".~lock.", "."))
-
-
-def return_files(raw_dir: Path, period: Period) -> list[Path]:
-    folder = Path(raw_dir) / "returns" / str(period)
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not _is_office_lock_file(p))
 
 
 def clean_period(raw_dir: Path, period: Period, reference: Reference) -> CleanResult:

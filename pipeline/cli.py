@@ -12,8 +12,11 @@ from pathlib import Path
 
 from pipeline import clean
 from pipeline.errors import UserError
+from pipeline.indicators import window_span
+from pipeline.layout import returns_dir
 from pipeline.periods import Period, parse, periods_on_record
 from pipeline.problems import ERROR, WARNING, Problem
+from pipeline.reference import load_reference
 from pipeline.runner import StageFailed, run_notebook
 
 STAGE_VI = {
@@ -43,22 +46,42 @@ def _print_problems(problems: list[Problem], *, only_errors: bool = False) -> No
             print("  " + problem.describe(), file=sys.stderr)
 
 
-def gate(processed_dir: Path, periods: list[Period], draft: bool) -> None:
-    """Stop when a half-year the report is built from has errors, unless it is a draft (SPEC 4)."""
-    problems = clean.load_problems(processed_dir, periods)
+def gate(
+    raw_dir: Path, processed_dir: Path, period: Period, on_record: list[Period], draft: bool, *, announce: bool
+) -> None:
+    """Stop when a half-year the indicators are computed from has errors or no returns at all, unless it
+    is a draft (SPEC 4). `announce`: print the outcome (once per report, not once per stage)."""
+    span = window_span(period, load_reference(raw_dir))
+    used = sorted({p for p in [*span, period.shift(-2)] if p in on_record})
+    absent = [p for p in span if p not in on_record]
+    problems = clean.load_problems(processed_dir, used)
     errors = [p for p in problems if p.severity == ERROR]
     warnings = [p for p in problems if p.severity == WARNING]
-    if errors and not draft:
-        print(f"Có {len(errors)} lỗi trong báo cáo của các kỳ {', '.join(map(str, periods))}:", file=sys.stderr)
-        _print_problems(errors)
+    if (errors or absent) and not draft:
+        for missing in absent:
+            print(
+                f"  [LỖI] Chưa có báo cáo kỳ {missing}: không thấy thư mục {returns_dir(raw_dir, missing)}",
+                file=sys.stderr,
+            )
+        if errors:
+            print(f"Có {len(errors)} lỗi trong báo cáo của các kỳ {', '.join(map(str, used))}:", file=sys.stderr)
+            _print_problems(errors)
         raise StageFailed(
-            "Không lập bản tin khi số liệu còn lỗi. Sửa các báo cáo trên (tệp gốc trong thư mục returns/) "
-            "rồi chạy lại, hoặc chạy với DRAFT=1 để lập bản nháp."
+            "Không lập bản tin khi số liệu còn lỗi hoặc còn thiếu. Sửa các báo cáo trên (tệp gốc trong thư mục "
+            "returns/) rồi chạy lại, hoặc chạy với DRAFT=1 để lập bản nháp."
         )
-    if errors:
-        print(f"BẢN NHÁP: {len(errors)} lỗi, các đơn vị có lỗi hoặc thiếu báo cáo không được tính.", file=sys.stderr)
+    if not announce:
+        return
+    if errors or absent:
+        print(f"BẢN NHÁP: {len(errors)} lỗi; đơn vị, kỳ có lỗi hoặc thiếu báo cáo không được tính.", file=sys.stderr)
     if warnings:
         print(f"{len(warnings)} cảnh báo (ghi trong phần «Ghi chú về số liệu» của bản tin).", file=sys.stderr)
+
+
+def _remove_report(report_dir: Path) -> None:
+    """A refused report leaves no bulletin behind: an older one, or a draft, must not pass for it."""
+    for name in ("indicators.csv", "bulletin.html", "bulletin.pdf", "manifest.json"):
+        (report_dir / name).unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,8 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{STAGE_VI[args.stage]} kỳ {period}…", file=sys.stderr)
     try:
         if args.stage in ("clean", "validate"):
-            if not (raw_dir / "returns" / str(period)).is_dir():
-                raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {raw_dir / 'returns' / str(period)}.")
+            if not returns_dir(raw_dir, period).is_dir():
+                raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {returns_dir(raw_dir, period)}.")
             run_notebook(args.notebooks_dir / NOTEBOOKS["clean"], executed / NOTEBOOKS["clean"], parameters)
             problems = clean.load_problems(processed_dir, [period])
             errors = sum(p.severity == ERROR for p in problems)
@@ -91,17 +114,23 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         on_record = [p for p in periods_on_record(raw_dir) if p <= period]
         if period not in on_record:
-            raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {raw_dir / 'returns' / str(period)}.")
+            raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {returns_dir(raw_dir, period)}.")
         parameters["reports_dir"] = str(reports_dir)
+        try:
+            gate(raw_dir, processed_dir, period, on_record, draft, announce=args.stage == "indicators")
+        except StageFailed:
+            _remove_report(reports_dir / str(period))
+            raise
         if args.stage == "indicators":
-            gate(processed_dir, on_record, draft)
             run_notebook(args.notebooks_dir / NOTEBOOKS["indicators"], executed / NOTEBOOKS["indicators"], parameters)
             return 0
-        gate(processed_dir, on_record, draft)
         from pipeline.publish import publish
 
         publish(args.notebooks_dir / NOTEBOOKS["bulletin"], executed, parameters | {"draft": draft}, on_record)
         return 0
-    except (StageFailed, UserError) as failure:
+    except StageFailed as failure:
         print(str(failure), file=sys.stderr)
+        return 1
+    except UserError as failure:
+        print(f"Lỗi: {failure}", file=sys.stderr)
         return 1

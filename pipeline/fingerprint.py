@@ -7,38 +7,20 @@ inputs do, so the stages after it rerun exactly then. Standard library only, lik
 
 from __future__ import annotations
 
-import hashlib
-import os
 import sys
 from pathlib import Path
 
-REFERENCE_FILES = ("province.toml", "units.csv", "targets.csv")
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from pipeline.iorw import sha256, write_text
+from pipeline.layout import REFERENCE_FILES, return_files
 
 
 def fingerprint(raw_dir: Path, period: str) -> str:
-    paths = [raw_dir / name for name in REFERENCE_FILES]
-    folder = raw_dir / "returns" / period
-    if folder.is_dir():
-        paths += sorted(p for p in folder.iterdir() if p.is_file())
-    lines = [f"{_sha256(p) if p.is_file() else 'missing'}  {p.relative_to(raw_dir).as_posix()}" for p in paths]
+    paths = [raw_dir / name for name in REFERENCE_FILES] + return_files(raw_dir, period)
+    lines = [f"{sha256(p) if p.is_file() else 'missing'}  {p.relative_to(raw_dir).as_posix()}" for p in paths]
     return "\n".join(lines) + "\n"
 
 
-def update(raw_dir: Path, period: str, target: Path) -> bool:
-    """Write the fingerprint to `target` if it differs; True when it was written."""
-    text = fingerprint(raw_dir, period)
-    if target.is_file() and target.read_text(encoding="utf-8") == text:
-        return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, target)
-    return True
-
-
 if __name__ == "__main__":
-    update(Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]))
+    # `python -m pipeline.fingerprint RAW_DIR PERIOD TARGET`: TARGET keeps its time unless the inputs changed.
+    raw_dir, period, target = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+    write_text(target, fingerprint(raw_dir, period))

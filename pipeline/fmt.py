@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -19,8 +19,10 @@ def number(value: int | Decimal | float) -> str:
 
 
 def decimal(value: Decimal | float, places: int = 2) -> str:
-    """`30,60`: a fixed number of decimals, rounded half-up by Babel."""
-    return format_decimal(value, format="#,##0." + "0" * places, locale=LOCALE, decimal_quantization=True)
+    """`30,60`: a fixed number of decimals, rounded half-up (Babel itself would round half-even)."""
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    return format_decimal(rounded, format=pattern, locale=LOCALE)
 
 
 def percent(value: Decimal | float | None, places: int = 2) -> str:

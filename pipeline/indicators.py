@@ -10,7 +10,7 @@ from fractions import Fraction
 import pandas as pd
 
 from pipeline import forms
-from pipeline.periods import Period, parse, span
+from pipeline.periods import Period, span
 from pipeline.reference import Reference
 
 PROVINCE = "province"
@@ -41,15 +41,23 @@ def window_periods(window: str, period: Period, reference: Reference) -> list[Pe
     raise ValueError(f"unknown window {window!r}")
 
 
+def window_span(period: Period, reference: Reference) -> list[Period]:
+    """Every half-year the windows of `period` cover (the term to date holds the others)."""
+    return sorted(
+        set(window_periods("term_to_date", period, reference)) | set(window_periods("year_to_date", period, reference))
+    )
+
+
 def _count_value(value: Fraction) -> int | Fraction:
     return int(value) if value.denominator == 1 else value
 
 
 @dataclass
 class _Values:
-    """Figures indexed by (period, unit_code, code)."""
+    """Figures indexed by (period, unit_code, code); `reported` holds the (period, unit) with a return."""
 
     table: dict[tuple[str, str, str], int]
+    reported: set[tuple[str, str]]
 
     def get(self, period: Period, units: list[str], code: str) -> int:
         return sum(self.table.get((str(period), unit, code), 0) for unit in units)
@@ -57,13 +65,26 @@ class _Values:
     def total(self, periods: list[Period], units: list[str], code: str) -> int:
         return sum(self.get(p, units, code) for p in periods)
 
+    def at_edge(self, periods: list[Period], units: list[str], code: str, last: bool) -> int:
+        """A stock (villages) at the start or end of a window: each unit's from the first (or last)
+        half-year of the window it reported in, so that a return missing from a draft does not count
+        as zero villages."""
+        ordered = list(reversed(periods)) if last else periods
+        total = 0
+        for unit in units:
+            period = next((p for p in ordered if (str(p), unit) in self.reported), None)
+            if period is not None:
+                total += self.table.get((str(period), unit, code), 0)
+        return total
+
 
 def _values(figures: pd.DataFrame) -> _Values:
     table = {
         (str(p), u, c): int(v)
         for p, u, c, v in zip(figures["period"], figures["unit_code"], figures["code"], figures["value"], strict=True)
     }
-    return _Values(table)
+    reported = {(p, u) for p, u, c in table if c == forms.REQUIRED_CODE}
+    return _Values(table, reported)
 
 
 def scopes(reference: Reference, period: Period, figures: pd.DataFrame) -> list[str]:
@@ -93,19 +114,25 @@ def compute(figures: pd.DataFrame, reference: Reference, period: Period, on_reco
                 count = values.total(periods, units, code)
                 add(code, count)
                 add(f"{code}_pct", percent(count, admitted))
-            targets = [reference.half_year_target(u, p) for u in units for p in periods]
-            if any(t is not None for t in targets):
-                target = sum((t for t in targets if t is not None), Fraction(0))
+            # A target is shown only when every unit expected in the window has one: a partial sum
+            # would make the share of target reached look better than it is.
+            targets = [
+                reference.half_year_target(u, p) for u in units for p in periods if reference.units[u].expected_in(p)
+            ]
+            if targets and None not in targets:
+                target = sum(targets, Fraction(0))
                 add("target", _count_value(target))
                 add("target_pct", percent(admitted, target))
                 if window == "year_to_date":
-                    annual = sum(reference.targets.get((u, period.year), 0) for u in units)
+                    annual = sum(
+                        reference.targets[(u, period.year)] for u in units if reference.units[u].expected_in(period)
+                    )
                     add("annual_target", annual)
                     add("annual_target_pct", percent(admitted, annual))
-            first, last = periods[0], periods[-1]
-            add("villages_total", values.get(last, units, "villages_total"))
+            add("villages_total", values.at_edge(periods, units, "villages_total", last=True))
             for stem in ("villages_no_member", "villages_joint"):
-                start, end = values.get(first, units, f"{stem}_start"), values.get(last, units, f"{stem}_end")
+                start = values.at_edge(periods, units, f"{stem}_start", last=False)
+                end = values.at_edge(periods, units, f"{stem}_end", last=True)
                 add(f"{stem}_start", start)
                 add(f"{stem}_end", end)
                 if stem == "villages_no_member":
@@ -175,7 +202,3 @@ def trend(figures: pd.DataFrame, reference: Reference, on_record: list[Period]) 
             }
         )
     return pd.DataFrame(rows, columns=["period", "admitted", "target"])
-
-
-def periods_from_strings(texts: list[str]) -> list[Period]:
-    return sorted(parse(t) for t in texts)

@@ -1,4 +1,4 @@
-"""Writing derived files atomically, and fingerprints of files."""
+"""Writing derived files atomically, and fingerprints of files. Standard library only at run time."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @contextmanager
@@ -29,6 +31,10 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` in one step; an identical file is left as it is (and its time too)."""
+    path = Path(path)
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return
     with atomic_path(path) as temporary:
         temporary.write_bytes(data)
 

@@ -1,18 +1,20 @@
 """Half-year periods (`2017H1`): parsing, ordering and windows.
 
-Standard library only: the Makefile calls this module with the system Python before the venv exists.
+Standard library only, like the other modules the Makefile calls before the venv exists.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-import sys
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.text import fold
+
 _CODE = re.compile(r"^(\d{4})H([12])$")
-_WORDS = re.compile(r"^6 thang (dau|cuoi) nam (\d{4})$")
+# `6 tháng đầu năm 2017` after folding; `06 tháng …` and `6 tháng đầu 2017` are typed too.
+_WORDS = re.compile(r"^0?6thang(dau|cuoi)(?:nam)?(\d{4})$")
 
 
 @dataclass(frozen=True, order=True)
@@ -45,6 +47,9 @@ class Period:
     def end_month(self) -> int:
         return 6 if self.half == 1 else 12
 
+    def end_date(self) -> dt.date:
+        return dt.date(self.year, self.end_month(), 30 if self.half == 1 else 31)
+
 
 def parse(text: str) -> Period:
     """Parse `2017H1` strictly; raise ValueError otherwise."""
@@ -54,15 +59,9 @@ def parse(text: str) -> Period:
     return Period(int(match.group(1)), int(match.group(2)))
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.lower().split())
-
-
 def parse_loose(text: str) -> Period:
     """Parse a period as written in a return: `2017H1`, `2017h1` or `6 tháng đầu năm 2017`."""
-    folded = _fold(str(text))
+    folded = fold(text)
     if _CODE.match(folded.upper()):
         return parse(folded.upper())
     match = _WORDS.match(folded)
@@ -85,27 +84,3 @@ def periods_on_record(raw_dir: Path) -> list[Period]:
             if child.is_dir() and _CODE.match(child.name):
                 found.append(parse(child.name))
     return sorted(found)
-
-
-def _main(argv: list[str]) -> int:
-    """`check P` validates a period; `upto RAW_DIR P` lists the periods on record up to P (for make)."""
-    command, *args = argv
-    try:
-        if command == "check":
-            parse(args[0])
-            return 0
-        if command == "upto":
-            raw_dir, last = Path(args[0]), parse(args[1])
-            print(" ".join(str(p) for p in periods_on_record(raw_dir) if p <= last))
-            return 0
-        if command == "all":
-            print(" ".join(str(p) for p in periods_on_record(Path(args[0]))))
-            return 0
-    except ValueError as error:
-        print(f"Lỗi: {error}", file=sys.stderr)
-        return 2
-    raise SystemExit(f"unknown command {command!r}")
-
-
-if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1:]))

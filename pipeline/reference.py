@@ -60,12 +60,19 @@ class Reference:
 def _read_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     if not path.is_file():
         raise UserError(f"Thiếu tệp {path}.")
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            raise UserError(f"{path}: thiếu cột {', '.join(missing)} ở dòng tiêu đề.")
-        return [(number, row) for number, row in enumerate(reader, start=2)]
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            # restval: a short row reads as empty cells, which the checks below then name.
+            reader = csv.DictReader(handle, restval="")
+            missing = [c for c in columns if c not in (reader.fieldnames or [])]
+            if missing:
+                raise UserError(f"{path}: thiếu cột {', '.join(missing)} ở dòng tiêu đề.")
+            rows = [(number, row) for number, row in enumerate(reader, start=2)]
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: tệp không ở mã UTF-8 (khi lưu từ Excel, chọn «CSV UTF-8»).") from None
+    except csv.Error as error:
+        raise UserError(f"{path}: không đọc được tệp CSV ({error}).") from None
+    return [(number, {key: (value or "").strip() for key, value in row.items() if key}) for number, row in rows]
 
 
 def _period(path: Path, line: int, column: str, text: str) -> Period:
@@ -79,24 +86,24 @@ def load_units(path: Path) -> dict[str, Unit]:
     columns = ("unit_code", "unit_name", "unit_kind", "has_villages", "valid_from", "valid_to")
     units: dict[str, Unit] = {}
     for line, row in _read_csv(path, columns):
-        code = row["unit_code"].strip()
+        code = row["unit_code"]
         if not code:
             raise UserError(f"{path}, dòng {line}: thiếu mã đơn vị.")
         if code in units:
             raise UserError(f"{path}, dòng {line}: mã đơn vị {code} bị trùng.")
-        if row["unit_kind"].strip() not in UNIT_KINDS:
+        if row["unit_kind"] not in UNIT_KINDS:
             raise UserError(
                 f"{path}, dòng {line}, cột unit_kind: {row['unit_kind']!r} không hợp lệ "
                 f"(cần một trong {', '.join(UNIT_KINDS)})."
             )
-        if row["has_villages"].strip() not in ("0", "1"):
+        if row["has_villages"] not in ("0", "1"):
             raise UserError(f"{path}, dòng {line}, cột has_villages: cần 0 hoặc 1.")
-        valid_to = row["valid_to"].strip()
+        valid_to = row["valid_to"]
         units[code] = Unit(
             code=code,
-            name=row["unit_name"].strip(),
-            kind=row["unit_kind"].strip(),
-            has_villages=row["has_villages"].strip() == "1",
+            name=row["unit_name"],
+            kind=row["unit_kind"],
+            has_villages=row["has_villages"] == "1",
             valid_from=_period(path, line, "valid_from", row["valid_from"]),
             valid_to=_period(path, line, "valid_to", valid_to) if valid_to else None,
         )
@@ -106,7 +113,7 @@ def load_units(path: Path) -> dict[str, Unit]:
 def load_targets(path: Path, units: dict[str, Unit]) -> dict[tuple[str, int], int]:
     targets: dict[tuple[str, int], int] = {}
     for line, row in _read_csv(path, ("unit_code", "year", "admission_target")):
-        code = row["unit_code"].strip()
+        code = row["unit_code"]
         if code not in units:
             raise UserError(f"{path}, dòng {line}: mã đơn vị {code!r} không có trong units.csv.")
         try:
@@ -125,16 +132,20 @@ def load_province(path: Path) -> tuple[str, tuple[Term, ...]]:
     if not path.is_file():
         raise UserError(f"Thiếu tệp {path}.")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise UserError(f"{path}: tệp không ở mã UTF-8.") from None
     except tomllib.TOMLDecodeError as error:
-        raise UserError(f"{path}: không đọc được ({error}).") from None
+        raise UserError(f"{path}: sai cú pháp TOML ({error}).") from None
     if not isinstance(data.get("province"), str) or not data["province"].strip():
         raise UserError(f"{path}: thiếu khóa province (tên tỉnh).")
     terms = []
     for number, term in enumerate(data.get("terms", []), start=1):
         try:
-            terms.append(Term(str(term["label"]), parse(term["start"]), parse(term["end"])))
-        except (KeyError, ValueError) as error:
+            terms.append(Term(str(term["label"]), parse(str(term["start"])), parse(str(term["end"]))))
+        except KeyError as error:
+            raise UserError(f"{path}: nhiệm kỳ thứ {number} thiếu khóa {error}.") from None
+        except (TypeError, ValueError) as error:
             raise UserError(f"{path}: nhiệm kỳ thứ {number} không hợp lệ ({error}).") from None
     if not terms:
         raise UserError(f"{path}: cần ít nhất một nhiệm kỳ [[terms]].")

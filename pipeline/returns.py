@@ -156,13 +156,13 @@ def _read_table(ret: Return, rows: list[list[object]], sheet: str, form_sheet: s
     by_label = {fold(row.label): row.code for row in form_rows}
     seen: dict[str, str] = {}
     for r, row in enumerate(rows[1:], start=1):
-        row = list(row) + [None] * (3 - len(row))
-        raw_code, raw_label, raw_value = row[0], row[1], row[2]
-        if all(is_blank(v) for v in row):
+        # Only columns A to C belong to the form: a note typed in D is not a row of its own.
+        raw_code, raw_label, raw_value = (list(row[:3]) + [None] * 3)[:3]
+        if all(is_blank(v) for v in (raw_code, raw_label, raw_value)):
             continue
         code_place = Place(sheet, cell_name(r, 0))
         value_place = Place(sheet, cell_name(r, 2))
-        code = nfc(_show(raw_code))
+        code = nfc(_show(raw_code)).lower()
         if not code:
             if fold(raw_label) == fold(forms.TOTAL_ROW_LABEL):
                 _read_total(ret, raw_value, value_place, form_sheet)
@@ -188,6 +188,12 @@ def _read_table(ret: Return, rows: list[list[object]], sheet: str, form_sheet: s
             continue
         seen[code] = code_place.cell
         _count(ret, code, raw_value, value_place)
+    if not seen:
+        # No row at all: one problem, not one per row. An empty `Tổ chức` is the checks' business
+        # (it is right for a unit without villages).
+        if form_sheet == forms.SHEET_ADMISSIONS:
+            ret.problem(ERROR, Place(sheet, ""), f"Trang «{form_sheet}» không có dòng số liệu nào của mẫu.")
+        return
     for form_row in form_rows:
         if form_row.code not in seen and form_row.code != forms.REQUIRED_CODE:
             ret.problem(
@@ -267,7 +273,7 @@ def read_csv_export(path: Path, file_label: str) -> list[Return]:
             continue
         row = row + [""] * (len(CSV_COLUMNS) - len(row))
         unit_code, period_text, code, raw_value = (nfc(v) for v in row[: len(CSV_COLUMNS)])
-        unit_code = unit_code.upper()
+        unit_code, code = unit_code.upper(), code.lower()
         ret = returns.get(unit_code)
         if ret is None:
             ret = returns[unit_code] = Return(
@@ -280,6 +286,8 @@ def read_csv_export(path: Path, file_label: str) -> list[Return]:
             )
             if not unit_code:
                 ret.problem(ERROR, ret.unit_place, "Thiếu mã đơn vị.")
+            if not period_text:
+                ret.problem(ERROR, ret.period_place, "Thiếu kỳ báo cáo.", "", "ví dụ 2017H1")
         if period_text != ret.period_text:
             ret.problem(
                 ERROR,

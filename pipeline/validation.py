@@ -6,6 +6,7 @@ from html import escape
 from pathlib import Path
 
 from pipeline import iorw
+from pipeline.layout import returns_dir
 from pipeline.periods import Period
 from pipeline.problems import ERROR, SEVERITY_VI, Problem
 
@@ -34,7 +35,7 @@ def write_report(path: Path, period: Period, problems: list[Problem], raw_dir: P
 <style>body{{font-family:"DejaVu Sans",Arial,sans-serif;margin:1.5rem}}table{{border-collapse:collapse;font-size:.85rem}}
 td,th{{border:1px solid #ccc;padding:.2rem .4rem;text-align:left;vertical-align:top}}</style></head>
 <body><h1>Kiểm tra báo cáo {escape(period.label_vi())}</h1>
-<p>Thư mục: {escape(str(raw_dir / "returns" / str(period)))}</p>{verdict}
+<p>Thư mục: {escape(str(returns_dir(raw_dir, period)))}</p>{verdict}
 <table><thead><tr>{headers}</tr></thead><tbody>{rows}</tbody></table></body></html>
 """
     iorw.write_text(path, html)

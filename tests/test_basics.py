@@ -111,5 +111,21 @@ def test_vi_vn_numbers_and_dates() -> None:
     assert fmt.percent(Decimal("73.67")) == "73,67%"
     assert fmt.percent(Decimal("37.10")) == "37,10%"
     assert fmt.percent(None) == "—"
+    # Half-up, as the indicators are rounded (Babel alone rounds half-even).
+    assert fmt.percent(Decimal("0.125")) == "0,13%"
+    assert fmt.decimal(Decimal("2.5"), 0) == "3"
     assert fmt.date_long(dt.date(2017, 7, 5)) == "ngày 5 tháng 7 năm 2017"
     assert fmt.date_short(dt.date(2017, 7, 5)) == "05/07/2017"
+
+
+def test_identical_write_keeps_the_file_and_its_time(tmp_path) -> None:
+    from pipeline import iorw
+
+    path = tmp_path / "out" / "figures.csv"
+    iorw.write_text(path, "a,b\n")
+    first = path.stat().st_mtime_ns
+    iorw.write_text(path, "a,b\n")
+    assert path.stat().st_mtime_ns == first
+    iorw.write_text(path, "a,c\n")
+    assert path.read_text() == "a,c\n"
+    assert [p.name for p in path.parent.iterdir()] == ["figures.csv"]  # no temporary file left

@@ -226,14 +226,16 @@ def test_errors_block_the_bulletin_with_file_sheet_and_cell(raw_copy: Path, tmp_
     make("report", "PERIOD=2017H1", "DRAFT=1", raw=raw_copy, out=out)
     reader = pypdf.PdfReader(out / "reports" / "2017H1" / "bulletin.pdf")
     first = squash(reader.pages[0].extract_text())
-    assert "Đảng bộ Quân sự tỉnh (chưa nộp báo cáo)" in first
-    assert "Đảng bộ thành phố Điện Biên Phủ (báo cáo có lỗi)" in first
+    assert "Đảng bộ thành phố Điện Biên Phủ (2017H1: báo cáo có lỗi)" in first
+    assert "Đảng bộ Quân sự tỉnh (2017H1: chưa nộp báo cáo)" in first
     assert all("BẢN NHÁP" in page.extract_text() for page in reader.pages)
     html = (out / "reports" / "2017H1" / "bulletin.html").read_text(encoding="utf-8")
     assert "BẢN NHÁP" in html
     # Back to DRAFT=0: refused again, and the draft is not passed off as the bulletin.
     again = make("report", "PERIOD=2017H1", raw=raw_copy, out=out, check=False)
     assert again.returncode != 0
+    assert not (out / "reports" / "2017H1" / "bulletin.pdf").exists()
+    assert not (out / "reports" / "2017H1" / "bulletin.html").exists()
 
 
 def test_bad_reference_file_is_reported_without_traceback(raw_copy: Path, tmp_path: Path) -> None:
@@ -267,3 +269,14 @@ def test_clean_never_touches_raw(raw_copy: Path, tmp_path: Path) -> None:
     assert not (out / "reports" / "2017H1").exists()
     assert not (out / "processed" / "2017H1").exists()
     shutil.rmtree(out, ignore_errors=True)
+
+
+def test_missing_half_year_of_the_term_blocks_unless_draft(raw_copy: Path, tmp_path: Path) -> None:
+    shutil.rmtree(raw_copy / "returns" / "2016H1")
+    out = tmp_path / "out"
+    result = make("report", "PERIOD=2017H1", raw=raw_copy, out=out, check=False)
+    assert result.returncode != 0
+    assert "Chưa có báo cáo kỳ 2016H1" in result.stderr
+    make("report", "PERIOD=2017H1", "DRAFT=1", raw=raw_copy, out=out)
+    first = squash(pypdf.PdfReader(out / "reports" / "2017H1" / "bulletin.pdf").pages[0].extract_text())
+    assert "Chưa có báo cáo của các kỳ: 2016H1" in first

@@ -140,3 +140,33 @@ def test_trend_has_every_half_year(sample_reference: Reference) -> None:
     series = trend(figures, sample_reference, ON_RECORD)
     assert list(series["period"]) == ["2016H1", "2016H2", "2017H1"]
     assert list(series["admitted"]) == [4, 0, 6]
+
+
+def test_villages_of_a_unit_missing_from_a_half_year_are_not_zero(sample_reference: Reference) -> None:
+    """In a draft, a unit without a return in the window's first half-year starts from its first return."""
+    rows = [
+        ("2016H2", "MNH", "admitted", 5),
+        ("2016H2", "MNH", "villages_total", 90),
+        ("2016H2", "MNH", "villages_no_member_start", 20),
+        ("2016H2", "MNH", "villages_no_member_end", 18),
+        ("2017H1", "MNH", "admitted", 5),
+        ("2017H1", "MNH", "villages_total", 90),
+        ("2017H1", "MNH", "villages_no_member_start", 18),
+        ("2017H1", "MNH", "villages_no_member_end", 14),
+    ]
+    ind = Indicators(compute(_figures(rows), sample_reference, parse("2017H1"), ON_RECORD))
+    assert ind.get("MNH", "term_to_date", "villages_no_member_start") == 20
+    assert ind.get("MNH", "term_to_date", "villages_no_member_eliminated") == 6
+
+
+def test_no_target_shown_when_a_unit_has_none(sample_reference: Reference) -> None:
+    from dataclasses import replace
+
+    targets = {key: value for key, value in sample_reference.targets.items() if key != ("DBP", 2017)}
+    reference = replace(sample_reference, targets=targets)
+    ind = Indicators(compute(_figures([("2017H1", "DBP", "admitted", 4)]), reference, parse("2017H1"), ON_RECORD))
+    assert not ind.has("DBP", "term_to_date", "target_pct")
+    assert not ind.has("province", "term_to_date", "target_pct")  # a partial target would flatter the province
+    assert not ind.has("province", "year_to_date", "annual_target")
+    assert ind.has("MLA", "term_to_date", "target_pct")
+    assert ind.has("DBP", "period", "admitted")

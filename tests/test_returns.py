@@ -208,3 +208,49 @@ def test_sample_returns_are_clean(period: str, sample_reference: Reference) -> N
     assert set(result.sources["status"]) == {"accepted"}
     assert result.figures["unit_code"].nunique() == 15
     assert (result.figures["cell"] != "").all()
+
+
+def test_note_beside_the_form_is_not_a_row(tmp_path: Path, sample_reference: Reference) -> None:
+    book_path = write_return(tmp_path / "x.xlsx")
+    import openpyxl
+
+    book = openpyxl.load_workbook(book_path)
+    book[forms.SHEET_ADMISSIONS]["E40"] = "Ghi chú: số liệu đã rà soát"
+    book.save(book_path)
+    assert _problems(book_path, sample_reference) == []
+
+
+def test_row_codes_in_other_case(tmp_path: Path, sample_reference: Reference) -> None:
+    path = write_return(
+        tmp_path / "x.xlsx",
+        values={"readmitted": "<drop>"},
+        extra_rows=[(forms.SHEET_ADMISSIONS, "Readmitted", "Trong đó: kết nạp lại", 1)],
+    )
+    [ret] = read_return_file(path, "x")
+    assert ret.figures["readmitted"].value == 1
+
+
+def test_empty_admissions_sheet_is_one_error(tmp_path: Path, sample_reference: Reference) -> None:
+    values = {code: "<drop>" for code in VALID_ADMISSIONS}
+    problem = _only(_problems(write_return(tmp_path / "x.xlsx", values=values), sample_reference))
+    assert problem.sheet == forms.SHEET_ADMISSIONS
+
+
+def test_csv_export_without_period(tmp_path: Path, sample_reference: Reference) -> None:
+    path = write_csv_export(tmp_path / "e.csv", [("CAT", "", c, v) for c, v in VALID_ADMISSIONS.items()])
+    problem = _only(_problems(path, sample_reference))
+    assert problem.cell == "B2"
+
+
+def test_unit_without_target_is_warned(tmp_path: Path, raw_copy: Path) -> None:
+    from pipeline.reference import load_reference
+
+    targets = raw_copy / "targets.csv"
+    targets.write_text(
+        "".join(line for line in targets.read_text().splitlines(keepends=True) if not line.startswith("DBP,2017")),
+        encoding="utf-8",
+    )
+    write_return(raw_copy / "returns" / "2017H1" / "DBP_2017H1.xlsx")
+    result = clean_period(raw_copy, P, load_reference(raw_copy))
+    warned = [p for p in result.problems if p.check == "missing_target"]
+    assert [(p.unit_code, p.file) for p in warned] == [("DBP", "targets.csv")]

@@ -1,0 +1,25 @@
+"""Where things are in the raw folder (SPEC 3). Standard library only: make's helpers use it too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PROVINCE_FILE, UNITS_FILE, TARGETS_FILE = "province.toml", "units.csv", "targets.csv"
+REFERENCE_FILES = (PROVINCE_FILE, UNITS_FILE, TARGETS_FILE)
+
+
+def returns_dir(raw_dir: Path, period: object) -> Path:
+    return Path(raw_dir) / "returns" / str(period)
+
+
+def _is_office_lock_file(path: Path) -> bool:
+    """`~$DBP.xlsx` (Excel) and `.~lock.DBP.ods#` (LibreOffice) exist while a return is open; not returns."""
+    return path.name.startswith(("~$", ".~lock.", "."))
+
+
+def return_files(raw_dir: Path, period: object) -> list[Path]:
+    """Every file of the half-year's returns folder, in name order, Office lock files left out."""
+    folder = returns_dir(raw_dir, period)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not _is_office_lock_file(p))
