@@ -9,7 +9,7 @@ from pipeline import fmt, forms
 from pipeline.layout import TARGETS_FILE
 from pipeline.periods import Period, parse_loose
 from pipeline.problems import ERROR, WARNING, Problem
-from pipeline.reference import Reference
+from pipeline.reference import Reference, Unit
 from pipeline.returns import Figure, Place, Return
 
 LATE_AFTER_DAYS = 20
@@ -133,8 +133,16 @@ def _check_villages(ret: Return, has_villages: bool) -> None:
             )
 
 
+def _unit_problem(
+    unit: Unit, period: Period, severity: str, file: str, expected: str, message: str, check: str
+) -> Problem:
+    """A problem of a unit as a whole, found at no cell."""
+    return Problem(severity, str(period), unit.code, file, "", "", "", expected, message, check)
+
+
 def check_period(returns: list[Return], period: Period, reference: Reference) -> list[Problem]:
-    """Problems across the returns of a period: two returns for one unit, expected units missing."""
+    """Problems across the returns of a period: two returns for one unit, expected units missing (or
+    without a target)."""
     by_unit: dict[str, list[Return]] = defaultdict(list)
     for ret in returns:
         if ret.unit_code:
@@ -144,36 +152,30 @@ def check_period(returns: list[Return], period: Period, reference: Reference) ->
             files = ", ".join(r.file for r in same)
             for ret in same:
                 ret.problem(ERROR, ret.unit_place, f"Đơn vị {unit_code} có nhiều báo cáo trong kỳ: {files}.", unit_code)
-    missing = []
+    problems = []
     for unit in reference.expected_units(period):
         if (unit.code, period.year) not in reference.targets:
-            missing.append(
-                Problem(
-                    severity=WARNING,
-                    period=str(period),
-                    unit_code=unit.code,
-                    file=TARGETS_FILE,
-                    sheet="",
-                    cell="",
-                    value="",
-                    expected=f"chỉ tiêu kết nạp năm {period.year} của {unit.name}",
-                    message="Chưa có chỉ tiêu kết nạp của đơn vị; tỷ lệ so với chỉ tiêu không tính được.",
-                    check=MISSING_TARGET,
+            problems.append(
+                _unit_problem(
+                    unit,
+                    period,
+                    WARNING,
+                    TARGETS_FILE,
+                    f"chỉ tiêu kết nạp năm {period.year} của {unit.name}",
+                    "Chưa có chỉ tiêu kết nạp của đơn vị; tỷ lệ so với chỉ tiêu không tính được.",
+                    MISSING_TARGET,
                 )
             )
         if unit.code not in by_unit:
-            missing.append(
-                Problem(
-                    severity=ERROR,
-                    period=str(period),
-                    unit_code=unit.code,
-                    file="",
-                    sheet="",
-                    cell="",
-                    value="",
-                    expected=f"báo cáo {period} của {unit.name}",
-                    message="Chưa nhận được báo cáo của đơn vị.",
-                    check=MISSING_RETURN,
+            problems.append(
+                _unit_problem(
+                    unit,
+                    period,
+                    ERROR,
+                    "",
+                    f"báo cáo {period} của {unit.name}",
+                    "Chưa nhận được báo cáo của đơn vị.",
+                    MISSING_RETURN,
                 )
             )
-    return missing
+    return problems
