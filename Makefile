@@ -43,22 +43,25 @@ upto = $(foreach q,$(ON_RECORD),$(if $(filter $(q),$(firstword $(sort $(q) $(1))
 $(foreach v,RAW_DIR PROCESSED_DIR REPORTS_DIR,$(if $(filter-out 1,$(words $($(v)))),\
   $(error $(v) không được chứa dấu cách: '$($(v))'. Hãy đổi tên thư mục hoặc dùng một đường dẫn không có dấu cách)))
 
-ifneq ($(filter report validate,$(MAKECMDGOALS)),)
+ifneq ($(filter report validate templates,$(MAKECMDGOALS)),)
   ifeq ($(shell [[ '$(PERIOD)' =~ ^[0-9]{4}H[12]$$ ]] && echo ok),)
     $(error PERIOD phải có dạng YYYYH1 hoặc YYYYH2, ví dụ: make report PERIOD=2017H1 (đã nhận: '$(PERIOD)'))
   endif
+endif
+ifneq ($(filter report validate,$(MAKECMDGOALS)),)
   ifeq ($(filter $(PERIOD),$(ON_RECORD)),)
     $(error Chưa có báo cáo của kỳ $(PERIOD): không thấy thư mục $(RAW_DIR)/returns/$(PERIOD))
   endif
 endif
 
-.PHONY: help report reports validate test lab clean venv lock lint format FORCE
+.PHONY: help report reports validate templates test lab clean venv lock lint format FORCE
 
 help:
 	@echo 'Bản tin công tác phát triển đảng viên: các lệnh'
 	@echo '  make report PERIOD=2017H1   làm sạch → tính chỉ tiêu → bản tin (HTML, PDF) của kỳ'
 	@echo '  make reports                bản tin của mọi kỳ có báo cáo (dùng được với make -j)'
 	@echo '  make validate PERIOD=…      chỉ kiểm tra báo cáo của kỳ; in mọi lỗi; ghi báo cáo kiểm tra'
+	@echo '  make templates PERIOD=…     mẫu báo cáo trống (.xlsx) cho mọi đơn vị phải báo cáo trong kỳ'
 	@echo '  make test                   chạy mọi kiểm thử (pytest, nbval)'
 	@echo '  make lab                    mở JupyterLab trên thư mục notebooks/'
 	@echo '  make clean                  xóa kết quả trong $(PROCESSED_DIR)/ và $(REPORTS_DIR)/ (không bao giờ xóa $(RAW_DIR)/)'
@@ -93,6 +96,11 @@ $(PROCESSED_DIR)/%/figures.csv: $(PROCESSED_DIR)/%/.inputs.sha256 notebooks/01_c
 	@$(STAGE) clean --period '$*'
 	@touch '$@'
 
+# The start-of-period checks of a half-year read the figures of the one before it.
+previous = $(lastword $(filter-out $(1),$(call upto,$(1))))
+$(foreach p,$(ON_RECORD),$(eval $(PROCESSED_DIR)/$(p)/figures.csv: \
+	$(foreach q,$(call previous,$(p)),$(PROCESSED_DIR)/$(q)/figures.csv)))
+
 # Whether the last report was a draft: rendering again when DRAFT changes.
 $(REPORTS_DIR)/%/.draft: FORCE
 	@mkdir -p '$(@D)'; [[ "$$(cat '$@' 2>/dev/null)" == '$(DRAFT)' ]] || echo '$(DRAFT)' > '$@'
@@ -116,15 +124,19 @@ report: $(REPORTS_DIR)/$(PERIOD)/manifest.json
 
 reports: $(foreach p,$(ON_RECORD),$(REPORTS_DIR)/$(p)/manifest.json)
 
-validate: $(VENV_READY)
-	$(STAGE) validate --period '$(PERIOD)'
+validate: $(VENV_READY) $(foreach q,$(call previous,$(PERIOD)),$(PROCESSED_DIR)/$(q)/figures.csv)
+	@$(STAGE) validate --period '$(PERIOD)'
+
+# Blank workbooks to send to the units expected in PERIOD (which needs no returns yet).
+templates: $(VENV_READY)
+	@$(STAGE) templates --period '$(PERIOD)'
 
 # The notebooks run by nbval use their defaults (2017H1 on the sample data), which read these outputs.
 test: $(VENV_READY)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(MAKE) --no-print-directory report PERIOD=2017H1 RAW_DIR=data/raw PROCESSED_DIR=data/processed REPORTS_DIR=reports DRAFT=0
-	$(PY) -m pytest tests notebooks --nbval-lax
+	$(PY) -m pytest -n 2 --dist loadgroup tests notebooks --nbval-lax
 
 lab: $(VENV_READY)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+import pandas as pd
+
 from pipeline import fmt, forms
 from pipeline.layout import TARGETS_FILE
 from pipeline.periods import Period, parse_loose
@@ -16,6 +18,7 @@ LATE_AFTER_DAYS = 20
 LATE_RETURN = "late_return"
 MISSING_RETURN = "missing_return"
 MISSING_TARGET = "missing_target"
+DISCONTINUITY = "start_differs_from_previous_end"
 
 
 def _span(figures: list[Figure]) -> Place:
@@ -130,6 +133,31 @@ def _check_villages(ret: Return, has_villages: bool) -> None:
                 f"«{forms.ROW_BY_CODE[code].label}» lớn hơn tổng số thôn, bản ({total.place.cell}).",
                 fmt.number(part.value),
                 f"≤ {fmt.number(total.value)}",
+            )
+
+
+def _where(file: str, sheet: str, cell: str) -> str:
+    return f"{file}, {sheet}!{cell}" if sheet else f"{file}, {cell}"
+
+
+def check_continuity(ret: Return, period: Period, previous: pd.DataFrame) -> None:
+    """Warn where a village count at the start of the half-year differs from the same unit's count at the
+    end of the half-year before (SPEC 4): one of the two returns is wrong."""
+    mine = previous[previous["unit_code"] == ret.unit_code].set_index("code")
+    for stem in ("villages_no_member", "villages_joint"):
+        start, end_code = ret.figures.get(f"{stem}_start"), f"{stem}_end"
+        if start is None or end_code not in mine.index:
+            continue
+        before = mine.loc[end_code]
+        if int(before["value"]) != start.value:
+            ret.problem(
+                WARNING,
+                start.place,
+                f"«{forms.ROW_BY_CODE[start.code].label}» khác số cuối kỳ {period.shift(-1)} của cùng đơn vị "
+                f"({_where(before['file'], before['sheet'], before['cell'])}).",
+                fmt.number(start.value),
+                fmt.number(int(before["value"])),
+                check=DISCONTINUITY,
             )
 
 

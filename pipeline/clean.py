@@ -10,7 +10,7 @@ import pandas as pd
 
 from pipeline import checks, iorw
 from pipeline.layout import return_files
-from pipeline.periods import Period
+from pipeline.periods import Period, periods_on_record
 from pipeline.problems import ERROR, PROBLEM_COLUMNS, WARNING, Problem
 from pipeline.reference import Reference
 from pipeline.returns import RETURN_SUFFIXES, Return, read_return_file
@@ -36,8 +36,13 @@ class CleanResult:
         return pd.DataFrame([p.as_row() for p in self.problems], columns=list(PROBLEM_COLUMNS))
 
 
-def clean_period(raw_dir: Path, period: Period, reference: Reference) -> CleanResult:
-    """Read and check every return of `period`; keep the figures of the returns without errors."""
+def clean_period(
+    raw_dir: Path, period: Period, reference: Reference, previous: pd.DataFrame | None = None
+) -> CleanResult:
+    """Read and check every return of `period`; keep the figures of the returns without errors.
+
+    `previous`: the figures of the half-year before, when on record, for the start-of-period checks.
+    """
     raw_dir = Path(raw_dir)
     returns: list[Return] = []
     stray: list[Problem] = []
@@ -64,6 +69,9 @@ def clean_period(raw_dir: Path, period: Period, reference: Reference) -> CleanRe
             checks.check_return(ret, period, reference)
             returns.append(ret)
     period_problems = checks.check_period(returns, period, reference)
+    if previous is not None:
+        for ret in returns:
+            checks.check_continuity(ret, period, previous)
 
     figure_rows, source_rows, problems = [], [], []
     for ret in returns:
@@ -122,6 +130,14 @@ def load_figures(processed_dir: Path, periods: list[Period]) -> pd.DataFrame:
         for p in periods
     ]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(FIGURE_COLUMNS))
+
+
+def load_previous_figures(raw_dir: Path, processed_dir: Path, period: Period) -> pd.DataFrame | None:
+    """The figures of the half-year before `period`, or None when it has no returns folder."""
+    before = period.shift(-1)
+    if before not in periods_on_record(Path(raw_dir)):
+        return None
+    return load_figures(processed_dir, [before])
 
 
 def load_problems(processed_dir: Path, periods: list[Period]) -> list[Problem]:

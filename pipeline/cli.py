@@ -10,12 +10,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline import clean
+from pipeline import clean, validation
 from pipeline.errors import UserError
 from pipeline.indicators import window_span
 from pipeline.layout import returns_dir
 from pipeline.periods import Period, parse, periods_on_record
-from pipeline.problems import ERROR, WARNING, Problem
+from pipeline.problems import ERROR, WARNING
 from pipeline.reference import load_reference
 from pipeline.runner import StageFailed, run_notebook
 
@@ -24,13 +24,14 @@ STAGE_VI = {
     "validate": "Kiểm tra báo cáo",
     "indicators": "Tính chỉ tiêu",
     "bulletin": "Lập bản tin",
+    "templates": "Tạo mẫu báo cáo trống",
 }
 NOTEBOOKS = {"clean": "01_clean.ipynb", "indicators": "02_indicators.ipynb", "bulletin": "03_bulletin.ipynb"}
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
-    parser.add_argument("stage", choices=["clean", "indicators", "bulletin", "validate"])
+    parser.add_argument("stage", choices=["clean", "indicators", "bulletin", "validate", "templates"])
     parser.add_argument("--period", required=True)
     parser.add_argument("--raw-dir", default="data/raw", type=Path)
     parser.add_argument("--processed-dir", default="data/processed", type=Path)
@@ -38,12 +39,6 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--notebooks-dir", default=Path(__file__).resolve().parent.parent / "notebooks", type=Path)
     parser.add_argument("--draft", default="0", help="1: render although returns are missing or invalid")
     return parser.parse_args(argv)
-
-
-def _print_problems(problems: list[Problem], *, only_errors: bool = False) -> None:
-    for problem in problems:
-        if problem.severity == ERROR or not only_errors:
-            print("  " + problem.describe(), file=sys.stderr)
 
 
 def gate(
@@ -65,7 +60,7 @@ def gate(
             )
         if errors:
             print(f"Có {len(errors)} lỗi trong báo cáo của các kỳ {', '.join(map(str, used))}:", file=sys.stderr)
-            _print_problems(errors)
+            print(validation.table(errors), file=sys.stderr)
         raise StageFailed(
             "Không lập bản tin khi số liệu còn lỗi hoặc còn thiếu. Sửa các báo cáo trên (tệp gốc trong thư mục "
             "returns/) rồi chạy lại, hoặc chạy với DRAFT=1 để lập bản nháp."
@@ -97,20 +92,25 @@ def main(argv: list[str] | None = None) -> int:
     executed = reports_dir / str(period) / "notebooks"
     print(f"{STAGE_VI[args.stage]} kỳ {period}…", file=sys.stderr)
     try:
+        if args.stage == "templates":
+            from pipeline.blank_returns import write_templates
+
+            folder = reports_dir / str(period) / "templates"
+            written = write_templates(load_reference(raw_dir), period, folder)
+            print(f"Đã tạo {len(written)} mẫu báo cáo trống trong {folder}", file=sys.stderr)
+            return 0
         if args.stage in ("clean", "validate"):
             if not returns_dir(raw_dir, period).is_dir():
                 raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {returns_dir(raw_dir, period)}.")
             run_notebook(args.notebooks_dir / NOTEBOOKS["clean"], executed / NOTEBOOKS["clean"], parameters)
             problems = clean.load_problems(processed_dir, [period])
-            errors = sum(p.severity == ERROR for p in problems)
-            print(f"Kỳ {period}: {errors} lỗi, {len(problems) - errors} cảnh báo.", file=sys.stderr)
+            print(validation.summary(period, problems), file=sys.stderr)
             if args.stage == "validate":
-                _print_problems(problems)
-                from pipeline.validation import write_report
-
-                report = write_report(reports_dir / str(period) / "validation.html", period, problems, raw_dir)
-                print(f"Báo cáo kiểm tra: {report}", file=sys.stderr)
-                return 1 if errors else 0
+                if problems:
+                    print(validation.table(problems), file=sys.stderr)
+                written = validation.write_reports(reports_dir / str(period), period, problems, raw_dir)
+                print("Báo cáo kiểm tra: " + ", ".join(map(str, written)), file=sys.stderr)
+                return 1 if any(p.severity == ERROR for p in problems) else 0
             return 0
         on_record = [p for p in periods_on_record(raw_dir) if p <= period]
         if period not in on_record:

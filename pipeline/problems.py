@@ -28,15 +28,6 @@ class Problem:
         where = f"{self.sheet}!{self.cell}" if self.sheet and self.cell else (self.sheet or self.cell)
         return ", ".join(part for part in (self.file, where) if part)
 
-    def describe(self) -> str:
-        """One line for an analyst's terminal or the validation report."""
-        parts = [f"[{SEVERITY_VI[self.severity]}]", self.unit_code or "—", self.place or "—", self.message]
-        if self.value:
-            parts.append(f"giá trị gặp: {self.value}")
-        if self.expected:
-            parts.append(f"cần: {self.expected}")
-        return " | ".join(parts)
-
     def as_row(self) -> dict[str, str]:
         return asdict(self)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,11 +17,16 @@ from pipeline import forms
 from pipeline.cells import NotACountError, cell_name, column_letter, is_blank, parse_count, parse_date
 from pipeline.problems import ERROR, WARNING, Problem
 from pipeline.text import fold, nfc
+from pipeline.xlsx_formulas import Formula, UnsafeWorkbookError, formula_cells
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".ods")
 CSV_SUFFIX = ".csv"
 RETURN_SUFFIXES = (*WORKBOOK_SUFFIXES, CSV_SUFFIX)
 CSV_COLUMNS = ("unit_code", "period", "code", "value")
+# A return is a few kilobytes; these bound what a mistaken or hostile file can cost.
+MAX_RETURN_BYTES = 20 * 2**20
+MAX_CSV_BYTES = 200 * 2**20  # a database export may hold a whole province's history
+MAX_UNPACKED_BYTES = 100 * 2**20
 
 _CALAMINE_ERRORS = (
     calamine.CalamineError,
@@ -214,6 +220,23 @@ def _read_total(ret: Return, raw: object, place: Place, form_sheet: str) -> None
         ret.problem(ERROR, place, "Giá trị không phải số nguyên không âm.", _show(raw), "số nguyên ≥ 0")
 
 
+def _refuse(path: Path) -> tuple[str, str] | None:
+    """(message, value) when the file must not be opened at all: too large, or a zip that would unpack
+    to far more than a return ever holds (a "zip bomb")."""
+    size, limit = path.stat().st_size, MAX_CSV_BYTES if path.suffix.lower() == CSV_SUFFIX else MAX_RETURN_BYTES
+    if size > limit:
+        return f"Tệp quá lớn để là một báo cáo (tối đa {limit // 2**20} MB).", f"{size / 2**20:.0f} MB"
+    if path.suffix.lower() in (".xlsx", ".ods") and zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                unpacked = sum(info.file_size for info in archive.infolist())
+        except (zipfile.BadZipFile, OSError):
+            return None  # calamine will say it is corrupt
+        if unpacked > MAX_UNPACKED_BYTES:
+            return "Tệp nén bất thường: giải nén ra quá lớn, không phải một báo cáo.", f"{unpacked / 2**20:.0f} MB"
+    return None
+
+
 def read_workbook(path: Path, file_label: str) -> Return:
     ret = Return(file=file_label, form=path.suffix.lower().lstrip("."))
     try:
@@ -224,9 +247,24 @@ def read_workbook(path: Path, file_label: str) -> Return:
             name = sheets.get(fold(form_sheet))
             if name is not None:
                 contents[form_sheet] = (name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+    except calamine.PasswordError:
+        ret.problem(ERROR, Place(), "Tệp được đặt mật khẩu: gỡ mật khẩu (hoặc lưu lại không mật khẩu) rồi gửi lại.")
+        return ret
+    except PermissionError:
+        ret.problem(ERROR, Place(), "Không có quyền đọc tệp.")
+        return ret
     except _CALAMINE_ERRORS as error:
         ret.problem(ERROR, Place(), "Không mở được tệp: tệp hỏng hoặc không phải bảng tính.", type(error).__name__)
         return ret
+    formulas = {}
+    if ret.form == "xlsx":
+        try:
+            formulas = formula_cells(path)
+        except UnsafeWorkbookError as error:
+            ret.problem(
+                ERROR, Place(), "Tệp chứa khai báo XML nguy hiểm; không đọc. Hãy lưu lại tệp từ Excel.", str(error)
+            )
+            return ret
     if forms.SHEET_INFO in contents:
         _read_info(ret, contents[forms.SHEET_INFO][1], contents[forms.SHEET_INFO][0])
     for form_sheet in (forms.SHEET_INFO, forms.SHEET_ADMISSIONS, forms.SHEET_ORGANIZATION):
@@ -242,7 +280,32 @@ def read_workbook(path: Path, file_label: str) -> Return:
         if form_sheet in contents:
             name, rows = contents[form_sheet]
             _read_table(ret, rows, name, form_sheet)
+    _check_formulas(ret, formulas)
     return ret
+
+
+def _check_formulas(ret: Return, formulas: dict[str, dict[str, Formula]]) -> None:
+    """A figure computed by a formula is used as computed, and said so; one never computed is an error."""
+    for figure in [*ret.figures.values(), *([ret.total] if ret.total else [])]:
+        formula = formulas.get(figure.place.sheet, {}).get(figure.place.cell)
+        if formula is None:
+            continue
+        if formula.has_value:
+            ret.problem(
+                WARNING,
+                figure.place,
+                "Ô chứa công thức; dùng giá trị đã tính sẵn trong tệp.",
+                formula.text,
+                "một số gõ vào",
+            )
+        else:
+            ret.problem(
+                ERROR,
+                figure.place,
+                "Ô chứa công thức nhưng tệp chưa lưu giá trị đã tính (mở tệp trong Excel, lưu lại rồi gửi).",
+                formula.text,
+                "một số gõ vào",
+            )
 
 
 def read_csv_export(path: Path, file_label: str) -> list[Return]:
@@ -250,9 +313,13 @@ def read_csv_export(path: Path, file_label: str) -> list[Return]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.reader(handle))
-    except (UnicodeDecodeError, OSError, csv.Error) as error:
+    except UnicodeDecodeError:
         ret = Return(file=file_label, form="csv")
-        ret.problem(ERROR, Place(), "Không đọc được tệp CSV (cần mã UTF-8).", type(error).__name__)
+        ret.problem(ERROR, Place(), "Tệp CSV không ở mã UTF-8 (khi lưu từ Excel, chọn «CSV UTF-8»).")
+        return [ret]
+    except (OSError, csv.Error) as error:
+        ret = Return(file=file_label, form="csv")
+        ret.problem(ERROR, Place(), "Không đọc được tệp CSV.", type(error).__name__)
         return [ret]
     header = [fold(v) for v in (rows[0] if rows else [])]
     if [fold(c) for c in CSV_COLUMNS] != header[: len(CSV_COLUMNS)]:
@@ -271,6 +338,7 @@ def read_csv_export(path: Path, file_label: str) -> list[Return]:
     for line, row in enumerate(rows[1:], start=2):
         if all(not v.strip() for v in row):
             continue
+        width = len(row)
         row = row + [""] * (len(CSV_COLUMNS) - len(row))
         unit_code, period_text, code, raw_value = (nfc(v) for v in row[: len(CSV_COLUMNS)])
         unit_code, code = unit_code.upper(), code.lower()
@@ -297,6 +365,16 @@ def read_csv_export(path: Path, file_label: str) -> list[Return]:
                 ret.period_text,
             )
         place = Place("", f"{value_column}{line}")
+        if width != len(rows[0]):
+            # Most often a number written with a comma (`1,5` or `1,234`) that split the value in two.
+            ret.problem(
+                ERROR,
+                Place("", f"A{line}"),
+                f"Dòng có {width} cột, khác dòng tiêu đề ({len(rows[0])} cột); số viết có dấu phẩy?",
+                ",".join(row[:width]),
+                ",".join(CSV_COLUMNS),
+            )
+            continue
         if code not in forms.ROW_BY_CODE:
             ret.problem(ERROR, Place("", f"C{line}"), "Mã chỉ tiêu không có trong mẫu.", code)
             continue
@@ -317,6 +395,14 @@ def read_csv_export(path: Path, file_label: str) -> list[Return]:
 
 def read_return_file(path: Path, file_label: str) -> list[Return]:
     """Every unit's return in one file."""
+    try:
+        refused = _refuse(path)
+    except PermissionError:
+        refused = ("Không có quyền đọc tệp.", "")
+    if refused:
+        ret = Return(file=file_label, form=path.suffix.lower().lstrip("."))
+        ret.problem(ERROR, Place(), refused[0], refused[1])
+        return [ret]
     if path.suffix.lower() == CSV_SUFFIX:
         return read_csv_export(path, file_label)
     return [read_workbook(path, file_label)]

@@ -31,7 +31,7 @@ def _problems(path: Path, reference: Reference, period: Period = P) -> list[Prob
 
 def _only(problems: list[Problem], severity: str = ERROR) -> Problem:
     matching = [p for p in problems if p.severity == severity]
-    assert len(matching) == 1, [p.describe() for p in problems]
+    assert len(matching) == 1, [p.as_row() for p in problems]
     return matching[0]
 
 
@@ -204,7 +204,7 @@ def test_sample_returns_are_clean(period: str, sample_reference: Reference) -> N
     from tests.conftest import SAMPLE_RAW
 
     result = clean_period(SAMPLE_RAW, parse(period), sample_reference)
-    assert [p.describe() for p in result.problems if p.severity == ERROR] == []
+    assert [p.as_row() for p in result.problems if p.severity == ERROR] == []
     assert set(result.sources["status"]) == {"accepted"}
     assert result.figures["unit_code"].nunique() == 15
     assert (result.figures["cell"] != "").all()

@@ -1,0 +1,314 @@
+"""The corpus of bad returns: one per fault, each written over the sample's copy of DBP's 2017H1 return
+(or beside it), with what the pipeline must say about it.
+
+Each case's `build(raw)` spoils a copy of the sample's raw folder and returns the file label the finding
+must name ("" for a finding that belongs to no file).
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+
+from pipeline import forms
+from pipeline.returns import read_return_file
+from pipeline.text import fold
+from tests.conftest import SAMPLE_RAW
+from tests.workbooks import write_return
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PERIOD = "2017H1"
+DBP = f"returns/{PERIOD}/DBP_{PERIOD}.xlsx"
+KCQ = f"returns/{PERIOD}/KCQ_{PERIOD}.xlsx"
+CSV = f"returns/{PERIOD}/XuatDuLieu_CSDL_DangVien_{PERIOD}.csv"
+ADM, ORG, INFO = forms.SHEET_ADMISSIONS, forms.SHEET_ORGANIZATION, forms.SHEET_INFO
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    severity: str  # "error": make report refuses; "warning": make validate reports it and succeeds
+    build: Callable[[Path], str]
+    place: str | None  # `Kết nạp!C4` (or `D5` in a CSV), when the finding has a cell
+    fragment: str  # a piece of the Vietnamese message
+
+
+def sample_values(label: str) -> dict[str, object]:
+    [ret] = read_return_file(SAMPLE_RAW / label, label)
+    return {code: figure.value for code, figure in ret.figures.items()}
+
+
+def _dbp(raw: Path, unit_code: str = "DBP", label: str = DBP, **kwargs: object) -> str:
+    values = {**sample_values(DBP), **kwargs.pop("values", {})}  # type: ignore[dict-item]
+    (raw / DBP).unlink(missing_ok=True)
+    write_return(raw / label, unit_code=unit_code, period=kwargs.pop("period", PERIOD), values=values, **kwargs)  # type: ignore[arg-type]
+    return label
+
+
+def _bytes(data: bytes, label: str = DBP) -> Callable[[Path], str]:
+    def build(raw: Path) -> str:
+        (raw / label).write_bytes(data)
+        return label
+
+    return build
+
+
+def _edit(label: str, sheet: str, cell: str, value: object) -> Callable[[Path], str]:
+    def build(raw: Path) -> str:
+        if label == DBP:
+            _dbp(raw)
+        book = openpyxl.load_workbook(raw / label)
+        book[next(name for name in book.sheetnames if fold(name) == fold(sheet))][cell] = value
+        book.save(raw / label)
+        return label
+
+    return build
+
+
+def _values(**values: object) -> Callable[[Path], str]:
+    return lambda raw: _dbp(raw, values=values)
+
+
+def _truncated(raw: Path) -> str:
+    data = (raw / DBP).read_bytes()
+    (raw / DBP).write_bytes(data[: len(data) // 2])
+    return DBP
+
+
+def _merged_header(raw: Path) -> str:
+    _dbp(raw)
+    book = openpyxl.load_workbook(raw / DBP)
+    sheet = book[ADM]
+    sheet["A1"], sheet["B1"], sheet["C1"] = "Mã, chỉ tiêu và số kỳ này", None, None
+    sheet.merge_cells("A1:C1")
+    book.save(raw / DBP)
+    return DBP
+
+
+def _rename_sheet(raw: Path) -> str:
+    _dbp(raw)
+    book = openpyxl.load_workbook(raw / DBP)
+    book[ADM].title = "Sheet2"
+    book.save(raw / DBP)
+    return DBP
+
+
+def _drop_sheet(raw: Path) -> str:
+    _dbp(raw)
+    book = openpyxl.load_workbook(raw / DBP)
+    del book[INFO]
+    book.save(raw / DBP)
+    return DBP
+
+
+def _duplicate_unit(raw: Path) -> str:
+    shutil.copy(raw / DBP, raw / f"returns/{PERIOD}/DBP_{PERIOD}_banlai.xlsx")
+    return DBP
+
+
+def _missing_unit(raw: Path) -> str:
+    (raw / DBP).unlink()
+    return ""
+
+
+def _unit_not_valid(raw: Path) -> str:
+    with (raw / "units.csv").open("a", encoding="utf-8") as units:
+        units.write("KTH,Đảng bộ Khối thương mại (đã giải thể),bloc,0,2016H1,2016H2\n")
+    _dbp(raw)
+    return _dbp(
+        raw, unit_code="KTH", label=f"returns/{PERIOD}/KTH_{PERIOD}.xlsx", values={"org_commune": 0, "org_agency": 55}
+    )
+
+
+def _missing_target(raw: Path) -> str:
+    targets = raw / "targets.csv"
+    kept = [
+        line
+        for line in targets.read_text(encoding="utf-8").splitlines(keepends=True)
+        if not line.startswith("DBP,2017")
+    ]
+    targets.write_text("".join(kept), encoding="utf-8")
+    return "targets.csv"
+
+
+def _csv(rows_edit: Callable[[list[list[str]]], list[list[str]]], encoding: str = "utf-8-sig") -> Callable[[Path], str]:
+    def build(raw: Path) -> str:
+        with (raw / CSV).open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+        with (raw / CSV).open("w", encoding=encoding, newline="") as handle:
+            csv.writer(handle, lineterminator="\r\n").writerows(rows_edit(rows))
+        return CSV
+
+    return build
+
+
+def _csv_text(edit: Callable[[str], str]) -> Callable[[Path], str]:
+    """Spoils the export as text, the way a hand edit in a text editor would."""
+
+    def build(raw: Path) -> str:
+        text = (raw / CSV).read_text(encoding="utf-8-sig")
+        (raw / CSV).write_text(edit(text), encoding="utf-8-sig")
+        return CSV
+
+    return build
+
+
+def _set_csv_value(code: str, value: str) -> Callable[[list[list[str]]], list[list[str]]]:
+    def edit(rows: list[list[str]]) -> list[list[str]]:
+        for row in rows:
+            if row[0] == "CAT" and row[2] == code:
+                row[3] = value
+        return rows
+
+    return edit
+
+
+def _csv_line(code: str) -> int:
+    """The line of the CSV export (1-based, header = 1) holding CAT's `code`."""
+    lines = (SAMPLE_RAW / CSV).read_text(encoding="utf-8-sig").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if line.startswith(f"CAT,{PERIOD},{code},"))
+
+
+def _zip_bomb(raw: Path) -> str:
+    with zipfile.ZipFile(raw / DBP, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", b"<" + b" " * (150 * 2**20) + b"/>")
+    return DBP
+
+
+def _billion_laughs(raw: Path) -> str:
+    """The classic entity expansion: nine levels of ten, a billion "lol"s from a few hundred bytes."""
+    _dbp(raw)
+    levels = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    header = f'<?xml version="1.0"?>\n<!DOCTYPE workbook [<!ENTITY lol0 "lol">{levels}]>'.encode()
+    spoiled = raw / "spoiled.xlsx"
+    with zipfile.ZipFile(raw / DBP) as original, zipfile.ZipFile(spoiled, "w") as archive:
+        for info in original.infolist():
+            data = original.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
+                data = header + body.replace(b"<sheets>", b"<sheets>&lol9;", 1)
+            archive.writestr(info, data)
+    spoiled.replace(raw / DBP)
+    return DBP
+
+
+def _csv_lines() -> int:
+    return len((SAMPLE_RAW / CSV).read_text(encoding="utf-8-sig").splitlines())
+
+
+CASES: list[Case] = [
+    # Files that are not returns at all.
+    Case("empty_file", "error", _bytes(b""), None, "Không mở được tệp"),
+    Case(
+        "text_renamed_xlsx", "error", _bytes("Báo cáo kết nạp đảng viên 6 tháng\n".encode()), None, "Không mở được tệp"
+    ),
+    Case("truncated_zip", "error", _truncated, None, "Không mở được tệp"),
+    Case("password_protected", "error", _bytes((FIXTURES / "password_protected.xlsx").read_bytes()), None, "mật khẩu"),
+    Case("too_large", "error", _bytes(b"PK\x03\x04" + bytes(21 * 2**20)), None, "quá lớn"),
+    Case("zip_bomb", "error", _zip_bomb, None, "giải nén ra quá lớn"),
+    Case("billion_laughs", "error", _billion_laughs, None, ""),
+    # The shape of the form.
+    Case("sheet_renamed", "error", _rename_sheet, None, "Thiếu trang «Kết nạp»"),
+    Case("sheet_missing", "error", _drop_sheet, None, "Thiếu trang «Thông tin»"),
+    Case("merged_header", "error", _merged_header, f"{ADM}!A1:C1", "Dòng tiêu đề không đúng mẫu"),
+    Case(
+        "unknown_row",
+        "error",
+        lambda raw: _dbp(raw, extra_rows=[(ADM, "veterans", "Cựu chiến binh", 3)]),
+        f"{ADM}!A29",
+        "không có trong mẫu",
+    ),
+    Case(
+        "row_twice", "error", lambda raw: _dbp(raw, extra_rows=[(ADM, "women", "Nữ", 43)]), f"{ADM}!A29", "khai hai lần"
+    ),
+    Case("required_row_missing", "error", _values(admitted="<drop>"), None, "Thiếu dòng bắt buộc"),
+    Case("unit_code_row_missing", "error", _edit(DBP, INFO, "A1", "Ghi chú"), None, "Thiếu dòng «Mã đơn vị»"),
+    # Values.
+    Case("admitted_blank", "error", _values(admitted=None), f"{ADM}!C2", "Thiếu tổng số"),
+    Case("negative_count", "error", _values(women=-3), f"{ADM}!C4", "số nguyên không âm"),
+    Case("decimal_comma", "error", _values(women="12,5"), f"{ADM}!C4", "số nguyên không âm"),
+    Case("number_in_words", "error", _values(women="mười"), f"{ADM}!C4", "số nguyên không âm"),
+    Case("fraction", "error", _values(women=4.5), f"{ADM}!C4", "số nguyên không âm"),
+    Case("formula_never_computed", "error", _values(women="=40+3"), f"{ADM}!C4", "công thức"),
+    # Rules between figures.
+    Case("breakdown_does_not_sum", "error", _values(age_18_30=60), f"{ADM}!C15:C18", "độ tuổi"),
+    Case("of_which_above_admitted", "error", _values(youth_union=80), f"{ADM}!C7", "lớn hơn tổng số kết nạp"),
+    Case(
+        "villages_above_total",
+        "error",
+        _values(villages_joint_end=126, villages_joint_start=1),
+        f"{ORG}!C6",
+        "lớn hơn tổng số thôn",
+    ),
+    Case(
+        "total_row_contradicts",
+        "error",
+        lambda raw: _dbp(raw, extra_rows=[(ADM, None, "Tổng cộng", 80)]),
+        f"{ADM}!C29",
+        "Tổng cộng",
+    ),
+    # Who and when.
+    Case("unknown_unit", "error", lambda raw: _dbp(raw, unit_code="XYZ"), f"{INFO}!B1", "không có trong danh mục"),
+    Case("unit_not_valid_for_period", "error", _unit_not_valid, f"{INFO}!B1", "không còn (hoặc chưa) báo cáo"),
+    Case(
+        "wrong_period",
+        "error",
+        lambda raw: _dbp(raw, period="6 tháng cuối năm 2016"),
+        f"{INFO}!B3",
+        "khác kỳ của thư mục",
+    ),
+    Case("unreadable_period", "error", lambda raw: _dbp(raw, period="quý II/2017"), f"{INFO}!B3", "không đọc được"),
+    Case("duplicated_unit", "error", _duplicate_unit, f"{INFO}!B1", "nhiều báo cáo"),
+    Case("missing_unit", "error", _missing_unit, None, "Chưa nhận được báo cáo"),
+    # The CSV export.
+    Case("csv_missing_column", "error", _csv(lambda rows: [r[:3] for r in rows]), "A1", "tiêu đề CSV"),
+    Case("csv_not_utf8", "error", _csv(lambda rows: rows, encoding="utf-16"), None, "UTF-8"),
+    Case(
+        "csv_bad_value", "error", _csv(_set_csv_value("women", "1,5")), f"D{_csv_line('women')}", "số nguyên không âm"
+    ),
+    Case(
+        "csv_unquoted_comma",
+        "error",
+        _csv_text(lambda text: text.replace(f"CAT,{PERIOD},women,", f"CAT,{PERIOD},women,1,", 1)),
+        f"A{_csv_line('women')}",
+        "số viết có dấu phẩy",
+    ),
+    Case(
+        "csv_unknown_code",
+        "error",
+        _csv(lambda rows: [*rows, ["CAT", PERIOD, "veterans", "2"]]),
+        f"C{_csv_lines() + 1}",
+        "không có trong mẫu",
+    ),
+    Case(
+        "csv_blank_period",
+        "error",
+        _csv(lambda rows: [[r[0], "" if r[0] == "CAT" else r[1], *r[2:]] for r in rows]),
+        f"B{_csv_line('admitted')}",
+        "Thiếu kỳ báo cáo",
+    ),
+    # Warnings: the period still goes through.
+    Case("late_return", "warning", lambda raw: _dbp(raw, prepared_on="25/07/2017"), f"{INFO}!B4", "nộp muộn"),
+    Case(
+        "start_differs_from_previous_end",
+        "warning",
+        _values(villages_joint_start=3, villages_joint_end=2),
+        f"{ORG}!C5",
+        "khác số cuối kỳ 2016H2",
+    ),
+    Case("villages_without_villages", "warning", _edit(KCQ, ORG, "C2", 12), f"{ORG}!C2", "không quản lý thôn"),
+    Case(
+        "formula_computed",
+        "warning",
+        _bytes((FIXTURES / "DBP_2017H1_formula_libreoffice.xlsx").read_bytes()),
+        f"{ADM}!C15",
+        "công thức",
+    ),
+    Case("missing_target", "warning", _missing_target, None, "Chưa có chỉ tiêu"),
+]

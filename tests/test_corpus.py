@@ -1,0 +1,80 @@
+"""Every bad return of the corpus, through the commands an analyst runs: the finding is printed in
+Vietnamese with its file and cell, the command's exit says whether the period is blocked, no traceback
+reaches the analyst, and the raw folder is byte-identical afterwards."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLE_RAW
+from tests.corpus import CASES, PERIOD, Case
+
+
+def _make(*args: str, raw: Path, processed: Path, reports: Path) -> subprocess.CompletedProcess[str]:
+    command = [
+        "make",
+        "--no-print-directory",
+        *args,
+        f"RAW_DIR={raw}",
+        f"PROCESSED_DIR={processed}",
+        f"REPORTS_DIR={reports}",
+    ]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The sample's raw folder and its half-years before 2017H1 already cleaned, shared by the cases."""
+    base = tmp_path_factory.mktemp("corpus-base")
+    raw, processed = base / "raw", base / "processed"
+    shutil.copytree(SAMPLE_RAW, raw)
+    result = _make(str(processed / "2016H2" / "figures.csv"), raw=raw, processed=processed, reports=base / "reports")
+    assert result.returncode == 0, result.stderr
+    return raw, processed
+
+
+def test_corpus_has_a_case_per_fault() -> None:
+    assert len(CASES) >= 30
+    assert len({case.name for case in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_bad_return(case: Case, seeded: tuple[Path, Path], tmp_path: Path) -> None:
+    raw, processed, reports = tmp_path / "raw", tmp_path / "processed", tmp_path / "reports"
+    shutil.copytree(seeded[0], raw)
+    shutil.copytree(seeded[1], processed)  # copy2 keeps the times, so make sees these as up to date
+    label = case.build(raw)
+    before = _digest(raw)
+
+    command = "report" if case.severity == "error" else "validate"
+    result = _make(command, f"PERIOD={PERIOD}", raw=raw, processed=processed, reports=reports)
+    said = result.stdout + result.stderr
+
+    assert _digest(raw) == before, "the raw folder must never change"
+    assert "Traceback" not in said
+    assert case.fragment in said
+    if label:
+        where = f"{label}, {case.place}" if case.place else label
+        assert where in said, said
+    if case.severity == "error":
+        assert result.returncode == 2, said  # make's exit status when a stage fails
+        assert not (reports / PERIOD / "bulletin.pdf").exists()
+        assert "[LỖI]" in said or "LỖI" in said
+    else:
+        assert result.returncode == 0, said
+        assert "CẢNH BÁO" in said
+        report = (reports / PERIOD / "validation.csv").read_text(encoding="utf-8-sig")
+        assert case.fragment in report
