@@ -83,7 +83,7 @@ def build(unit: Unit, period: Period) -> Workbook:
             value = sheet.cell(number, 3)
             value.protection = UNLOCKED
             value.fill = INPUT_FILL
-            rule.add(value.coordinate)
+        rule.add(f"C2:C{len(rows) + 1}")
         sheet["E1"] = GUIDE
         sheet["E1"].alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions["A"].width = 24
