@@ -37,6 +37,7 @@ class Case:
     build: Callable[[Path], str]
     place: str | None  # `Kết nạp!C4` (or `D5` in a CSV), when the finding has a cell
     fragment: str  # a piece of the Vietnamese message
+    unit: str = ""  # a unit the finding must name, where the file alone does not
 
 
 def sample_values(label: str) -> dict[str, object]:
@@ -255,7 +256,9 @@ CASES: list[Case] = [
     ),
     # Who and when.
     Case("unknown_unit", "error", lambda raw: _dbp(raw, unit_code="XYZ"), f"{INFO}!B1", "không có trong danh mục"),
-    Case("unit_not_valid_for_period", "error", _unit_not_valid, f"{INFO}!B1", "không còn (hoặc chưa) báo cáo"),
+    Case(
+        "unit_not_valid_for_period", "error", _unit_not_valid, f"{INFO}!B1", "không còn (hoặc chưa) báo cáo", unit="KTH"
+    ),
     Case(
         "wrong_period",
         "error",
@@ -265,7 +268,7 @@ CASES: list[Case] = [
     ),
     Case("unreadable_period", "error", lambda raw: _dbp(raw, period="quý II/2017"), f"{INFO}!B3", "không đọc được"),
     Case("duplicated_unit", "error", _duplicate_unit, f"{INFO}!B1", "nhiều báo cáo"),
-    Case("missing_unit", "error", _missing_unit, None, "Chưa nhận được báo cáo"),
+    Case("missing_unit", "error", _missing_unit, None, "Chưa nhận được báo cáo", unit="DBP"),
     # The CSV export.
     Case("csv_missing_column", "error", _csv(lambda rows: [r[:3] for r in rows]), "A1", "tiêu đề CSV"),
     Case("csv_not_utf8", "error", _csv(lambda rows: rows, encoding="utf-16"), None, "UTF-8"),
