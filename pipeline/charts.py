@@ -1,12 +1,16 @@
 """The bulletin's charts (SPEC 6.3), drawn with matplotlib's object API.
 
-Each function returns a Figure that a notebook shows by evaluating it; analysts adjust a chart by
-passing arguments or by redrawing it in the notebook from the same `BulletinData`.
+Each function returns a `Chart`: the matplotlib Figure and a text alternative stating its main figures
+(the HTML's alt text). A notebook shows it by evaluating it; analysts adjust one through `chart.figure`
+or draw their own from the same `BulletinData`.
 DejaVu Sans, which matplotlib ships, has every Vietnamese glyph, so labels render the same everywhere.
 """
 
 from __future__ import annotations
 
+import base64
+import io
+from dataclasses import dataclass
 from decimal import Decimal
 
 import matplotlib
@@ -22,6 +26,22 @@ COLOURS = {"admitted": "#b22222", "target": "#9e9e9e", "start": "#f4a261", "end"
 WIDTH, DPI = 7.2, 150
 
 matplotlib.rcParams.update({"font.family": "DejaVu Sans", "svg.hashsalt": "bulletin", "axes.spines.top": False})
+
+
+@dataclass
+class Chart:
+    figure: Figure
+    alt: str
+
+    def png(self) -> bytes:
+        """The chart as PNG; no metadata that changes between runs."""
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        return buffer.getvalue()
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> tuple[dict, dict]:
+        data = {"image/png": base64.b64encode(self.png()).decode("ascii"), "text/plain": self.alt}
+        return data, {"image/png": {"alt": self.alt}}
 
 
 def _figure(height: float) -> tuple[Figure, object]:
@@ -52,9 +72,14 @@ def _short_name(name: str) -> str:
     return name
 
 
-def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Figure:
-    """Admissions and target by unit, with the share of target reached."""
-    units = [c for c in data.indicators.scopes() if c != PROVINCE]
+def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Chart:
+    """Units ranked by the share of their target reached, admissions beside target."""
+
+    def reached(code: str) -> Decimal:
+        pct = data.get(code, window, "target_pct")
+        return pct if isinstance(pct, Decimal) else Decimal(-1)
+
+    units = sorted((c for c in data.indicators.scopes() if c != PROVINCE), key=reached, reverse=True)
     names = [_short_name(data.unit_name(c)) for c in units]
     admitted = [int(data.get(c, window, "admitted") or 0) for c in units]
     target = [float(data.get(c, window, "target") or 0) for c in units]
@@ -78,8 +103,14 @@ def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Fi
     axes.invert_yaxis()
     _vi_number_axis(axes.xaxis)
     axes.legend(loc="lower right", fontsize=8, frameon=False)
-    axes.set_title("Kết nạp đảng viên so với chỉ tiêu, từ đầu nhiệm kỳ", fontsize=10, loc="left")
-    return figure
+    axes.set_title("Kết nạp so với chỉ tiêu từ đầu nhiệm kỳ, xếp theo tỷ lệ đạt", fontsize=10, loc="left")
+    below = [c for c in units if 0 <= reached(c) < 100]
+    alt = (
+        "Biểu đồ thanh: kết nạp đảng viên so với chỉ tiêu từ đầu nhiệm kỳ, từng đơn vị, xếp theo tỷ lệ đạt. "
+        + "; ".join(f"{_short_name(data.unit_name(c))} {fmt.percent(reached(c), 1)}" for c in units if reached(c) >= 0)
+        + (f". {len(below)} đơn vị chưa đạt chỉ tiêu." if below else ". Mọi đơn vị đều đạt chỉ tiêu.")
+    )
+    return Chart(figure, alt)
 
 
 COMPOSITION = {
@@ -105,7 +136,7 @@ def _labelled_bars(labels: list[str], values: list[float], texts: list[str], col
     return figure
 
 
-def composition(data: BulletinData, window: str = "term_to_date") -> Figure:
+def composition(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Shares of the members admitted who are youth union members, women, ethnic minority, …"""
     shares = [data.get(PROVINCE, window, f"{code}_pct") for code in COMPOSITION]
     figure = _labelled_bars(
@@ -116,10 +147,13 @@ def composition(data: BulletinData, window: str = "term_to_date") -> Figure:
         "Cơ cấu đảng viên mới kết nạp, từ đầu nhiệm kỳ (% tổng số)",
     )
     _vi_number_axis(figure.axes[0].xaxis, percent=True)
-    return figure
+    alt = "Biểu đồ thanh: tỷ lệ đảng viên mới kết nạp từ đầu nhiệm kỳ là " + "; ".join(
+        f"{label.lower()} {fmt.percent(s)}" for label, s in zip(COMPOSITION.values(), shares, strict=True)
+    )
+    return Chart(figure, alt + ".")
 
 
-def by_organization(data: BulletinData, window: str = "term_to_date") -> Figure:
+def by_organization(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Admissions by type of grassroots party organization."""
     codes = forms.BREAKDOWNS["organization"]
     counts = [int(data.get(PROVINCE, window, code) or 0) for code in codes]
@@ -132,10 +166,14 @@ def by_organization(data: BulletinData, window: str = "term_to_date") -> Figure:
         "Đảng viên mới kết nạp theo loại hình tổ chức cơ sở đảng",
     )
     _vi_number_axis(figure.axes[0].xaxis)
-    return figure
+    alt = "Biểu đồ thanh: đảng viên mới kết nạp từ đầu nhiệm kỳ theo loại hình tổ chức cơ sở đảng: " + "; ".join(
+        f"{forms.ROW_BY_CODE[code].label} {fmt.number(c)} ({fmt.percent(s)})"
+        for code, c, s in zip(codes, counts, shares, strict=True)
+    )
+    return Chart(figure, alt + ".")
 
 
-def villages(data: BulletinData, window: str = "term_to_date") -> Figure:
+def villages(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Villages with no party member and villages with no cell of their own, start and end, by district."""
     districts = [c for c in data.indicators.scopes() if c != PROVINCE and data.reference.units[c].has_villages]
     names = [_short_name(data.unit_name(c)) for c in districts]
@@ -159,7 +197,24 @@ def villages(data: BulletinData, window: str = "term_to_date") -> Figure:
         axes.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2)
     axes_pair[0].invert_yaxis()
     figure.suptitle("Thôn, bản theo đảng bộ huyện, thị xã, thành phố", fontsize=10, x=0.02, ha="left")
-    return figure
+
+    def change(scope: str, stem: str) -> str:
+        start, end = data.get(scope, window, f"{stem}_start"), data.get(scope, window, f"{stem}_end")
+        return f"từ {fmt.number(start or 0)} xuống {fmt.number(end or 0)}"
+
+    most = max(districts, key=lambda c: int(data.get(c, window, "villages_no_member_end") or 0), default=None)
+    alt = (
+        "Biểu đồ thanh theo đảng bộ huyện, thị xã, thành phố, đầu và cuối kỳ. Toàn tỉnh, thôn, bản chưa có đảng "
+        f"viên {change(PROVINCE, 'villages_no_member')}; chưa có chi bộ, sinh hoạt ghép "
+        f"{change(PROVINCE, 'villages_joint')}."
+        + (
+            f" Còn nhiều thôn, bản chưa có đảng viên nhất: {_short_name(data.unit_name(most))} "
+            f"({fmt.number(data.get(most, window, 'villages_no_member_end') or 0)})."
+            if most
+            else ""
+        )
+    )
+    return Chart(figure, alt)
 
 
 def half_year_label(text: str) -> str:
@@ -168,7 +223,7 @@ def half_year_label(text: str) -> str:
     return f"6T {'đầu' if period.half == 1 else 'cuối'}\n{period.year}"
 
 
-def admissions_trend(data: BulletinData) -> Figure:
+def admissions_trend(data: BulletinData) -> Chart:
     """Admissions against the half-year target for every half-year on record."""
     series = trend(data.figures, data.reference, data.on_record)
     figure, axes = _figure(2.8)
@@ -180,4 +235,8 @@ def admissions_trend(data: BulletinData) -> Figure:
     axes.set_ylim(0, max([*series["admitted"], *series["target"], 1]) * 1.2)
     axes.legend(fontsize=8, frameon=False, loc="upper left", ncols=2)
     axes.set_title("Kết nạp đảng viên qua các kỳ (6 tháng)", fontsize=10, loc="left")
-    return figure
+    alt = "Biểu đồ cột: kết nạp đảng viên qua các kỳ 6 tháng, so với chỉ tiêu 6 tháng. " + "; ".join(
+        f"{label.replace(chr(10), ' ')}: {fmt.number(a)} (chỉ tiêu {fmt.number(Decimal(str(t)))})"
+        for label, a, t in zip(labels, series["admitted"], series["target"], strict=True)
+    )
+    return Chart(figure, alt + ".")
