@@ -54,7 +54,7 @@ ifneq ($(filter report validate,$(MAKECMDGOALS)),)
   endif
 endif
 
-.PHONY: help report reports validate templates test lab clean venv lock lint format FORCE
+.PHONY: help report reports validate templates browser test lab clean venv lock lint format FORCE
 
 help:
 	@echo 'Bản tin công tác phát triển đảng viên: các lệnh'
@@ -131,8 +131,12 @@ validate: $(VENV_READY) $(foreach q,$(call previous,$(PERIOD)),$(PROCESSED_DIR)/
 templates: $(VENV_READY)
 	@$(STAGE) templates --period '$(PERIOD)'
 
+# The browser test drives Debian's Chromium (Playwright's own browser download cannot be used offline).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
 # The notebooks run by nbval use their defaults (2017H1 on the sample data), which read these outputs.
-test: $(VENV_READY)
+test: $(VENV_READY) browser
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(MAKE) --no-print-directory report PERIOD=2017H1 RAW_DIR=data/raw PROCESSED_DIR=data/processed REPORTS_DIR=reports DRAFT=0

@@ -280,3 +280,51 @@ def test_missing_half_year_of_the_term_blocks_unless_draft(raw_copy: Path, tmp_p
     make("report", "PERIOD=2017H1", "DRAFT=1", raw=raw_copy, out=out)
     first = squash(pypdf.PdfReader(out / "reports" / "2017H1" / "bulletin.pdf").pages[0].extract_text())
     assert "Chưa có báo cáo của các kỳ: 2016H1" in first
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def test_bulletin_opens_offline_in_a_real_browser(built: Path, tmp_path: Path) -> None:
+    """Headless Chromium opens the HTML from disk with every network request refused: nothing fails,
+    nothing is logged as an error, every chart is decoded and has its text alternative, and a phone-sized
+    window shows the page without sideways scrolling."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "make test installs Debian's chromium; run it through make test"
+    url = (built / "reports" / "2017H1" / "bulletin.html").as_uri()
+    refused, failed, errors = [], [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+
+        def route(route: object) -> None:
+            address = route.request.url  # type: ignore[attr-defined]
+            if address.startswith(("file:", "data:")):
+                route.continue_()  # type: ignore[attr-defined]
+            else:
+                refused.append(address)
+                route.abort()  # type: ignore[attr-defined]
+
+        page.route("**/*", route)
+        page.goto(url, wait_until="load")
+        images = page.eval_on_selector_all("img", "els => els.map(e => [e.complete, e.naturalWidth, e.alt])")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        shot = tmp_path / "bulletin.png"
+        page.screenshot(path=str(shot))
+        browser.close()
+    assert refused == [] and failed == [] and errors == []
+    assert len(images) >= 5
+    assert all(complete and width > 0 for complete, width, _ in images)
+    assert all("Biểu đồ" in alt for _, _, alt in images)
+    assert overflow <= 0
+    from PIL import Image
+
+    colours = Image.open(shot).convert("L").getextrema()
+    assert colours[1] - colours[0] > 100  # not a blank page
