@@ -38,28 +38,42 @@ STAGE_CODE := $(filter-out $(PRESENTATION),$(CODE))
 ON_RECORD := $(sort $(notdir $(patsubst %/,%,$(wildcard $(RAW_DIR)/returns/[0-9][0-9][0-9][0-9]H[12]/))))
 # $(call upto,P): the half-years on record up to and including P.
 upto = $(foreach q,$(ON_RECORD),$(if $(filter $(q),$(firstword $(sort $(q) $(1)))),$(q)))
+# Annual editions (`2016`): the years with both half-years on record. A bulletin's last half-year:
+# $(call last_half,2016) is 2016H2, $(call last_half,2017H1) is 2017H1.
+ANNUAL := $(foreach p,$(filter %H1,$(ON_RECORD)),$(if $(filter $(p:H1=H2),$(ON_RECORD)),$(p:H1=)))
+EDITIONS := $(ON_RECORD) $(ANNUAL)
+last_half = $(if $(findstring H,$(1)),$(1),$(1)H2)
 
 # Make cannot handle spaces in file names it tracks.
 $(foreach v,RAW_DIR PROCESSED_DIR REPORTS_DIR,$(if $(filter-out 1,$(words $($(v)))),\
   $(error $(v) không được chứa dấu cách: '$($(v))'. Hãy đổi tên thư mục hoặc dùng một đường dẫn không có dấu cách)))
 
-ifneq ($(filter report validate templates,$(MAKECMDGOALS)),)
-  ifeq ($(shell [[ '$(PERIOD)' =~ ^[0-9]{4}H[12]$$ ]] && echo ok),)
-    $(error PERIOD phải có dạng YYYYH1 hoặc YYYYH2, ví dụ: make report PERIOD=2017H1 (đã nhận: '$(PERIOD)'))
+ifneq ($(filter report verify,$(MAKECMDGOALS)),)
+  ifeq ($(shell [[ '$(PERIOD)' =~ ^[0-9]{4}(H[12])?$$ ]] && echo ok),)
+    $(error PERIOD phải có dạng YYYYH1 hoặc YYYYH2 (bản tin 6 tháng) hoặc YYYY (bản tin năm), ví dụ: make report PERIOD=2017H1 (đã nhận: '$(PERIOD)'))
+  endif
+  ifeq ($(filter $(PERIOD),$(EDITIONS)),)
+    $(error Chưa có báo cáo của kỳ $(PERIOD): không thấy thư mục $(RAW_DIR)/returns/$(call last_half,$(PERIOD))$(if $(findstring H,$(PERIOD)),, (bản tin năm cần báo cáo của cả hai kỳ 6 tháng)))
   endif
 endif
-ifneq ($(filter report validate,$(MAKECMDGOALS)),)
+ifneq ($(filter validate templates,$(MAKECMDGOALS)),)
+  ifeq ($(shell [[ '$(PERIOD)' =~ ^[0-9]{4}H[12]$$ ]] && echo ok),)
+    $(error PERIOD phải có dạng YYYYH1 hoặc YYYYH2, ví dụ: make validate PERIOD=2017H1 (đã nhận: '$(PERIOD)'))
+  endif
+endif
+ifneq ($(filter validate,$(MAKECMDGOALS)),)
   ifeq ($(filter $(PERIOD),$(ON_RECORD)),)
     $(error Chưa có báo cáo của kỳ $(PERIOD): không thấy thư mục $(RAW_DIR)/returns/$(PERIOD))
   endif
 endif
 
-.PHONY: help report reports validate templates browser test lab clean venv lock lint format FORCE
+.PHONY: help report reports verify validate templates test-tools test lab clean venv lock lint format FORCE
 
 help:
 	@echo 'Bản tin công tác phát triển đảng viên: các lệnh'
-	@echo '  make report PERIOD=2017H1   làm sạch → tính chỉ tiêu → bản tin (HTML, PDF) của kỳ'
+	@echo '  make report PERIOD=2017H1   làm sạch → tính chỉ tiêu → bản tin (HTML, PDF) của kỳ; PERIOD=2016: bản tin năm'
 	@echo '  make reports                bản tin của mọi kỳ có báo cáo (dùng được với make -j)'
+	@echo '  make verify PERIOD=…        dựng lại bản tin trong thư mục tạm và so sánh từng byte'
 	@echo '  make validate PERIOD=…      chỉ kiểm tra báo cáo của kỳ; in mọi lỗi; ghi báo cáo kiểm tra'
 	@echo '  make templates PERIOD=…     mẫu báo cáo trống (.xlsx) cho mọi đơn vị phải báo cáo trong kỳ'
 	@echo '  make test                   chạy mọi kiểm thử (pytest, nbval)'
@@ -106,23 +120,24 @@ $(REPORTS_DIR)/%/.draft: FORCE
 	@mkdir -p '$(@D)'; [[ "$$(cat '$@' 2>/dev/null)" == '$(DRAFT)' ]] || echo '$(DRAFT)' > '$@'
 
 define report_rules
-$(REPORTS_DIR)/$(1)/indicators.csv: $(foreach q,$(call upto,$(1)),$(PROCESSED_DIR)/$(q)/figures.csv) \
+$(REPORTS_DIR)/$(1)/indicators.csv: $(foreach q,$(call upto,$(call last_half,$(1))),$(PROCESSED_DIR)/$(q)/figures.csv) \
 		notebooks/02_indicators.ipynb $(STAGE_CODE) $(REPORTS_DIR)/$(1)/.draft $(VENV_READY)
 	@$$(STAGE) indicators --period '$(1)'
 	@touch '$$@'
 
 $(REPORTS_DIR)/$(1)/bulletin.html $(REPORTS_DIR)/$(1)/bulletin.pdf $(REPORTS_DIR)/$(1)/manifest.json &: \
-		$(REPORTS_DIR)/$(1)/indicators.csv $(foreach q,$(call upto,$(1)),$(PROCESSED_DIR)/$(q)/figures.csv) \
+		$(REPORTS_DIR)/$(1)/indicators.csv $(foreach q,$(call upto,$(call last_half,$(1))),$(PROCESSED_DIR)/$(q)/figures.csv) \
 		notebooks/03_bulletin.ipynb $(CODE) $(REPORTS_DIR)/$(1)/.draft $(VENV_READY)
 	@$$(STAGE) bulletin --period '$(1)'
 	@touch $(foreach f,bulletin.html bulletin.pdf manifest.json,'$(REPORTS_DIR)/$(1)/$(f)')
 	@echo 'Bản tin kỳ $(1): $(REPORTS_DIR)/$(1)/bulletin.html, $(REPORTS_DIR)/$(1)/bulletin.pdf'
 endef
-$(foreach p,$(ON_RECORD),$(eval $(call report_rules,$(p))))
+$(foreach p,$(EDITIONS),$(eval $(call report_rules,$(p))))
 
 report: $(REPORTS_DIR)/$(PERIOD)/manifest.json
 
-reports: $(foreach p,$(ON_RECORD),$(REPORTS_DIR)/$(p)/manifest.json)
+reports: $(foreach p,$(EDITIONS),$(REPORTS_DIR)/$(p)/manifest.json)
+	@$(STAGE) index
 
 validate: $(VENV_READY) $(foreach q,$(call previous,$(PERIOD)),$(PROCESSED_DIR)/$(q)/figures.csv)
 	@$(STAGE) validate --period '$(PERIOD)'
@@ -131,12 +146,24 @@ validate: $(VENV_READY) $(foreach q,$(call previous,$(PERIOD)),$(PROCESSED_DIR)/
 templates: $(VENV_READY)
 	@$(STAGE) templates --period '$(PERIOD)'
 
-# The browser test drives Debian's Chromium (Playwright's own browser download cannot be used offline).
-browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+# What some tests need from Debian: Chromium for the browser test (Playwright's own browser download
+# cannot be used offline), faketime for the rebuild-on-another-day test.
+test-tools:
+	@command -v chromium >/dev/null && command -v faketime >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq chromium faketime >/dev/null; }
+
+# Rebuild PERIOD's bulletin from scratch in a temporary folder and compare it with the one in REPORTS_DIR.
+verify: report
+	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+	$(MAKE) --no-print-directory report PERIOD='$(PERIOD)' PROCESSED_DIR="$$scratch/processed" \
+		REPORTS_DIR="$$scratch/reports" >/dev/null 2>&1 && \
+	status=0 && for name in bulletin.html bulletin.pdf indicators.csv; do \
+		if cmp -s '$(REPORTS_DIR)/$(PERIOD)/'$$name "$$scratch/reports/$(PERIOD)/$$name"; then \
+			echo "Giống hệt: $$name ($$(sha256sum < "$$scratch/reports/$(PERIOD)/$$name" | cut -c1-16)…)"; \
+		else echo "KHÁC: $$name"; status=1; fi; done; exit $$status
 
 # The notebooks run by nbval use their defaults (2017H1 on the sample data), which read these outputs.
-test: $(VENV_READY) browser
+test: $(VENV_READY) test-tools
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(MAKE) --no-print-directory report PERIOD=2017H1 RAW_DIR=data/raw PROCESSED_DIR=data/processed REPORTS_DIR=reports DRAFT=0
@@ -155,7 +182,8 @@ format: $(VENV_READY)
 
 # Only what the pipeline derived: half-year folders in the output directories. $(RAW_DIR) is never touched.
 clean:
-	rm -rf $(wildcard $(PROCESSED_DIR)/[0-9][0-9][0-9][0-9]H[12] $(REPORTS_DIR)/[0-9][0-9][0-9][0-9]H[12])
+	rm -rf $(wildcard $(PROCESSED_DIR)/[0-9][0-9][0-9][0-9]H[12] $(REPORTS_DIR)/[0-9][0-9][0-9][0-9]H[12] \
+		$(REPORTS_DIR)/[0-9][0-9][0-9][0-9] $(REPORTS_DIR)/index.html)
 
 FORCE:
 

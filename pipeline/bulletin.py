@@ -17,7 +17,7 @@ from pipeline import clean, fmt
 from pipeline.checks import LATE_RETURN, MISSING_RETURN
 from pipeline.indicators import PROVINCE, Indicators, window_periods, window_span
 from pipeline.narrative import lead_paragraph
-from pipeline.periods import Period, parse, periods_on_record
+from pipeline.periods import Edition, Period, parse_edition, periods_on_record
 from pipeline.problems import ERROR, SEVERITY_VI, Problem
 from pipeline.reference import Reference, load_reference
 from pipeline.version import code_version
@@ -41,7 +41,7 @@ class Html(str):
 
 @dataclass
 class BulletinData:
-    period: Period
+    period: Edition  # what the bulletin covers: a half-year, or a whole year
     reference: Reference
     indicators: Indicators
     figures: pd.DataFrame  # every half-year on record up to the period
@@ -85,16 +85,16 @@ class BulletinData:
 
 
 def load(
-    period: str | Period,
+    period: str | Period | Edition,
     raw_dir: str | Path,
     processed_dir: str | Path,
     reports_dir: str | Path,
     draft: bool = False,
 ) -> BulletinData:
     """Everything the bulletin of `period` is written from; the stages before it must have run."""
-    period = parse(period) if isinstance(period, str) else period
+    period = parse_edition(period) if isinstance(period, str) else Edition.of(period)
     reference = load_reference(Path(raw_dir))
-    on_record = [p for p in periods_on_record(Path(raw_dir)) if p <= period]
+    on_record = [p for p in periods_on_record(Path(raw_dir)) if p <= period.last]
     indicators = Indicators.read(Path(reports_dir) / str(period) / INDICATORS_FILE)
     return BulletinData(
         period=period,
@@ -156,7 +156,7 @@ def lead(data: BulletinData) -> Html:
 def key_figures(data: BulletinData) -> Html:
     """The key figures of the half-year and of the term to date, side by side."""
     windows = ("period", "term_to_date")
-    first, last = data.term_periods[0], data.period
+    first, last = data.term_periods[0], data.period.last
     headers = ["Chỉ tiêu", data.period.label_vi().capitalize(), f"Từ đầu nhiệm kỳ ({first}–{last})"]
 
     def row(label: str, indicator: str, show: object = _n) -> list[str]:
@@ -184,7 +184,12 @@ def key_figures(data: BulletinData) -> Html:
     ]
     if data.get(PROVINCE, "period", "admitted_prev_year") is not None:
         rows.insert(
-            1, [f"Cùng kỳ năm {data.period.year - 1}", _n(data.get(PROVINCE, "period", "admitted_prev_year")), ""]
+            1,
+            [
+                f"{'Năm' if data.period.annual else 'Cùng kỳ năm'} {data.period.year - 1}",
+                _n(data.get(PROVINCE, "period", "admitted_prev_year")),
+                "",
+            ],
         )
     return Html("<h2>Số liệu chủ yếu</h2>" + _table(headers, rows, "key-figures"))
 
@@ -300,19 +305,23 @@ def _problem_rows(problems: list[Problem]) -> list[list[str]]:
 
 def data_notes(data: BulletinData) -> Html:
     """Returns received, late and missing; warnings; sources with SHA-256; the code version."""
-    period = str(data.period)
-    expected = data.reference.expected_units(data.period)
-    this_period = data.sources[data.sources["period"] == period]
-    received = sorted(set(this_period["unit_code"]) & {u.code for u in expected})
     late = [p for p in data.problems if p.check == LATE_RETURN]
-    missing = [p for p in data.problems if p.period == period and p.check == MISSING_RETURN]
     parts = ["<h2>Ghi chú về số liệu</h2>"]
-    parts.append(
-        f"<p>Kỳ {escape(data.period.label_vi())}: nhận được báo cáo của {len(received)}/{len(expected)} "
-        "đơn vị phải báo cáo"
-        + ("; chưa nhận được: " + "; ".join(escape(data.unit_name(p.unit_code)) for p in missing) if missing else "")
-        + ".</p>"
-    )
+    for half in data.period.periods():
+        expected = data.reference.expected_units(half)
+        this_period = data.sources[data.sources["period"] == str(half)]
+        received = sorted(set(this_period["unit_code"]) & {u.code for u in expected})
+        missing = [p for p in data.problems if p.period == str(half) and p.check == MISSING_RETURN]
+        parts.append(
+            f"<p>Kỳ {escape(half.label_vi())}: nhận được báo cáo của {len(received)}/{len(expected)} "
+            "đơn vị phải báo cáo"
+            + (
+                "; chưa nhận được: " + "; ".join(escape(data.unit_name(p.unit_code)) for p in missing)
+                if missing
+                else ""
+            )
+            + ".</p>"
+        )
     if late:
         parts.append(
             "<p>Báo cáo nộp muộn: "

@@ -187,7 +187,7 @@ def villages(data: BulletinData, window: str = "term_to_date") -> Chart:
         start = [int(data.get(c, window, f"{stem}_start") or 0) for c in districts]
         end = [int(data.get(c, window, f"{stem}_end") or 0) for c in districts]
         rows = range(len(districts))
-        first, last = data.term_periods[0], data.period
+        first, last = data.term_periods[0], data.period.last
         axes.barh([r - 0.2 for r in rows], start, height=0.4, color=COLOURS["start"], label=f"Đầu {first}")
         axes.barh([r + 0.2 for r in rows], end, height=0.4, color=COLOURS["end"], label=f"Cuối {last}")
         axes.set_yticks(list(rows), names, fontsize=8)

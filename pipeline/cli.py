@@ -14,7 +14,7 @@ from pipeline import clean, validation
 from pipeline.errors import UserError
 from pipeline.indicators import window_span
 from pipeline.layout import returns_dir
-from pipeline.periods import Period, parse, periods_on_record
+from pipeline.periods import Edition, Period, parse, parse_edition, periods_on_record
 from pipeline.problems import ERROR, WARNING
 from pipeline.reference import load_reference
 from pipeline.runner import StageFailed, run_notebook
@@ -31,8 +31,8 @@ NOTEBOOKS = {"clean": "01_clean.ipynb", "indicators": "02_indicators.ipynb", "bu
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
-    parser.add_argument("stage", choices=["clean", "indicators", "bulletin", "validate", "templates"])
-    parser.add_argument("--period", required=True)
+    parser.add_argument("stage", choices=["clean", "indicators", "bulletin", "validate", "templates", "index"])
+    parser.add_argument("--period", help="2017H1, or 2017 for the indicators and bulletin of a whole year")
     parser.add_argument("--raw-dir", default="data/raw", type=Path)
     parser.add_argument("--processed-dir", default="data/processed", type=Path)
     parser.add_argument("--reports-dir", default="reports", type=Path)
@@ -42,12 +42,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def gate(
-    raw_dir: Path, processed_dir: Path, period: Period, on_record: list[Period], draft: bool, *, announce: bool
+    raw_dir: Path, processed_dir: Path, edition: Edition, on_record: list[Period], draft: bool, *, announce: bool
 ) -> None:
     """Stop when a half-year the indicators are computed from has errors or no returns at all, unless it
     is a draft (SPEC 4). `announce`: print the outcome (once per report, not once per stage)."""
-    span = window_span(period, load_reference(raw_dir))
-    used = sorted({p for p in [*span, period.shift(-2)] if p in on_record})
+    span = window_span(edition, load_reference(raw_dir))
+    used = sorted({p for p in [*span, *edition.previous_year().periods()] if p in on_record})
     absent = [p for p in span if p not in on_record]
     problems = clean.load_problems(processed_dir, used)
     errors = [p for p in problems if p.severity == ERROR]
@@ -81,8 +81,19 @@ def _remove_report(report_dir: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
+    if args.stage == "index":
+        try:
+            from pipeline.index import write_index
+
+            path = write_index(args.reports_dir.resolve(), load_reference(args.raw_dir.resolve()).province)
+        except UserError as failure:
+            print(f"Lỗi: {failure}", file=sys.stderr)
+            return 1
+        print(f"Danh mục bản tin: {path}", file=sys.stderr)
+        return 0
     try:
-        period = parse(args.period)
+        # Half-year stages take a half-year; the indicators and the bulletin also a whole year (`2017`).
+        period = parse(args.period) if args.stage in ("clean", "validate", "templates") else parse_edition(args.period)
     except ValueError as error:
         print(f"Lỗi: PERIOD: {error}.", file=sys.stderr)
         return 2
@@ -112,9 +123,10 @@ def main(argv: list[str] | None = None) -> int:
                 print("Báo cáo kiểm tra: " + ", ".join(map(str, written)), file=sys.stderr)
                 return 1 if any(p.severity == ERROR for p in problems) else 0
             return 0
-        on_record = [p for p in periods_on_record(raw_dir) if p <= period]
-        if period not in on_record:
-            raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {returns_dir(raw_dir, period)}.")
+        on_record = [p for p in periods_on_record(raw_dir) if p <= period.last]
+        for half in period.periods():
+            if half not in on_record:
+                raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {returns_dir(raw_dir, half)}.")
         parameters["reports_dir"] = str(reports_dir)
         try:
             gate(raw_dir, processed_dir, period, on_record, draft, announce=args.stage == "indicators")

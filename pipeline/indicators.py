@@ -10,7 +10,7 @@ from fractions import Fraction
 import pandas as pd
 
 from pipeline import forms
-from pipeline.periods import Period, span
+from pipeline.periods import Edition, Period, span
 from pipeline.reference import Reference
 
 PROVINCE = "province"
@@ -31,18 +31,21 @@ def percent(part: int | Fraction, whole: int | Fraction) -> Decimal | None:
     return round_half_up(Fraction(part) * 100 / Fraction(whole))
 
 
-def window_periods(window: str, period: Period, reference: Reference) -> list[Period]:
+def window_periods(window: str, edition: Period | Edition, reference: Reference) -> list[Period]:
+    """The half-years of a window of the bulletin of `edition` (a half-year, or a whole year)."""
+    edition = Edition.of(edition)
+    last = edition.last
     if window == "period":
-        return [period]
+        return edition.periods()
     if window == "year_to_date":
-        return span(period.first_of_year, period)
+        return span(last.first_of_year, last)
     if window == "term_to_date":
-        return span(reference.term_of(period).start, period)
+        return span(reference.term_of(last).start, last)
     raise ValueError(f"unknown window {window!r}")
 
 
-def window_span(period: Period, reference: Reference) -> list[Period]:
-    """Every half-year the windows of `period` cover (the term to date holds the others)."""
+def window_span(period: Period | Edition, reference: Reference) -> list[Period]:
+    """Every half-year the windows of a bulletin cover (the term to date holds the others)."""
     return sorted(
         set(window_periods("term_to_date", period, reference)) | set(window_periods("year_to_date", period, reference))
     )
@@ -87,22 +90,29 @@ def _values(figures: pd.DataFrame) -> _Values:
     return _Values(table, reported)
 
 
-def scopes(reference: Reference, period: Period, figures: pd.DataFrame) -> list[str]:
-    """The province, then every unit expected in the period or with figures on record, in units.csv order."""
+def scopes(reference: Reference, edition: Edition, figures: pd.DataFrame) -> list[str]:
+    """The province, then every unit expected in the edition or with figures on record, in units.csv order."""
     with_figures = set(figures["unit_code"])
     return [PROVINCE] + [
-        code for code, unit in reference.units.items() if unit.expected_in(period) or code in with_figures
+        code
+        for code, unit in reference.units.items()
+        if any(unit.expected_in(p) for p in edition.periods()) or code in with_figures
     ]
 
 
-def compute(figures: pd.DataFrame, reference: Reference, period: Period, on_record: list[Period]) -> pd.DataFrame:
-    """Every indicator of SPEC 5 for `period`, from the figures of the half-years on record up to it."""
+def compute(
+    figures: pd.DataFrame, reference: Reference, edition: Period | Edition, on_record: list[Period]
+) -> pd.DataFrame:
+    """Every indicator of SPEC 5 for the bulletin of `edition` (a half-year, or a whole year), from the
+    figures of the half-years on record up to its end."""
+    edition = Edition.of(edition)
     values = _values(figures)
+    previous_year = edition.previous_year()
     rows: list[tuple[str, str, str, object]] = []
-    for scope in scopes(reference, period, figures):
+    for scope in scopes(reference, edition, figures):
         units = [u for u in reference.units if scope in (PROVINCE, u)]
         for window in WINDOWS:
-            periods = window_periods(window, period, reference)
+            periods = window_periods(window, edition, reference)
 
             def add(indicator: str, value: object, scope: str = scope, window: str = window) -> None:
                 if value is not None:
@@ -125,7 +135,9 @@ def compute(figures: pd.DataFrame, reference: Reference, period: Period, on_reco
                 add("target_pct", percent(admitted, target))
                 if window == "year_to_date":
                     annual = sum(
-                        reference.targets[(u, period.year)] for u in units if reference.units[u].expected_in(period)
+                        reference.targets[(u, edition.year)]
+                        for u in units
+                        if reference.units[u].expected_in(edition.last)
                     )
                     add("annual_target", annual)
                     add("annual_target_pct", percent(admitted, annual))
@@ -138,8 +150,8 @@ def compute(figures: pd.DataFrame, reference: Reference, period: Period, on_reco
                 if stem == "villages_no_member":
                     add("villages_no_member_eliminated", start - end)
             add("new_village_cells", values.total(periods, units, "new_village_cells"))
-            if window == "period" and period.shift(-2) in on_record:
-                previous = values.get(period.shift(-2), units, forms.REQUIRED_CODE)
+            if window == "period" and all(p in on_record for p in previous_year.periods()):
+                previous = values.total(previous_year.periods(), units, forms.REQUIRED_CODE)
                 add("admitted_prev_year", previous)
                 add("admitted_change_pct", percent(admitted - previous, previous))
     frame = pd.DataFrame(rows, columns=list(INDICATOR_COLUMNS))

@@ -9,7 +9,7 @@ import jinja2
 
 from pipeline import fmt
 from pipeline.indicators import PROVINCE, Indicators
-from pipeline.periods import Period
+from pipeline.periods import Edition, Period
 from pipeline.reference import Reference
 
 
@@ -31,7 +31,9 @@ def _count(value: object) -> str:
     return fmt.number(value or 0)  # type: ignore[arg-type]
 
 
-def lead_context(ind: Indicators, reference: Reference, period: Period) -> dict[str, object]:
+def lead_context(ind: Indicators, reference: Reference, edition: Period | Edition) -> dict[str, object]:
+    edition = Edition.of(edition)
+    period = edition.last
     term_start = reference.term_of(period).start
 
     def get(window: str, name: str) -> object:
@@ -61,7 +63,8 @@ def lead_context(ind: Indicators, reference: Reference, period: Period) -> dict[
     change = get("period", "admitted_change_pct")
     half = {
         "admitted": _count(get("period", "admitted")),
-        "first_half": period.half == 1,
+        # What the last sentence compares the edition's admissions with: the year's target.
+        "kind": "year" if edition.annual else ("first_half" if period.half == 1 else "second_half"),
         "year_admitted": _count(get("year_to_date", "admitted")),
         "annual_target_pct": _pct(get("year_to_date", "annual_target_pct")),
         "change_pct": change,
@@ -74,13 +77,13 @@ def lead_context(ind: Indicators, reference: Reference, period: Period) -> dict[
         "since": since,
         "end_month": period.end_month(),
         "end_year": period.year,
-        "period_label": period.label_vi(),
+        "period_label": edition.label_vi(),
         "term": term,
         "villages": villages,
         "half": half,
     }
 
 
-def lead_paragraph(ind: Indicators, reference: Reference, period: Period) -> str:
+def lead_paragraph(ind: Indicators, reference: Reference, period: Period | Edition) -> str:
     """The lead paragraph as HTML."""
     return environment().get_template("lead.html.j2").render(**lead_context(ind, reference, period))

@@ -51,6 +51,56 @@ class Period:
         return dt.date(self.year, self.end_month(), 30 if self.half == 1 else 31)
 
 
+@dataclass(frozen=True)
+class Edition:
+    """What a bulletin covers: one half-year (`2017H1`) or a whole year (`2017`, both halves)."""
+
+    first: Period
+    last: Period
+
+    @classmethod
+    def of(cls, period: Period | Edition) -> Edition:
+        return period if isinstance(period, Edition) else cls(period, period)
+
+    @property
+    def annual(self) -> bool:
+        return self.first != self.last
+
+    @property
+    def year(self) -> int:
+        return self.last.year
+
+    def __str__(self) -> str:
+        return str(self.year) if self.annual else str(self.last)
+
+    def periods(self) -> list[Period]:
+        return span(self.first, self.last)
+
+    def label_vi(self) -> str:
+        """`năm 2017` or `6 tháng đầu năm 2017`."""
+        return f"năm {self.year}" if self.annual else self.last.label_vi()
+
+    def previous_year(self) -> Edition:
+        """The same edition of the year before (`2016H1` for `2017H1`, `2016` for `2017`)."""
+        return Edition(self.first.shift(-2), self.last.shift(-2))
+
+
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def parse_edition(text: str) -> Edition:
+    """`2017H1` (a half-year) or `2017` (the whole year); raise ValueError otherwise."""
+    year = _YEAR.match(text.strip())
+    if year:
+        return Edition(Period(int(year.group(1)), 1), Period(int(year.group(1)), 2))
+    try:
+        return Edition.of(parse(text))
+    except ValueError:
+        raise ValueError(
+            f"kỳ không hợp lệ: {text!r} (cần YYYYH1, YYYYH2 cho bản tin 6 tháng hoặc YYYY cho bản tin năm)"
+        ) from None
+
+
 def parse(text: str) -> Period:
     """Parse `2017H1` strictly; raise ValueError otherwise."""
     match = _CODE.match(text.strip())

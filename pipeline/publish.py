@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pipeline import clean, manifest, render
 from pipeline.bulletin import TITLE
-from pipeline.periods import Period, parse
+from pipeline.periods import Period, parse_edition
 from pipeline.reference import load_reference
 from pipeline.runner import run_notebook
 
@@ -14,7 +14,7 @@ HTML_FILE, PDF_FILE, MANIFEST_FILE = "bulletin.html", "bulletin.pdf", "manifest.
 
 
 def publish(notebook: Path, executed_dir: Path, parameters: dict[str, object], on_record: list[Period]) -> Path:
-    period = parse(str(parameters["period"]))
+    period = parse_edition(str(parameters["period"]))
     raw_dir, processed_dir = Path(str(parameters["raw_dir"])), Path(str(parameters["processed_dir"]))
     report_dir = Path(str(parameters["reports_dir"])) / str(period)
     executed = executed_dir / notebook.name
@@ -31,7 +31,7 @@ def publish(notebook: Path, executed_dir: Path, parameters: dict[str, object], o
         running_title=f"Bản tin công tác phát triển đảng viên — {subtitle}",
         draft=draft,
     )
-    render.html_to_pdf(html_path, pdf_path)
+    render.html_to_pdf(html_path, pdf_path, source_date=period.last.end_date())
 
     sources = clean.load_sources(processed_dir, on_record)
     inputs = [(path.relative_to(raw_dir).as_posix(), path) for path in reference.files]

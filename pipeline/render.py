@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -66,14 +67,16 @@ def print_css() -> str:
     )
 
 
-def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
+def html_to_pdf(html_path: Path, pdf_path: Path, source_date: dt.date) -> None:
+    """`source_date`: the date the PDF's embedded fonts are stamped with, taken from the inputs (the end
+    of the bulletin's period), so that the same inputs give the same bytes on any day."""
     # Imported here: WeasyPrint loads Pango at import, which the other stages do not need.
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    # fontTools stamps the font subsets it embeds with the time, unless SOURCE_DATE_EPOCH says otherwise;
-    # a fixed stamp keeps the same inputs giving a byte-identical PDF.
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    # fontTools stamps the font subsets it embeds with the time, unless SOURCE_DATE_EPOCH says otherwise.
+    epoch = dt.datetime.combine(source_date, dt.time(), tzinfo=dt.UTC).timestamp()
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(epoch))
     fonts = FontConfiguration()
     document = HTML(filename=str(html_path))
     with iorw.atomic_path(pdf_path) as temporary:

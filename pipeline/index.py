@@ -1,0 +1,78 @@
+"""`reports/index.html`: every bulletin on record, with its headline figures and links (`make reports`)."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from pathlib import Path
+
+from pipeline import fmt, iorw
+from pipeline.indicators import PROVINCE, Indicators
+from pipeline.periods import Edition, parse_edition
+from pipeline.publish import HTML_FILE, MANIFEST_FILE, PDF_FILE
+
+INDEX_FILE = "index.html"
+
+
+def _editions(reports_dir: Path) -> list[tuple[Edition, Path]]:
+    found = []
+    for folder in Path(reports_dir).iterdir() if Path(reports_dir).is_dir() else []:
+        try:
+            edition = parse_edition(folder.name)
+        except ValueError:
+            continue
+        if (folder / MANIFEST_FILE).is_file() and (folder / "indicators.csv").is_file():
+            found.append((edition, folder))
+    # Half-years of a year, then the year's annual edition; newest year first.
+    return sorted(found, key=lambda item: (-item[0].year, item[0].annual, item[0].first.half))
+
+
+def _row(edition: Edition, folder: Path) -> str:
+    ind = Indicators.read(folder / "indicators.csv")
+    draft = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))["parameters"].get("draft", False)
+
+    def n(window: str, name: str) -> str:
+        value = ind.get(PROVINCE, window, name)
+        return "—" if value is None else fmt.number(value)
+
+    def p(window: str, name: str) -> str:
+        return fmt.percent(ind.get(PROVINCE, window, name))  # type: ignore[arg-type]
+
+    label = edition.label_vi().capitalize() + (" <strong>(bản nháp)</strong>" if draft else "")
+    cells = [
+        label,
+        n("period", "admitted"),
+        p("period", "target_pct"),
+        n("term_to_date", "admitted"),
+        p("term_to_date", "target_pct"),
+        f"{n('term_to_date', 'villages_no_member_start')} → {n('term_to_date', 'villages_no_member_end')}",
+        f'<a href="{escape(folder.name)}/{HTML_FILE}">HTML</a> · <a href="{escape(folder.name)}/{PDF_FILE}">PDF</a>',
+    ]
+    return "<tr>" + "".join(f"<td{' class=num' if 0 < i < 6 else ''}>{c}</td>" for i, c in enumerate(cells)) + "</tr>"
+
+
+def write_index(reports_dir: Path, province: str) -> Path:
+    rows = "\n".join(_row(edition, folder) for edition, folder in _editions(reports_dir))
+    headers = (
+        "Kỳ",
+        "Kết nạp trong kỳ",
+        "% chỉ tiêu",
+        "Kết nạp từ đầu nhiệm kỳ",
+        "% chỉ tiêu nhiệm kỳ",
+        "Thôn, bản chưa có đảng viên",
+        "Bản tin",
+    )
+    html = f"""<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Bản tin công tác phát triển đảng viên — Tỉnh {escape(province)}</title>
+<style>body{{font-family:"DejaVu Sans","Noto Sans",Arial,sans-serif;margin:1.5rem auto;max-width:60rem;padding:0 .75rem}}
+h1{{color:#b22222;font-size:1.4rem}}table{{border-collapse:collapse;width:100%;font-size:.9rem;display:block;overflow-x:auto}}
+td,th{{border:1px solid #d0d0d0;padding:.25rem .5rem;text-align:left}}th{{background:#f3f3f3}}td.num{{text-align:right;white-space:nowrap}}</style>
+</head><body><h1>Bản tin công tác phát triển đảng viên — Tỉnh {escape(province)}</h1>
+<table><thead><tr>{"".join(f"<th>{h}</th>" for h in headers)}</tr></thead><tbody>
+{rows}
+</tbody></table></body></html>
+"""
+    path = Path(reports_dir) / INDEX_FILE
+    iorw.write_text(path, html)
+    return path

@@ -1,0 +1,124 @@
+"""Every edition on record (`make reports`): the half-years, the annual bulletin, the index; and the same
+bulletin rebuilt in another checkout on another day is byte-identical."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from pipeline import fmt
+from pipeline.indicators import Indicators
+from tests.conftest import ROOT, SAMPLE_RAW
+
+EDITIONS = ("2016H1", "2016H2", "2017H1", "2016")
+
+
+def _make(*args: str, cwd: Path = ROOT, out: Path, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+    command = [*prefix, "make", "--no-print-directory", *args, f"RAW_DIR={SAMPLE_RAW}"]
+    command += [f"PROCESSED_DIR={out / 'processed'}", f"REPORTS_DIR={out / 'reports'}"]
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def every_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("editions")
+    _make("-j2", "reports", out=out)
+    return out / "reports"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_edition_renders(every_edition: Path, edition: str) -> None:
+    for name in ("bulletin.html", "bulletin.pdf", "indicators.csv", "manifest.json"):
+        assert (every_edition / edition / name).is_file(), name
+
+
+def _text(pdf: Path) -> str:
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages))
+
+
+def test_annual_bulletin_covers_the_year(every_edition: Path) -> None:
+    ind = Indicators.read(every_edition / "2016" / "indicators.csv")
+    halves = [Indicators.read(every_edition / h / "indicators.csv") for h in ("2016H1", "2016H2")]
+    admitted = ind.get("province", "period", "admitted")
+    assert admitted == sum(h.get("province", "period", "admitted") for h in halves)  # type: ignore[misc]
+    assert ind.get("province", "period", "villages_no_member_start") == halves[0].get(
+        "province", "period", "villages_no_member_start"
+    )
+    assert ind.get("province", "period", "villages_no_member_end") == halves[1].get(
+        "province", "period", "villages_no_member_end"
+    )
+    text = _text(every_edition / "2016" / "bulletin.pdf")
+    assert "Tỉnh Điện Biên — năm 2016" in text
+    assert f"Cả năm 2016, toàn tỉnh kết nạp {fmt.number(admitted)} đảng viên" in text  # type: ignore[arg-type]
+
+
+def test_lead_numbers_match_the_indicators(every_edition: Path) -> None:
+    ind = Indicators.read(every_edition / "2017H1" / "indicators.csv")
+    text = _text(every_edition / "2017H1" / "bulletin.pdf")
+    for name in ("admitted", "org_commune", "villages_total"):
+        assert fmt.number(ind.get("province", "term_to_date", name)) in text  # type: ignore[arg-type]
+    for name in ("youth_union_pct", "women_pct", "occ_farmer_pct", "ethnic_minority_pct"):
+        assert fmt.percent(ind.get("province", "term_to_date", name)) in text  # type: ignore[arg-type]
+    assert f"giảm {fmt.percent(abs(ind.get('province', 'period', 'admitted_change_pct')))}" in text  # type: ignore[arg-type]
+
+
+def test_pdf_text_bookmarks_and_fonts(every_edition: Path) -> None:
+    reader = pypdf.PdfReader(every_edition / "2017H1" / "bulletin.pdf")
+    text = " ".join(page.extract_text() for page in reader.pages)
+    for words in ("Điện Biên", "Mường Nhé", "kết nạp"):
+        assert words in text
+    titles = set(_titles(reader.outline))
+    assert {
+        "BẢN TIN CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN",
+        "Số liệu chủ yếu",
+        "Kết quả theo đơn vị",
+        "Ghi chú về số liệu",
+    } <= titles
+
+
+def _titles(outline: list) -> list[str]:
+    """Every bookmark's title, at any depth."""
+    return [t for item in outline for t in (_titles(item) if isinstance(item, list) else [item.title])]
+
+
+def test_index_lists_every_edition(every_edition: Path) -> None:
+    html = (every_edition / "index.html").read_text(encoding="utf-8")
+    for edition in EDITIONS:
+        assert f'href="{edition}/bulletin.html"' in html and f'href="{edition}/bulletin.pdf"' in html
+    assert "Năm 2016" in html and "6 tháng đầu năm 2017" in html
+    assert (
+        fmt.number(Indicators.read(every_edition / "2016" / "indicators.csv").get("province", "period", "admitted"))
+        in html
+    )  # type: ignore[arg-type]
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_rebuilt_in_another_checkout_on_another_day_is_identical(every_edition: Path, tmp_path: Path) -> None:
+    assert shutil.which("faketime"), "make test installs Debian's faketime; run it through make test"
+    checkout = tmp_path / "another checkout".replace(" ", "-")
+    shutil.copytree(
+        ROOT, checkout, symlinks=True, ignore=shutil.ignore_patterns(".venv", "reports", "processed", "*.pyc")
+    )
+    (checkout / ".venv").symlink_to(ROOT / ".venv")
+    out = tmp_path / "out"
+    # PYTHONPATH: the copy's own code, not the one the shared venv's editable install points to.
+    _make(
+        "report",
+        "PERIOD=2017H1",
+        cwd=checkout,
+        out=out,
+        prefix=("faketime", "2031-03-04 05:06:07", "env", f"PYTHONPATH={checkout}"),
+    )
+    for name in ("bulletin.html", "bulletin.pdf"):
+        assert _sha(out / "reports" / "2017H1" / name) == _sha(every_edition / "2017H1" / name), name
