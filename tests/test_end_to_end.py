@@ -247,17 +247,18 @@ def test_bad_reference_file_is_reported_without_traceback(raw_copy: Path, tmp_pa
     assert "Traceback" not in result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("period", ["2017", "2017H3", "2017-H1", ""])
+@pytest.mark.parametrize("period", ["17H1", "2017H3", "2017-H1", "2017H1x", ""])
 def test_malformed_period_is_refused(period: str, tmp_path: Path) -> None:
     result = make("report", f"PERIOD={period}", out=tmp_path, check=False)
     assert result.returncode != 0
     assert "PERIOD phải có dạng YYYYH1 hoặc YYYYH2" in result.stderr
 
 
-def test_period_without_returns_is_refused(tmp_path: Path) -> None:
-    result = make("report", "PERIOD=2019H1", out=tmp_path, check=False)
+@pytest.mark.parametrize("period", ["2019H1", "2017"])  # 2017: an annual bulletin needs 2017H2 too
+def test_period_without_returns_is_refused(period: str, tmp_path: Path) -> None:
+    result = make("report", f"PERIOD={period}", out=tmp_path, check=False)
     assert result.returncode != 0
-    assert "Chưa có báo cáo của kỳ 2019H1" in result.stderr
+    assert f"Chưa có báo cáo của kỳ {period}" in result.stderr
 
 
 def test_clean_never_touches_raw(raw_copy: Path, tmp_path: Path) -> None:
