@@ -35,7 +35,9 @@ PRESENTATION := $(addprefix pipeline/,bulletin.py charts.py narrative.py render.
 	$(wildcard pipeline/templates/*.* pipeline/templates/nbconvert/bulletin/*)
 STAGE_CODE := $(filter-out $(PRESENTATION),$(CODE))
 # Half-years on record: those with a returns folder. Names sort in time order.
-ON_RECORD := $(sort $(notdir $(patsubst %/,%,$(wildcard $(RAW_DIR)/returns/[0-9][0-9][0-9][0-9]H[12]/))))
+# (Listed by the shell, not make's wildcard: RAW_DIR may hold spaces, as in `dữ liệu thô`.)
+ON_RECORD := $(sort $(shell cd '$(RAW_DIR)/returns' 2>/dev/null && for d in [0-9][0-9][0-9][0-9]H[12]; do \
+	[ -d "$$d" ] && echo "$$d"; done))
 # $(call upto,P): the half-years on record up to and including P.
 upto = $(foreach q,$(ON_RECORD),$(if $(filter $(q),$(firstword $(sort $(q) $(1)))),$(q)))
 # Annual editions (`2016`): the years with both half-years on record. A bulletin's last half-year:
@@ -44,8 +46,8 @@ ANNUAL := $(foreach p,$(filter %H1,$(ON_RECORD)),$(if $(filter $(p:H1=H2),$(ON_R
 EDITIONS := $(ON_RECORD) $(ANNUAL)
 last_half = $(if $(findstring H,$(1)),$(1),$(1)H2)
 
-# Make cannot handle spaces in file names it tracks.
-$(foreach v,RAW_DIR PROCESSED_DIR REPORTS_DIR,$(if $(filter-out 1,$(words $($(v)))),\
+# Make cannot handle spaces in the names of files it tracks, which live in these two folders.
+$(foreach v,PROCESSED_DIR REPORTS_DIR,$(if $(filter-out 1,$(words $($(v)))),\
   $(error $(v) không được chứa dấu cách: '$($(v))'. Hãy đổi tên thư mục hoặc dùng một đường dẫn không có dấu cách)))
 
 ifneq ($(filter report verify,$(MAKECMDGOALS)),)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import checks, iorw
-from pipeline.layout import return_files
+from pipeline.layout import points_outside, return_files
 from pipeline.periods import Period, periods_on_record
 from pipeline.problems import ERROR, PROBLEM_COLUMNS, WARNING, Problem
 from pipeline.reference import Reference
@@ -49,22 +49,26 @@ def clean_period(
     hashes: dict[str, str] = {}
     for path in return_files(raw_dir, period):
         label = path.relative_to(raw_dir).as_posix()
+
+        def skip(severity: str, value: str, expected: str, message: str, label: str = label) -> None:
+            stray.append(Problem(severity, "", "", label, "", "", value, expected, message))
+
         if path.suffix.lower() not in RETURN_SUFFIXES:
-            stray.append(
-                Problem(
-                    severity=WARNING,
-                    period="",
-                    unit_code="",
-                    file=label,
-                    sheet="",
-                    cell="",
-                    value=path.suffix,
-                    expected=", ".join(RETURN_SUFFIXES),
-                    message="Tệp không phải báo cáo; bỏ qua.",
-                )
+            skip(WARNING, path.suffix, ", ".join(RETURN_SUFFIXES), "Tệp không phải báo cáo; bỏ qua.")
+            continue
+        if points_outside(path, raw_dir) or not path.is_file():
+            skip(
+                ERROR,
+                str(path.resolve()),
+                "một tệp báo cáo nằm trong thư mục returns/",
+                "Tệp là liên kết trỏ ra ngoài thư mục dữ liệu (hoặc tới thứ không phải tệp); không đọc.",
             )
             continue
-        hashes[label] = iorw.sha256(path)
+        try:
+            hashes[label] = iorw.sha256(path)
+        except PermissionError:
+            skip(ERROR, "", "quyền đọc tệp", "Không có quyền đọc tệp; không đọc.")
+            continue
         for ret in read_return_file(path, label):
             checks.check_return(ret, period, reference)
             returns.append(ret)

@@ -7,7 +7,10 @@ only prepares parameters, applies the gate of SPEC 4 (errors block unless DRAFT)
 from __future__ import annotations
 
 import argparse
+import fcntl
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline import clean, validation
@@ -79,6 +82,22 @@ def _remove_report(report_dir: Path) -> None:
         (report_dir / name).unlink(missing_ok=True)
 
 
+@contextmanager
+def _one_run_at_a_time(lock_path: Path, what: str) -> Iterator[None]:
+    """Runs of a stage for the same period wait for each other instead of interleaving their writes."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"Đang có một lần chạy khác cho {what}; chờ lần đó xong…", file=sys.stderr)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     if args.stage == "index":
@@ -102,6 +121,21 @@ def main(argv: list[str] | None = None) -> int:
     parameters = {"period": str(period), "raw_dir": str(raw_dir), "processed_dir": str(processed_dir)}
     executed = reports_dir / str(period) / "notebooks"
     print(f"{STAGE_VI[args.stage]} kỳ {period}…", file=sys.stderr)
+    lock_dir = processed_dir if args.stage in ("clean", "validate") else reports_dir
+    with _one_run_at_a_time(lock_dir / str(period) / ".lock", f"kỳ {period}"):
+        return _run(args, period, draft, raw_dir, processed_dir, reports_dir, parameters, executed)
+
+
+def _run(
+    args: argparse.Namespace,
+    period: Period | Edition,
+    draft: bool,
+    raw_dir: Path,
+    processed_dir: Path,
+    reports_dir: Path,
+    parameters: dict[str, object],
+    executed: Path,
+) -> int:
     try:
         if args.stage == "templates":
             from pipeline.blank_returns import write_templates

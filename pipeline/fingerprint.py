@@ -7,17 +7,29 @@ inputs do, so the stages after it rerun exactly then. Standard library only, lik
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 from pipeline.iorw import sha256, write_text
-from pipeline.layout import REFERENCE_FILES, return_files
+from pipeline.layout import REFERENCE_FILES, points_outside, return_files
 
 
 def fingerprint(raw_dir: Path, period: str) -> str:
     paths = [raw_dir / name for name in REFERENCE_FILES] + return_files(raw_dir, period)
-    lines = [f"{sha256(p) if p.is_file() else 'missing'}  {p.relative_to(raw_dir).as_posix()}" for p in paths]
+    lines = [f"{_content(p, raw_dir)}  {p.relative_to(raw_dir).as_posix()}" for p in paths]
     return "\n".join(lines) + "\n"
+
+
+def _content(path: Path, raw_dir: Path) -> str:
+    if points_outside(path, raw_dir):
+        return f"link:{os.readlink(path)}"
+    if not path.is_file():
+        return "missing"
+    try:
+        return sha256(path)
+    except PermissionError:
+        return "unreadable"
 
 
 if __name__ == "__main__":

@@ -17,9 +17,18 @@ def _is_office_lock_file(path: Path) -> bool:
     return path.name.startswith(("~$", ".~lock.", "."))
 
 
+def points_outside(path: Path, raw_dir: Path) -> bool:
+    """A symbolic link to a file outside the raw folder: not read (it could be anything, /dev/zero too)."""
+    return path.is_symlink() and not path.resolve().is_relative_to(Path(raw_dir).resolve())
+
+
 def return_files(raw_dir: Path, period: object) -> list[Path]:
     """Every file of the half-year's returns folder, in name order, Office lock files left out."""
     folder = returns_dir(raw_dir, period)
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not _is_office_lock_file(p))
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if (p.is_file() or p.is_symlink()) and not _is_office_lock_file(p) and not p.is_dir()
+    )

@@ -329,3 +329,44 @@ def test_bulletin_opens_offline_in_a_real_browser(built: Path, tmp_path: Path) -
 
     colours = Image.open(shot).convert("L").getextrema()
     assert colours[1] - colours[0] > 100  # not a blank page
+
+
+def test_raw_folder_read_only_with_spaces_and_vietnamese_name(tmp_path: Path, built: Path) -> None:
+    raw = tmp_path / "dữ liệu thô"
+    shutil.copytree(SAMPLE_RAW, raw)
+    for path in [raw, *raw.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        make("report", "PERIOD=2017H1", raw=raw, out=tmp_path / "out")
+    finally:
+        for path in [raw, *raw.rglob("*")]:
+            path.chmod(path.stat().st_mode | 0o200)
+    for name in ("bulletin.html", "bulletin.pdf"):
+        assert (tmp_path / "out" / "reports" / "2017H1" / name).read_bytes() == (
+            built / "reports" / "2017H1" / name
+        ).read_bytes()
+
+
+def test_two_runs_at_once_give_one_complete_result(built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    command = ["make", "--no-print-directory", "report", "PERIOD=2017H1", f"RAW_DIR={SAMPLE_RAW}"]
+    command += [f"PROCESSED_DIR={out / 'processed'}", f"REPORTS_DIR={out / 'reports'}"]
+    runs = [
+        subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
+    ]
+    results = [(run.wait(timeout=900), run.stderr.read()) for run in runs]  # type: ignore[union-attr]
+    assert [code for code, _ in results] == [0, 0], results
+    for name in ("bulletin.html", "bulletin.pdf", "indicators.csv"):
+        assert (out / "reports" / "2017H1" / name).read_bytes() == (built / "reports" / "2017H1" / name).read_bytes()
+
+
+def test_link_out_of_the_raw_folder_is_not_followed(raw_copy: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "secret.xlsx"
+    outside.write_bytes((raw_copy / "returns" / "2017H1" / "DBP_2017H1.xlsx").read_bytes())
+    (raw_copy / "returns" / "2017H1" / "DBP_2017H1.xlsx").unlink()
+    (raw_copy / "returns" / "2017H1" / "DBP_2017H1.xlsx").symlink_to(outside)
+    result = make("report", "PERIOD=2017H1", raw=raw_copy, out=tmp_path / "out", check=False)
+    assert result.returncode != 0
+    assert "returns/2017H1/DBP_2017H1.xlsx" in result.stderr
+    assert "liên kết trỏ ra ngoài thư mục dữ liệu" in result.stderr
+    assert "Traceback" not in result.stderr
