@@ -6,6 +6,7 @@ returns or the reference files is escaped.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
@@ -339,13 +340,25 @@ def data_notes(data: BulletinData) -> Html:
         parts.append("<p>Kiểm tra báo cáo không phát hiện lỗi hay cảnh báo nào.</p>")
     parts.append("<h3>Nguồn số liệu</h3>")
     source_rows = [
-        [escape(row["file"]), escape(row["unit_code"]), f'<code class="hash">{escape(row["sha256"])}</code>']
+        [
+            escape(row["file"]),
+            escape(row["unit_code"]),
+            escape(row["unit_name"]),
+            escape(row["prepared_by"]),
+            escape(fmt.date_short(dt.date.fromisoformat(row["prepared_on"])) if row["prepared_on"] else ""),
+            f'<code class="hash">{escape(row["sha256"])}</code>',
+        ]
         for row in data.sources.drop_duplicates(["file", "unit_code"]).to_dict("records")
     ]
     source_rows += [
-        [escape(path.name), "", f'<code class="hash">{escape(_sha(path))}</code>'] for path in data.reference.files
+        [escape(path.name), "", "", "", "", f'<code class="hash">{escape(_sha(path))}</code>']
+        for path in data.reference.files
     ]
-    parts.append(_table(["Tệp", "Đơn vị", "SHA-256"], source_rows, "sources", 99))
+    parts.append(
+        _table(
+            ["Tệp", "Mã", "Tên đơn vị (trong báo cáo)", "Người lập", "Ngày lập", "SHA-256"], source_rows, "sources", 99
+        )
+    )
     parts.append(f'<p class="version">Bản tin được tạo bởi mã nguồn phiên bản {escape(code_version())}.</p>')
     return Html("\n".join(parts))
 

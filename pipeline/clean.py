@@ -20,7 +20,7 @@ PROBLEMS_FILE = "problems.csv"
 SOURCES_FILE = "sources.csv"
 
 FIGURE_COLUMNS = ("period", "unit_code", "code", "value", "file", "sheet", "cell")
-SOURCE_COLUMNS = ("period", "file", "sha256", "unit_code", "form", "prepared_on", "status")
+SOURCE_COLUMNS = ("period", "file", "sha256", "unit_code", "unit_name", "form", "prepared_on", "prepared_by", "status")
 ACCEPTED, REJECTED = "accepted", "rejected"
 
 
@@ -87,8 +87,10 @@ def clean_period(
                 "file": ret.file,
                 "sha256": hashes[ret.file],
                 "unit_code": ret.unit_code,
+                "unit_name": ret.unit_name,  # as the return writes it
                 "form": ret.form,
                 "prepared_on": ret.prepared_on.isoformat() if ret.prepared_on else "",
+                "prepared_by": ret.prepared_by,
                 "status": REJECTED if rejected else ACCEPTED,
             }
         )
@@ -125,7 +127,7 @@ def write_result(result: CleanResult, processed_dir: Path) -> Path:
 def _read(path: Path, dtypes: dict[str, str]) -> pd.DataFrame:
     if not path.is_file():
         raise FileNotFoundError(f"{path} chưa có: chạy `make report` (hoặc notebook 01_clean) cho kỳ này trước.")
-    return pd.read_csv(path, dtype=dtypes, keep_default_na=False)
+    return iorw.read_csv(path, dtypes)
 
 
 def load_figures(processed_dir: Path, periods: list[Period]) -> pd.DataFrame:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,12 +47,40 @@ def write_text(path: Path, text: str) -> None:
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> None:
-    write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+    """A CSV whose text cannot run as a formula in a spreadsheet (see `csv_safe`); `read_csv` undoes it."""
+    from pandas.api.types import is_numeric_dtype
+
+    safe = frame.copy()
+    for column in safe.columns:
+        if not is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(lambda v: csv_safe(v) if isinstance(v, str) else v)
+    write_text(path, safe.to_csv(index=False, lineterminator="\n"))
+
+
+def read_csv(path: Path, dtypes: dict[str, str]) -> pd.DataFrame:
+    """A CSV written by `write_csv`, with the text as it was."""
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False)
+    for column, dtype in dtypes.items():
+        if dtype == "str" and column in frame:
+            frame[column] = frame[column].map(csv_unsafe)
+    return frame
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_safe(text: str) -> str:
-    """A cell that a spreadsheet would take as a formula (`=`, `+`, `-`, `@` first) is kept as text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """Text a spreadsheet would run as a formula (`=HYPERLINK(…)`, `@SUM(…)`, `+…`, `-…`) gets a leading
+    apostrophe, which spreadsheets show as text; a number such as `-15.94` stays a number."""
+    if text[:1] in _FORMULA_START and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_unsafe(text: str) -> str:
+    return text[1:] if text[:1] == "'" and text[1:2] in _FORMULA_START else text
 
 
 def sha256(path: Path) -> str:

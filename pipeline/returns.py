@@ -26,6 +26,8 @@ CSV_COLUMNS = ("unit_code", "period", "code", "value")
 # A return is a few kilobytes; these bound what a mistaken or hostile file can cost.
 MAX_RETURN_BYTES = 20 * 2**20
 MAX_CSV_BYTES = 200 * 2**20  # a database export may hold a whole province's history
+MAX_CSV_ROWS = 250_000  # a national export of one half-year is about 31,000 rows
+MAX_PROBLEMS_PER_RETURN = 50  # past that, more lines help nobody fix the file
 MAX_UNPACKED_BYTES = 100 * 2**20
 
 _CALAMINE_ERRORS = (
@@ -321,6 +323,12 @@ def read_csv_export(path: Path, file_label: str) -> list[Return]:
         ret = Return(file=file_label, form="csv")
         ret.problem(ERROR, Place(), "Không đọc được tệp CSV.", type(error).__name__)
         return [ret]
+    if len(rows) > MAX_CSV_ROWS:
+        ret = Return(file=file_label, form="csv")
+        ret.problem(
+            ERROR, Place(), f"Tệp CSV có quá nhiều dòng (tối đa {MAX_CSV_ROWS:,}).".replace(",", "."), str(len(rows))
+        )
+        return [ret]
     header = [fold(v) for v in (rows[0] if rows else [])]
     if [fold(c) for c in CSV_COLUMNS] != header[: len(CSV_COLUMNS)]:
         ret = Return(file=file_label, form="csv")
@@ -394,7 +402,18 @@ def read_csv_export(path: Path, file_label: str) -> list[Return]:
 
 
 def read_return_file(path: Path, file_label: str) -> list[Return]:
-    """Every unit's return in one file."""
+    """Every unit's return in one file, each with at most MAX_PROBLEMS_PER_RETURN problems listed."""
+    returns = _read_return_file(path, file_label)
+    for ret in returns:
+        if len(ret.problems) > MAX_PROBLEMS_PER_RETURN:
+            rest = ret.problems[MAX_PROBLEMS_PER_RETURN:]
+            ret.problems = ret.problems[:MAX_PROBLEMS_PER_RETURN]
+            severity = ERROR if any(p.severity == ERROR for p in rest) else WARNING
+            ret.problem(severity, Place(), f"… và {len(rest)} lỗi, cảnh báo khác trong tệp này (không liệt kê).")
+    return returns
+
+
+def _read_return_file(path: Path, file_label: str) -> list[Return]:
     try:
         refused = _refuse(path)
     except PermissionError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -11,6 +12,7 @@ import papermill
 from jupyter_client.manager import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
 
+from pipeline import iorw
 from pipeline.errors import UserError
 
 KERNEL = "python3"
@@ -33,10 +35,16 @@ class StageFailed(Exception):  # noqa: N818 - it is a failure report, not an err
 def run_notebook(notebook: Path, output: Path, parameters: dict[str, object]) -> None:
     """Execute `notebook` into `output` (the executed copy kept with the report)."""
     output.parent.mkdir(parents=True, exist_ok=True)
+    # Papermill saves as it goes; the copy takes the final name only once the run has ended.
+    with iorw.atomic_path(output) as partial:
+        _execute(notebook, partial, output, parameters)
+
+
+def _execute(notebook: Path, partial: Path, output: Path, parameters: dict[str, object]) -> None:
     try:
         papermill.execute_notebook(
             str(notebook),
-            str(output),
+            str(partial),
             parameters=parameters,
             kernel_name=KERNEL,
             cwd=str(notebook.parent),
@@ -48,6 +56,7 @@ def run_notebook(notebook: Path, output: Path, parameters: dict[str, object]) ->
         if error.ename == UserError.__name__:
             raise StageFailed(f"Lỗi: {error.evalue}") from None
         trace = _ANSI.sub("", "\n".join(error.traceback))
+        os.replace(partial, output)  # kept: the record of what failed
         raise StageFailed(
             f"Lỗi chương trình khi chạy {notebook.name} (không phải lỗi số liệu; xin báo cho người bảo trì).\n"
             f"{trace}\nNotebook đã chạy: {output}"

@@ -129,3 +129,14 @@ def test_identical_write_keeps_the_file_and_its_time(tmp_path) -> None:
     iorw.write_text(path, "a,c\n")
     assert path.read_text() == "a,c\n"
     assert [p.name for p in path.parent.iterdir()] == ["figures.csv"]  # no temporary file left
+
+
+def test_csv_text_cannot_become_a_formula() -> None:
+    from pipeline.iorw import csv_safe, csv_unsafe
+
+    for text in ('=HYPERLINK("http://x")', "+1+1", "-A1", "@SUM(A1)"):
+        assert csv_safe(text).startswith("'")
+        assert csv_unsafe(csv_safe(text)) == text
+    for number in ("-15.94", "12", "+3"):
+        assert csv_safe(number) == number  # numbers stay numbers
+    assert csv_safe("Nguyễn Văn A") == "Nguyễn Văn A"

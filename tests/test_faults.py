@@ -1,0 +1,94 @@
+"""Faults done for real: runs killed mid-way, hostile text in the returns."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import openpyxl
+import pypdf
+import pytest
+
+from pipeline.text import fold
+from tests.conftest import ROOT, SAMPLE_RAW
+
+SCRIPT = "<script>alert(1)</script>"
+FORMULA = '=HYPERLINK("http://x")'
+
+
+def _command(raw: Path, out: Path) -> list[str]:
+    return [
+        "make",
+        "--no-print-directory",
+        "report",
+        "PERIOD=2017H1",
+        f"RAW_DIR={raw}",
+        f"PROCESSED_DIR={out / 'processed'}",
+        f"REPORTS_DIR={out / 'reports'}",
+    ]
+
+
+def _run(raw: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(_command(raw, out), cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def reference_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("uninterrupted")
+    _run(SAMPLE_RAW, out)
+    return out / "reports" / "2017H1"
+
+
+@pytest.mark.parametrize("seconds", [2.5, 7.0, 11.0, 15.0])  # during cleaning, indicators, the bulletin
+def test_run_killed_then_rerun_gives_the_same_outputs(seconds: float, reference_run: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = subprocess.Popen(
+        _command(SAMPLE_RAW, out),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    time.sleep(seconds)
+    if run.poll() is None:
+        os.killpg(run.pid, signal.SIGKILL)  # make, Python, the kernel: all of it, at once
+    run.wait()
+    _run(SAMPLE_RAW, out)
+    for name in ("bulletin.html", "bulletin.pdf", "indicators.csv"):
+        assert (out / "reports" / "2017H1" / name).read_bytes() == (reference_run / name).read_bytes(), name
+
+
+def test_hostile_text_stays_text(raw_copy: Path, tmp_path: Path) -> None:
+    units = raw_copy / "units.csv"
+    units.write_text(
+        units.read_text(encoding="utf-8").replace("Đảng bộ thành phố Điện Biên Phủ", SCRIPT), encoding="utf-8"
+    )
+    path = raw_copy / "returns" / "2017H1" / "DBP_2017H1.xlsx"
+    book = openpyxl.load_workbook(path)
+    info = book[next(name for name in book.sheetnames if fold(name) == "thongtin")]
+    info["B2"], info["B5"] = SCRIPT, FORMULA
+    info["B5"].data_type = "s"  # typed as text: openpyxl would otherwise store a formula
+    book.save(path)
+    out = tmp_path / "out"
+    _run(raw_copy, out)
+
+    html = (out / "reports" / "2017H1" / "bulletin.html").read_text(encoding="utf-8")
+    assert SCRIPT not in html and "<script" not in html.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "=HYPERLINK(&quot;http://x&quot;)" in html or '=HYPERLINK("http://x")' in html
+    assert not re.search(r"""<a [^>]*href=["']?http://x""", html)
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(out / "reports" / "2017H1" / "bulletin.pdf").pages)
+    compact = re.sub(r"\s+", "", text)  # table cells wrap long text over lines
+    assert SCRIPT in compact and FORMULA in compact
+    for written in [*(out / "processed").rglob("*.csv"), *(out / "reports").rglob("*.csv")]:
+        for line in written.read_text(encoding="utf-8-sig").splitlines():
+            for cell in line.split(","):
+                assert not re.match(r'^"?[=+@]', cell), (written, line)
+    sources = (out / "processed" / "2017H1" / "sources.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in sources
