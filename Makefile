@@ -50,6 +50,11 @@ last_half = $(if $(findstring H,$(1)),$(1),$(1)H2)
 $(foreach v,PROCESSED_DIR REPORTS_DIR,$(if $(filter-out 1,$(words $($(v)))),\
   $(error $(v) không được chứa dấu cách: '$($(v))'. Hãy đổi tên thư mục hoặc dùng một đường dẫn không có dấu cách)))
 
+ifneq ($(filter report reports verify validate templates,$(MAKECMDGOALS)),)
+  ifeq ($(shell [ -d '$(RAW_DIR)' ] && echo ok),)
+    $(error Không thấy thư mục dữ liệu RAW_DIR='$(RAW_DIR)' (cần province.toml, units.csv, targets.csv và returns/))
+  endif
+endif
 ifneq ($(filter report verify,$(MAKECMDGOALS)),)
   ifeq ($(shell [[ '$(PERIOD)' =~ ^[0-9]{4}(H[12])?$$ ]] && echo ok),)
     $(error PERIOD phải có dạng YYYYH1 hoặc YYYYH2 (bản tin 6 tháng) hoặc YYYY (bản tin năm), ví dụ: make report PERIOD=2017H1 (đã nhận: '$(PERIOD)'))

@@ -55,6 +55,8 @@ def build(unit: Unit, period: Period) -> Workbook:
     }
     for key, label in forms.INFO_LABELS.items():
         info.append([label, values[key]])
+        if isinstance(values[key], str):
+            info.cell(info.max_row, 2).data_type = "s"  # a name is text, even one that starts with "="
     for row in (4, 5):  # Ngày lập, Người lập: filled by the office
         info.cell(row, 2).protection = UNLOCKED
         info.cell(row, 2).fill = INPUT_FILL

@@ -370,3 +370,9 @@ def test_link_out_of_the_raw_folder_is_not_followed(raw_copy: Path, tmp_path: Pa
     assert "returns/2017H1/DBP_2017H1.xlsx" in result.stderr
     assert "liên kết trỏ ra ngoài thư mục dữ liệu" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_missing_raw_folder_is_refused(tmp_path: Path) -> None:
+    result = make("report", "PERIOD=2017H1", raw=tmp_path / "không có", out=tmp_path, check=False)
+    assert result.returncode != 0
+    assert "Không thấy thư mục dữ liệu RAW_DIR=" in result.stderr

@@ -1,0 +1,84 @@
+"""Hostile files in the returns folder: each is refused or handled quickly, in bounded memory, with a
+message naming the file, and without a traceback."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLE_RAW
+from tests.corpus import DBP, _billion_laughs
+
+GIB = 2**30
+# Runs the command and prints the peak memory of its largest process, in KiB (Linux's ru_maxrss).
+PEAK = (
+    "import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
+    "print('PEAK', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(code)"
+)
+
+
+def _zip_bomb(raw: Path) -> str:
+    with zipfile.ZipFile(raw / DBP, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for number in range(4):
+            archive.writestr(f"xl/worksheets/sheet{number}.xml", b"\0" * (400 * 2**20))
+    return DBP
+
+
+def _large(raw: Path) -> str:
+    with (raw / DBP).open("wb") as handle:
+        handle.truncate(200 * 2**20)
+    return DBP
+
+
+def _million_lines(raw: Path) -> str:
+    label = "returns/2017H1/XuatDuLieu_trieu_dong.csv"
+    with (raw / label).open("w", encoding="utf-8") as handle:
+        handle.write("unit_code,period,code,value\n")
+        handle.writelines("CAT,2017H1,women,1\n" for _ in range(1_000_000))
+    return label
+
+
+def _link_to_device(raw: Path) -> str:
+    (raw / DBP).unlink()
+    (raw / DBP).symlink_to("/dev/zero")
+    return DBP
+
+
+CASES: dict[str, Callable[[Path], str]] = {
+    "zip_bomb": _zip_bomb,
+    "billion_laughs": _billion_laughs,
+    "200_mb_file": _large,
+    "csv_of_a_million_lines": _million_lines,
+    "link_to_dev_zero": _link_to_device,
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_hostile_file(name: str, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLE_RAW, raw)
+    label = CASES[name](raw)
+    command = [sys.executable, "-c", PEAK, "make", "--no-print-directory", "validate", "PERIOD=2017H1"]
+    command += [f"RAW_DIR={raw}", f"PROCESSED_DIR={tmp_path / 'processed'}", f"REPORTS_DIR={tmp_path / 'reports'}"]
+    # The 2016H2 figures (for the start-of-period checks) are built first and are not what is measured.
+    before = str(tmp_path / "processed" / "2016H2" / "figures.csv")
+    subprocess.run(
+        ["make", "--no-print-directory", before, f"RAW_DIR={SAMPLE_RAW}", *command[-2:]],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=30)  # the bound asked for
+    said = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert label in said
+    assert "Traceback" not in said
+    peak_kib = int(said.split("PEAK ")[1].split()[0])
+    assert peak_kib * 1024 < GIB
