@@ -174,7 +174,8 @@ test: $(VENV_READY) test-tools
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(MAKE) --no-print-directory report PERIOD=2017H1 RAW_DIR=data/raw PROCESSED_DIR=data/processed REPORTS_DIR=reports DRAFT=0
-	$(PY) -m pytest -n 2 --dist loadgroup tests notebooks --nbval-lax
+	$(PY) -m pytest -n 2 tests
+	$(PY) -m pytest --nbval-lax notebooks
 
 lab: $(VENV_READY)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
