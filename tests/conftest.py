@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,15 @@ from pipeline.reference import Reference, load_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_RAW = ROOT / "data" / "raw"
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """Every file below `folder` with its SHA-256."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="session")

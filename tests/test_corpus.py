@@ -4,14 +4,13 @@ reaches the analyst, and the raw folder is byte-identical afterwards."""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLE_RAW
+from tests.conftest import ROOT, SAMPLE_RAW, digests
 from tests.corpus import CASES, PERIOD, Case
 
 
@@ -25,14 +24,6 @@ def _make(*args: str, raw: Path, processed: Path, reports: Path) -> subprocess.C
         f"REPORTS_DIR={reports}",
     ]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +48,7 @@ def test_bad_return(case: Case, seeded: tuple[Path, Path], tmp_path: Path) -> No
     shutil.copytree(seeded[0], raw)
     shutil.copytree(seeded[1], processed)  # copy2 keeps the times, so make sees these as up to date
     label = case.build(raw)
-    before = _digest(raw)
+    before = digests(raw)
 
     said = ""
     if case.severity == "warning":
@@ -69,7 +60,7 @@ def test_bad_return(case: Case, seeded: tuple[Path, Path], tmp_path: Path) -> No
     result = _make("report", f"PERIOD={PERIOD}", raw=raw, processed=processed, reports=reports)
     said += result.stdout + result.stderr
 
-    assert _digest(raw) == before, "the raw folder must never change"
+    assert digests(raw) == before, "the raw folder must never change"
     assert "Traceback" not in said
     assert case.fragment in said
     if label:

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 
 from pipeline.sample import allocate, write_sample
-from tests.conftest import SAMPLE_RAW
-
-
-def _digests(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+from tests.conftest import SAMPLE_RAW, digests
 
 
 @pytest.fixture(scope="module")
@@ -27,12 +18,12 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_committed_sample_is_the_generators_output(generated: Path) -> None:
-    assert _digests(generated) == _digests(SAMPLE_RAW)
+    assert digests(generated) == digests(SAMPLE_RAW)
 
 
 def test_generator_is_deterministic(generated: Path, tmp_path: Path) -> None:
     write_sample(tmp_path)
-    assert _digests(tmp_path) == _digests(generated)
+    assert digests(tmp_path) == digests(generated)
 
 
 def test_sample_has_the_variety_of_real_returns() -> None:
