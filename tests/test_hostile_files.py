@@ -82,3 +82,43 @@ def test_hostile_file(name: str, tmp_path: Path) -> None:
     assert "Traceback" not in said
     peak_kib = int(said.split("PEAK ")[1].split()[0])
     assert peak_kib * 1024 < GIB
+
+
+def test_file_without_read_permission() -> None:
+    """Root reads everything, so the reading runs in a forked child that has given up root."""
+    import multiprocessing
+    import os
+    import tempfile
+
+    from pipeline.clean import clean_period
+    from pipeline.fingerprint import fingerprint
+    from pipeline.periods import Period
+    from pipeline.reference import load_reference
+
+    # pytest's own temporary folders are private to root: this one must be reachable by `nobody`.
+    scratch = Path(tempfile.mkdtemp(prefix="unreadable-", dir="/tmp"))
+    scratch.chmod(0o755)
+    raw = scratch / "raw"
+    shutil.copytree(SAMPLE_RAW, raw)
+    reference = load_reference(raw)
+    # Once as root first: the child cannot import from root's Python, so everything must be loaded.
+    clean_period(raw, Period(2017, 1), reference)
+    fingerprint(raw, "2017H1")
+    (raw / DBP).chmod(0)
+
+    def as_nobody(queue: multiprocessing.Queue) -> None:
+        os.setgid(65534)
+        os.setuid(65534)
+        result = clean_period(raw, Period(2017, 1), reference)
+        queue.put(([(p.file, p.message) for p in result.problems], fingerprint(raw, "2017H1")))
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=as_nobody, args=(queue,))
+    child.start()
+    problems, printed = queue.get(timeout=60)
+    child.join(timeout=60)
+    shutil.rmtree(scratch)
+    assert child.exitcode == 0
+    assert (DBP, "Không có quyền đọc tệp; không đọc.") in problems
+    assert f"unreadable  {DBP}" in printed
