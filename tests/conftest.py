@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,17 @@ def digests(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`make reports` on the sample, once per test process: every edition, read by many tests."""
+    out = tmp_path_factory.mktemp("sample-build")
+    command = ["make", "--no-print-directory", "-j2", "reports", f"RAW_DIR={SAMPLE_RAW}"]
+    command += [f"PROCESSED_DIR={out / 'processed'}", f"REPORTS_DIR={out / 'reports'}"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -28,10 +28,8 @@ def _make(*args: str, cwd: Path = ROOT, out: Path, prefix: tuple[str, ...] = ())
 
 
 @pytest.fixture(scope="module")
-def every_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("editions")
-    _make("-j2", "reports", out=out)
-    return out / "reports"
+def every_edition(sample_build: Path) -> Path:
+    return sample_build / "reports"
 
 
 @pytest.mark.parametrize("edition", EDITIONS)

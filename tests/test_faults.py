@@ -39,10 +39,8 @@ def _run(raw: Path, out: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def reference_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("uninterrupted")
-    _run(SAMPLE_RAW, out)
-    return out / "reports" / "2017H1"
+def reference_run(sample_build: Path) -> Path:
+    return sample_build / "reports" / "2017H1"
 
 
 @pytest.mark.parametrize("seconds", [3.0, 9.0, 14.0])  # during cleaning, indicators, the bulletin
