@@ -30,7 +30,6 @@ UNIT_KIND_VI = {
     "bloc": "Đảng bộ khối cơ quan, doanh nghiệp",
     "armed_forces": "Đảng bộ lực lượng vũ trang",
 }
-WINDOW_VI = {"period": "Trong kỳ", "year_to_date": "Từ đầu năm", "term_to_date": "Từ đầu nhiệm kỳ"}
 
 
 class Html(str):

@@ -1,4 +1,4 @@
-"""Numbers and dates in vi-VN notation, through Babel: `3.722`, `73,67%`, `ngày 5 tháng 7 năm 2017`."""
+"""Numbers and dates in vi-VN notation, through Babel: `3.722`, `73,67%`, `05/07/2017`."""
 
 from __future__ import annotations
 
@@ -28,11 +28,6 @@ def decimal(value: Decimal | float, places: int = 2) -> str:
 def percent(value: Decimal | float | None, places: int = 2) -> str:
     """`73,67%` (the article's notation: no space before the sign); `—` when undefined."""
     return "—" if value is None else decimal(value, places) + "%"
-
-
-def date_long(value: dt.date) -> str:
-    """`ngày 5 tháng 7 năm 2017`."""
-    return format_date(value, format="'ngày' d 'tháng' M 'năm' y", locale=LOCALE)
 
 
 def date_short(value: dt.date) -> str:
