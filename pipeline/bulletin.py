@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from html import escape
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pandas as pd
 
 from pipeline import clean, fmt
 from pipeline.checks import LATE_RETURN, MISSING_RETURN
-from pipeline.indicators import PROVINCE, Indicators, window_periods, window_span
+from pipeline.indicators import PROVINCE, Indicators, percent, window_periods, window_span
 from pipeline.narrative import lead_paragraph
 from pipeline.periods import Edition, Period, parse_edition, periods_on_record
 from pipeline.problems import ERROR, SEVERITY_VI, Problem
@@ -30,6 +31,11 @@ UNIT_KIND_VI = {
     "bloc": "Đảng bộ khối cơ quan, doanh nghiệp",
     "armed_forces": "Đảng bộ lực lượng vũ trang",
 }
+
+
+def subtitle(province: str, edition: Edition) -> str:
+    """`Tỉnh Điện Biên — 6 tháng đầu năm 2017`: the line under the title, also in the running title."""
+    return f"Tỉnh {province} — {edition.label_vi()}"
 
 
 class Html(str):
@@ -56,7 +62,7 @@ class BulletinData:
 
     @property
     def subtitle(self) -> str:
-        return f"Tỉnh {self.reference.province} — {self.period.label_vi()}"
+        return subtitle(self.reference.province, self.period)
 
     def unit_name(self, code: str) -> str:
         unit = self.reference.units.get(code)
@@ -246,10 +252,6 @@ def below_target_units(data: BulletinData, window: str = "term_to_date") -> list
 
 def kinds_attainment(data: BulletinData, window: str = "term_to_date") -> list[tuple[str, int, Decimal | None]]:
     """Admissions against target by kind of unit (districts, blocs, armed forces)."""
-    from fractions import Fraction
-
-    from pipeline.indicators import percent
-
     result = []
     for kind, label in UNIT_KIND_VI.items():
         codes = [c for c, u in data.reference.units.items() if u.kind == kind]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline import clean, manifest, render
-from pipeline.bulletin import TITLE
+from pipeline.bulletin import TITLE, subtitle
 from pipeline.periods import Period, parse_edition
 from pipeline.reference import load_reference
 from pipeline.runner import run_notebook
@@ -21,14 +21,14 @@ def publish(notebook: Path, executed_dir: Path, parameters: dict[str, object], o
     run_notebook(notebook, executed, parameters)
 
     reference = load_reference(raw_dir)
-    subtitle = f"Tỉnh {reference.province} — {period.label_vi()}"
+    edition_line = subtitle(reference.province, period)
     draft = bool(parameters["draft"])
     html_path, pdf_path = report_dir / HTML_FILE, report_dir / PDF_FILE
     render.notebook_to_html(
         executed,
         html_path,
-        title=f"{TITLE} — {subtitle}" + (" (BẢN NHÁP)" if draft else ""),
-        running_title=f"Bản tin công tác phát triển đảng viên — {subtitle}",
+        title=f"{TITLE} — {edition_line}" + (" (BẢN NHÁP)" if draft else ""),
+        running_title=f"Bản tin công tác phát triển đảng viên — {edition_line}",
         draft=draft,
     )
     render.html_to_pdf(html_path, pdf_path, source_date=period.last.end_date())
