@@ -1,9 +1,11 @@
 # Half-yearly party-membership development bulletins. `make help` lists the commands.
 #
-# Stages, chained by their files:
+# Stages, chained by their files (all three run by one process per report; see pipeline/stages.py):
 #   raw returns of a half-year ──01_clean──▶ $(PROCESSED_DIR)/<P>/figures.csv (+ problems, sources)
 #   figures of every half-year up to P ──02_indicators──▶ $(REPORTS_DIR)/<P>/indicators.csv
 #   indicators + figures ──03_bulletin──▶ bulletin.html, bulletin.pdf, manifest.json
+# Make reruns a report when its inputs' fingerprints, its notebooks or the code are newer; inside, a stage
+# runs only when the content of its code or inputs differs from its last run.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DELETE_ON_ERROR:
@@ -28,12 +30,10 @@ SYSTEM_PY := PYTHONPATH='$(CURDIR)' $(PYTHON)
 STAGE = $(PY) -m pipeline --raw-dir '$(RAW_DIR)' --processed-dir '$(PROCESSED_DIR)' \
 	--reports-dir '$(REPORTS_DIR)' --draft '$(DRAFT)'
 
-# What each stage's outputs depend on besides data: the bulletin on all the code, the stages before it
-# on all but the presentation (so that restyling a chart does not clean every half-year again).
+# What a report depends on besides data: the notebooks and the code. Make reruns a report when one of them
+# is newer; which of its stages must then run, `pipeline/stages.py` decides from content.
 CODE := $(filter-out pipeline/sample.py,$(wildcard pipeline/*.py pipeline/templates/*.* pipeline/templates/nbconvert/bulletin/*))
-PRESENTATION := $(addprefix pipeline/,bulletin.py charts.py narrative.py render.py publish.py manifest.py validation.py) \
-	$(wildcard pipeline/templates/*.* pipeline/templates/nbconvert/bulletin/*)
-STAGE_CODE := $(filter-out $(PRESENTATION),$(CODE))
+NOTEBOOKS := notebooks/01_clean.ipynb notebooks/02_indicators.ipynb notebooks/03_bulletin.ipynb
 # Half-years on record: those with a returns folder. Names sort in time order.
 # (Listed by the shell, not make's wildcard: RAW_DIR may hold spaces, as in `dữ liệu thô`.)
 ON_RECORD := $(sort $(shell cd '$(RAW_DIR)/returns' 2>/dev/null && for d in [0-9][0-9][0-9][0-9]H[12]; do \
@@ -74,7 +74,7 @@ ifneq ($(filter validate,$(MAKECMDGOALS)),)
   endif
 endif
 
-.PHONY: help report reports verify validate templates test-tools test lab clean venv lock lint format FORCE
+.PHONY: help report reports verify validate templates test-tools test bench lab clean venv lock lint format FORCE
 
 help:
 	@echo 'Bản tin công tác phát triển đảng viên: các lệnh'
@@ -84,6 +84,7 @@ help:
 	@echo '  make validate PERIOD=…      chỉ kiểm tra báo cáo của kỳ; in mọi lỗi; ghi báo cáo kiểm tra'
 	@echo '  make templates PERIOD=…     mẫu báo cáo trống (.xlsx) cho mọi đơn vị phải báo cáo trong kỳ'
 	@echo '  make test                   chạy mọi kiểm thử (pytest, nbval)'
+	@echo '  make bench                  đo thời gian, bộ nhớ (vài phút); ghi bench/RESULTS.md'
 	@echo '  make lab                    mở JupyterLab trên thư mục notebooks/'
 	@echo '  make clean                  xóa kết quả trong $(PROCESSED_DIR)/ và $(REPORTS_DIR)/ (không bao giờ xóa $(RAW_DIR)/)'
 	@echo 'Biến: PERIOD, RAW_DIR=$(RAW_DIR), PROCESSED_DIR=$(PROCESSED_DIR), REPORTS_DIR=$(REPORTS_DIR), DRAFT=1 (lập bản nháp dù thiếu hoặc lỗi báo cáo)'
@@ -107,46 +108,50 @@ lock:
 	rm -rf .venv-lock
 	$(PYTHON) tools/write_environment_yml.py
 
-# Rewritten only when a return or a reference file changes, so that make reruns exactly what depends on it.
-$(PROCESSED_DIR)/%/.inputs.sha256: FORCE
-	@$(SYSTEM_PY) -m pipeline.fingerprint '$(RAW_DIR)' '$*' '$@'
+# A half-year's inputs (its returns and the reference files, with their SHA-256), rewritten only when they
+# change: saving a return again unchanged reruns nothing. One process for every half-year on record.
+fingerprint = $(PROCESSED_DIR)/$(1)/.inputs.sha256
+ifneq ($(ON_RECORD),)
+$(foreach q,$(ON_RECORD),$(call fingerprint,$(q))) &: FORCE
+	@$(SYSTEM_PY) -m pipeline.fingerprint '$(RAW_DIR)' '$(PROCESSED_DIR)' $(ON_RECORD)
+endif
 
-# Each stage's target is touched after it ran: the stage leaves a file whose content did not change as it
-# is, and make must still see the stage as done.
-$(PROCESSED_DIR)/%/figures.csv: $(PROCESSED_DIR)/%/.inputs.sha256 notebooks/01_clean.ipynb $(STAGE_CODE) $(VENV_READY)
-	@$(STAGE) clean --period '$*'
-	@touch '$@'
-
-# The start-of-period checks of a half-year read the figures of the one before it.
-previous = $(lastword $(filter-out $(1),$(call upto,$(1))))
-$(foreach p,$(ON_RECORD),$(eval $(PROCESSED_DIR)/$(p)/figures.csv: \
-	$(foreach q,$(call previous,$(p)),$(PROCESSED_DIR)/$(q)/figures.csv)))
+# A half-year cleaned (with those before it, whose figures its start-of-period checks read). A report does
+# this itself; the rule is for a half-year's data alone. The target is touched: it may be up to date by
+# content and left as it was.
+define clean_rule
+$(PROCESSED_DIR)/$(1)/figures.csv: $(foreach q,$(call upto,$(1)),$(call fingerprint,$(q))) notebooks/01_clean.ipynb \
+		$(CODE) $(VENV_READY)
+	@$$(STAGE) clean --period '$(1)'
+	@touch '$$@'
+endef
+$(foreach p,$(ON_RECORD),$(eval $(call clean_rule,$(p))))
 
 # Whether the last report was a draft: rendering again when DRAFT changes.
 $(REPORTS_DIR)/%/.draft: FORCE
 	@mkdir -p '$(@D)'; [[ "$$(cat '$@' 2>/dev/null)" == '$(DRAFT)' ]] || echo '$(DRAFT)' > '$@'
 
-define report_rules
-$(REPORTS_DIR)/$(1)/indicators.csv: $(foreach q,$(call upto,$(call last_half,$(1))),$(PROCESSED_DIR)/$(q)/figures.csv) \
-		notebooks/02_indicators.ipynb $(STAGE_CODE) $(REPORTS_DIR)/$(1)/.draft $(VENV_READY)
-	@$$(STAGE) indicators --period '$(1)'
-	@touch '$$@'
-
-$(REPORTS_DIR)/$(1)/bulletin.html $(REPORTS_DIR)/$(1)/bulletin.pdf $(REPORTS_DIR)/$(1)/manifest.json &: \
-		$(REPORTS_DIR)/$(1)/indicators.csv $(foreach q,$(call upto,$(call last_half,$(1))),$(PROCESSED_DIR)/$(q)/figures.csv) \
-		notebooks/03_bulletin.ipynb $(CODE) $(REPORTS_DIR)/$(1)/.draft $(VENV_READY)
-	@$$(STAGE) bulletin --period '$(1)'
-	@touch $(foreach f,bulletin.html bulletin.pdf manifest.json,'$(REPORTS_DIR)/$(1)/$(f)')
+# A report: one process runs the stages that are out of date (cleaning, indicators, bulletin), so the
+# libraries are loaded once. Reports of different periods run in parallel under make -j.
+report_outputs = $(foreach f,indicators.csv bulletin.html bulletin.pdf manifest.json,$(REPORTS_DIR)/$(1)/$(f))
+define report_rule
+$(call report_outputs,$(1)) &: $(foreach q,$(call upto,$(call last_half,$(1))),$(call fingerprint,$(q))) \
+		$(NOTEBOOKS) $(CODE) $(REPORTS_DIR)/$(1)/.draft $(VENV_READY)
+	@$$(STAGE) report --period '$(1)'
+	@touch $(foreach f,$(call report_outputs,$(1)),'$(f)')
 	@echo 'Bản tin kỳ $(1): $(REPORTS_DIR)/$(1)/bulletin.html, $(REPORTS_DIR)/$(1)/bulletin.pdf'
 endef
-$(foreach p,$(EDITIONS),$(eval $(call report_rules,$(p))))
+$(foreach p,$(EDITIONS),$(eval $(call report_rule,$(p))))
 
 report: $(REPORTS_DIR)/$(PERIOD)/manifest.json
 
-reports: $(foreach p,$(EDITIONS),$(REPORTS_DIR)/$(p)/manifest.json)
-	@$(STAGE) index
+reports: $(REPORTS_DIR)/index.html
 
-validate: $(VENV_READY) $(foreach q,$(call previous,$(PERIOD)),$(PROCESSED_DIR)/$(q)/figures.csv)
+$(REPORTS_DIR)/index.html: $(foreach p,$(EDITIONS),$(REPORTS_DIR)/$(p)/manifest.json) $(CODE) $(VENV_READY)
+	@$(STAGE) index
+	@touch '$@'
+
+validate: $(VENV_READY)
 	@$(STAGE) validate --period '$(PERIOD)'
 
 # Blank workbooks to send to the units expected in PERIOD (which needs no returns yet).
@@ -176,6 +181,11 @@ test: $(VENV_READY) test-tools
 	$(MAKE) --no-print-directory report PERIOD=2017H1 RAW_DIR=data/raw PROCESSED_DIR=data/processed REPORTS_DIR=reports DRAFT=0
 	$(PY) -m pytest -n 2 tests
 	$(PY) -m pytest --nbval-lax notebooks
+
+# Measure the cases of bench/run.py (several minutes; not part of `make test`, which runs it once on tiny
+# sizes) and write bench/RESULTS.md. Run it on an otherwise idle machine.
+bench: $(VENV_READY)
+	$(PY) bench/run.py
 
 lab: $(VENV_READY)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks

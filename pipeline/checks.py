@@ -140,23 +140,30 @@ def _where(file: str, sheet: str, cell: str) -> str:
     return f"{file}, {sheet}!{cell}" if sheet else f"{file}, {cell}"
 
 
-def check_continuity(ret: Return, period: Period, previous: pd.DataFrame) -> None:
+def period_ends(previous: pd.DataFrame) -> dict[tuple[str, str], tuple[int, str, str, str]]:
+    """The half-year before's village counts at its end, by (unit, code): value, file, sheet, cell."""
+    ends = previous[previous["code"].str.endswith("_end")]
+    columns = (ends[name].tolist() for name in ("unit_code", "code", "value", "file", "sheet", "cell"))
+    rows = zip(*columns, strict=True)
+    return {(unit, code): (int(value), file, sheet, cell) for unit, code, value, file, sheet, cell in rows}
+
+
+def check_continuity(ret: Return, period: Period, ends: dict[tuple[str, str], tuple[int, str, str, str]]) -> None:
     """Warn where a village count at the start of the half-year differs from the same unit's count at the
-    end of the half-year before (SPEC 4): one of the two returns is wrong."""
-    mine = previous[previous["unit_code"] == ret.unit_code].set_index("code")
+    end of the half-year before (`period_ends`, SPEC 4): one of the two returns is wrong."""
     for stem in ("villages_no_member", "villages_joint"):
-        start, end_code = ret.figures.get(f"{stem}_start"), f"{stem}_end"
-        if start is None or end_code not in mine.index:
+        start, before = ret.figures.get(f"{stem}_start"), ends.get((ret.unit_code, f"{stem}_end"))
+        if start is None or before is None:
             continue
-        before = mine.loc[end_code]
-        if int(before["value"]) != start.value:
+        value, file, sheet, cell = before
+        if value != start.value:
             ret.problem(
                 WARNING,
                 start.place,
                 f"«{forms.ROW_BY_CODE[start.code].label}» khác số cuối kỳ {period.shift(-1)} của cùng đơn vị "
-                f"({_where(before['file'], before['sheet'], before['cell'])}).",
+                f"({_where(file, sheet, cell)}).",
                 fmt.number(start.value),
-                fmt.number(int(before["value"])),
+                fmt.number(value),
                 check=DISCONTINUITY,
             )
 

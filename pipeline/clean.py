@@ -74,8 +74,9 @@ def clean_period(
             returns.append(ret)
     period_problems = checks.check_period(returns, period, reference)
     if previous is not None:
+        ends = checks.period_ends(previous)
         for ret in returns:
-            checks.check_continuity(ret, period, previous)
+            checks.check_continuity(ret, period, ends)
 
     figure_rows, source_rows, problems = [], [], []
     for ret in returns:

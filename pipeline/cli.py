@@ -1,54 +1,51 @@
-"""The stages that `make` runs: `python -m pipeline clean|indicators|bulletin|validate --period 2017H1 …`.
+"""The commands `make` runs: `python -m pipeline report|clean|validate|templates|index --period 2017H1 …`.
 
-Each stage runs its notebook with Papermill (the executed copy is kept with the report); this module
-only prepares parameters, applies the gate of SPEC 4 (errors block unless DRAFT) and prints messages.
+`report` runs the stages of a bulletin in this one process (see `stages`): the cleaning of every half-year
+on record up to it, the indicators, the bulletin; each skipped when it is up to date. This module prepares
+the parameters, applies the gate of SPEC 4 (errors block unless DRAFT) and prints the messages. Heavy
+libraries are imported only once a stage has to run.
 """
 
 from __future__ import annotations
 
 import argparse
-import fcntl
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from pipeline import clean, validation
-from pipeline.errors import UserError
-from pipeline.indicators import window_span
+from pipeline import stages
+from pipeline.errors import StageFailed, UserError
 from pipeline.layout import returns_dir
 from pipeline.periods import Edition, Period, parse, parse_edition, periods_on_record
-from pipeline.problems import ERROR, WARNING
-from pipeline.reference import load_reference
-from pipeline.runner import StageFailed, run_notebook
+from pipeline.stages import Folders
 
 STAGE_VI = {
     "clean": "Làm sạch báo cáo",
-    "validate": "Kiểm tra báo cáo",
     "indicators": "Tính chỉ tiêu",
     "bulletin": "Lập bản tin",
-    "templates": "Tạo mẫu báo cáo trống",
 }
-NOTEBOOKS = {"clean": "01_clean.ipynb", "indicators": "02_indicators.ipynb", "bulletin": "03_bulletin.ipynb"}
+COMMANDS = ["report", "clean", "validate", "templates", "index"]
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
-    parser.add_argument("stage", choices=["clean", "indicators", "bulletin", "validate", "templates", "index"])
-    parser.add_argument("--period", help="2017H1, or 2017 for the indicators and bulletin of a whole year")
+    parser.add_argument("command", choices=COMMANDS)
+    parser.add_argument("--period", help="2017H1, or 2017 for the report of a whole year")
     parser.add_argument("--raw-dir", default="data/raw", type=Path)
     parser.add_argument("--processed-dir", default="data/processed", type=Path)
     parser.add_argument("--reports-dir", default="reports", type=Path)
-    parser.add_argument("--notebooks-dir", default=Path(__file__).resolve().parent.parent / "notebooks", type=Path)
+    parser.add_argument("--notebooks-dir", default=stages.ROOT / "notebooks", type=Path)
     parser.add_argument("--draft", default="0", help="1: render although returns are missing or invalid")
     return parser.parse_args(argv)
 
 
-def gate(
-    raw_dir: Path, processed_dir: Path, edition: Edition, on_record: list[Period], draft: bool, *, announce: bool
-) -> None:
+def gate(raw_dir: Path, processed_dir: Path, edition: Edition, on_record: list[Period], draft: bool) -> None:
     """Stop when a half-year the indicators are computed from has errors or no returns at all, unless it
-    is a draft (SPEC 4). `announce`: print the outcome (once per report, not once per stage)."""
+    is a draft (SPEC 4); else say what the bulletin will carry."""
+    from pipeline import clean, validation
+    from pipeline.indicators import window_span
+    from pipeline.problems import ERROR, WARNING
+    from pipeline.reference import load_reference
+
     span = window_span(edition, load_reference(raw_dir))
     used = sorted({p for p in [*span, *edition.previous_year().periods()] if p in on_record})
     absent = [p for p in span if p not in on_record]
@@ -68,8 +65,6 @@ def gate(
             "Không lập bản tin khi số liệu còn lỗi hoặc còn thiếu. Sửa các báo cáo trên (tệp gốc trong thư mục "
             "returns/) rồi chạy lại, hoặc chạy với DRAFT=1 để lập bản nháp."
         )
-    if not announce:
-        return
     if errors or absent:
         print(f"BẢN NHÁP: {len(errors)} lỗi; đơn vị, kỳ có lỗi hoặc thiếu báo cáo không được tính.", file=sys.stderr)
     if warnings:
@@ -80,99 +75,117 @@ def _remove_report(report_dir: Path) -> None:
     """A refused report leaves no bulletin behind: an older one, or a draft, must not pass for it."""
     for name in ("indicators.csv", "bulletin.html", "bulletin.pdf", "manifest.json"):
         (report_dir / name).unlink(missing_ok=True)
+    for stamp in (".indicators.stamp", ".bulletin.stamp"):
+        (report_dir / stamp).unlink(missing_ok=True)
 
 
-@contextmanager
-def _one_run_at_a_time(lock_path: Path, what: str) -> Iterator[None]:
-    """Runs of a stage for the same period wait for each other instead of interleaving their writes."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("a") as handle:
+def _parameters(folders: Folders, period: Period | Edition) -> dict[str, object]:
+    return {"period": str(period), "raw_dir": str(folders.raw), "processed_dir": str(folders.processed)}
+
+
+def ensure_cleaned(folders: Folders, periods: list[Period]) -> None:
+    """Clean each half-year, in order, unless it is up to date (the start-of-period checks of one read
+    the figures of the one before)."""
+    for period in periods:
+        # Quietly: two reports that share a half-year (2016H2 and the year 2016) wait here in turn.
+        with stages.one_run_at_a_time(folders.processed / str(period) / ".lock", f"kỳ {period}", quiet=True):
+            stage = stages.clean_stage(folders, period)
+            if stage.is_fresh():
+                continue
+            from pipeline import clean, validation
+            from pipeline.runner import run_notebook
+
+            print(f"{STAGE_VI['clean']} kỳ {period}…", file=sys.stderr)
+            notebook, executed = folders.notebook("clean"), folders.executed(period, "clean")
+            stage.run(lambda: run_notebook(notebook, executed, _parameters(folders, period)))  # noqa: B023
+            print(validation.summary(period, clean.load_problems(folders.processed, [period])), file=sys.stderr)
+
+
+def report(folders: Folders, edition: Edition, draft: bool) -> None:
+    """The cleaned half-years, the indicators and the bulletin of `edition`, each as needed."""
+    on_record = [p for p in periods_on_record(folders.raw) if p <= edition.last]
+    for half in edition.periods():
+        if half not in on_record:
+            raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {returns_dir(folders.raw, half)}.")
+    ensure_cleaned(folders, on_record)
+    report_dir = folders.reports / str(edition)
+    with stages.one_run_at_a_time(report_dir / ".lock", f"kỳ {edition}"):
+        indicators = stages.indicators_stage(folders, edition, on_record, draft)
+        if indicators.is_fresh() and stages.bulletin_stage(folders, edition, on_record, draft).is_fresh():
+            return
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"Đang có một lần chạy khác cho {what}; chờ lần đó xong…", file=sys.stderr)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            gate(folders.raw, folders.processed, edition, on_record, draft)
+        except StageFailed:
+            _remove_report(report_dir)
+            raise
+        from pipeline.runner import run_notebook
+
+        parameters = _parameters(folders, edition) | {"reports_dir": str(folders.reports)}
+        if not indicators.is_fresh():
+            print(f"{STAGE_VI['indicators']} kỳ {edition}…", file=sys.stderr)
+            notebook, executed = folders.notebook("indicators"), folders.executed(edition, "indicators")
+            indicators.run(lambda: run_notebook(notebook, executed, parameters))
+        bulletin = stages.bulletin_stage(folders, edition, on_record, draft)  # its key holds the new indicators
+        if not bulletin.is_fresh():
+            from pipeline.publish import publish
+
+            print(f"{STAGE_VI['bulletin']} kỳ {edition}…", file=sys.stderr)
+            executed = folders.executed(edition, "bulletin").parent
+            bulletin.run(
+                lambda: publish(folders.notebook("bulletin"), executed, parameters | {"draft": draft}, on_record)
+            )
+
+
+def validate(folders: Folders, period: Period) -> int:
+    """Clean the half-year (and those before it, as needed) and report every problem found."""
+    from pipeline import clean, validation
+    from pipeline.problems import ERROR
+
+    ensure_cleaned(folders, [p for p in periods_on_record(folders.raw) if p <= period])
+    problems = clean.load_problems(folders.processed, [period])
+    print(validation.summary(period, problems), file=sys.stderr)
+    if problems:
+        print(validation.table(problems), file=sys.stderr)
+    written = validation.write_reports(folders.reports / str(period), period, problems, folders.raw)
+    print("Báo cáo kiểm tra: " + ", ".join(map(str, written)), file=sys.stderr)
+    return 1 if any(p.severity == ERROR for p in problems) else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
-    if args.stage == "index":
-        try:
+    folders = Folders(
+        args.raw_dir.resolve(), args.processed_dir.resolve(), args.reports_dir.resolve(), args.notebooks_dir.resolve()
+    )
+    try:
+        if args.command == "index":
             from pipeline.index import write_index
+            from pipeline.reference import load_reference
 
-            path = write_index(args.reports_dir.resolve(), load_reference(args.raw_dir.resolve()).province)
-        except UserError as failure:
-            print(f"Lỗi: {failure}", file=sys.stderr)
-            return 1
-        print(f"Danh mục bản tin: {path}", file=sys.stderr)
-        return 0
-    try:
-        # Half-year stages take a half-year; the indicators and the bulletin also a whole year (`2017`).
-        period = parse(args.period) if args.stage in ("clean", "validate", "templates") else parse_edition(args.period)
-    except ValueError as error:
-        print(f"Lỗi: PERIOD: {error}.", file=sys.stderr)
-        return 2
-    draft = args.draft.strip() not in ("", "0")
-    raw_dir, processed_dir, reports_dir = (p.resolve() for p in (args.raw_dir, args.processed_dir, args.reports_dir))
-    parameters = {"period": str(period), "raw_dir": str(raw_dir), "processed_dir": str(processed_dir)}
-    executed = reports_dir / str(period) / "notebooks"
-    print(f"{STAGE_VI[args.stage]} kỳ {period}…", file=sys.stderr)
-    lock_dir = processed_dir if args.stage in ("clean", "validate") else reports_dir
-    with _one_run_at_a_time(lock_dir / str(period) / ".lock", f"kỳ {period}"):
-        return _run(args, period, draft, raw_dir, processed_dir, reports_dir, parameters, executed)
-
-
-def _run(
-    args: argparse.Namespace,
-    period: Period | Edition,
-    draft: bool,
-    raw_dir: Path,
-    processed_dir: Path,
-    reports_dir: Path,
-    parameters: dict[str, object],
-    executed: Path,
-) -> int:
-    try:
-        if args.stage == "templates":
+            path = write_index(folders.reports, load_reference(folders.raw).province)
+            print(f"Danh mục bản tin: {path}", file=sys.stderr)
+            return 0
+        try:
+            # Half-year commands take a half-year; a report also a whole year (`2017`).
+            period = parse_edition(args.period) if args.command == "report" else parse(args.period)
+        except (TypeError, ValueError) as error:
+            print(f"Lỗi: PERIOD: {error}.", file=sys.stderr)
+            return 2
+        if args.command == "templates":
             from pipeline.blank_returns import write_templates
+            from pipeline.reference import load_reference
 
-            folder = reports_dir / str(period) / "templates"
-            written = write_templates(load_reference(raw_dir), period, folder)
+            folder = folders.reports / str(period) / "templates"
+            written = write_templates(load_reference(folders.raw), period, folder)
             print(f"Đã tạo {len(written)} mẫu báo cáo trống trong {folder}", file=sys.stderr)
             return 0
-        if args.stage in ("clean", "validate"):
-            if not returns_dir(raw_dir, period).is_dir():
-                raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {returns_dir(raw_dir, period)}.")
-            run_notebook(args.notebooks_dir / NOTEBOOKS["clean"], executed / NOTEBOOKS["clean"], parameters)
-            problems = clean.load_problems(processed_dir, [period])
-            print(validation.summary(period, problems), file=sys.stderr)
-            if args.stage == "validate":
-                if problems:
-                    print(validation.table(problems), file=sys.stderr)
-                written = validation.write_reports(reports_dir / str(period), period, problems, raw_dir)
-                print("Báo cáo kiểm tra: " + ", ".join(map(str, written)), file=sys.stderr)
-                return 1 if any(p.severity == ERROR for p in problems) else 0
+        if args.command == "report":
+            report(folders, period, args.draft.strip() not in ("", "0"))
             return 0
-        on_record = [p for p in periods_on_record(raw_dir) if p <= period.last]
-        for half in period.periods():
-            if half not in on_record:
-                raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {returns_dir(raw_dir, half)}.")
-        parameters["reports_dir"] = str(reports_dir)
-        try:
-            gate(raw_dir, processed_dir, period, on_record, draft, announce=args.stage == "indicators")
-        except StageFailed:
-            _remove_report(reports_dir / str(period))
-            raise
-        if args.stage == "indicators":
-            run_notebook(args.notebooks_dir / NOTEBOOKS["indicators"], executed / NOTEBOOKS["indicators"], parameters)
-            return 0
-        from pipeline.publish import publish
-
-        publish(args.notebooks_dir / NOTEBOOKS["bulletin"], executed, parameters | {"draft": draft}, on_record)
+        if not returns_dir(folders.raw, period).is_dir():
+            raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {returns_dir(folders.raw, period)}.")
+        if args.command == "validate":
+            return validate(folders, period)
+        ensure_cleaned(folders, [p for p in periods_on_record(folders.raw) if p <= period])
         return 0
     except StageFailed as failure:
         print(str(failure), file=sys.stderr)

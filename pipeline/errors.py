@@ -5,3 +5,7 @@ from __future__ import annotations
 
 class UserError(Exception):
     """A problem with the user's input or command; the message is in Vietnamese and names the place."""
+
+
+class StageFailed(Exception):  # noqa: N818 - it is a failure report, not an error class to catch broadly
+    """A stage stopped; `str()` is the whole message to print (already in Vietnamese)."""

@@ -32,7 +32,11 @@ def _content(path: Path, raw_dir: Path) -> str:
         return "unreadable"
 
 
+FILE_NAME = ".inputs.sha256"
+
 if __name__ == "__main__":
-    # `python -m pipeline.fingerprint RAW_DIR PERIOD TARGET`: TARGET keeps its time unless the inputs changed.
-    raw_dir, period, target = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
-    write_text(target, fingerprint(raw_dir, period))
+    # `python -m pipeline.fingerprint RAW_DIR PROCESSED_DIR PERIOD…`, one process for every half-year:
+    # PROCESSED_DIR/PERIOD/.inputs.sha256 keeps its time unless the inputs changed.
+    raw_dir, processed_dir = Path(sys.argv[1]), Path(sys.argv[2])
+    for period in sys.argv[3:]:
+        write_text(processed_dir / period / FILE_NAME, fingerprint(raw_dir, period))

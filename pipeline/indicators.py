@@ -28,6 +28,10 @@ def round_half_up(value: Fraction, places: int = 2) -> Decimal:
 def percent(part: int | Fraction, whole: int | Fraction) -> Decimal | None:
     if not whole:
         return None
+    if isinstance(part, int) and isinstance(whole, int):
+        # The same half-up rounding in integers: most shares are of two counts, and Fractions are slow.
+        scaled = (2 * abs(part) * 10_000 + abs(whole)) // (2 * abs(whole))
+        return Decimal(-scaled if (part < 0) != (whole < 0) else scaled).scaleb(-2)
     return round_half_up(Fraction(part) * 100 / Fraction(whole))
 
 
@@ -57,16 +61,17 @@ def _count_value(value: Fraction) -> int | Fraction:
 
 @dataclass
 class _Values:
-    """Figures indexed by (period, unit_code, code); `reported` holds the (period, unit) with a return."""
+    """Figures summed by (period, scope, code), a scope being a unit or the province (the sum of the
+    units in `units.csv`); `reported` holds the (period, unit) with a return."""
 
     table: dict[tuple[str, str, str], int]
     reported: set[tuple[str, str]]
 
-    def get(self, period: Period, units: list[str], code: str) -> int:
-        return sum(self.table.get((str(period), unit, code), 0) for unit in units)
+    def get(self, period: Period, scope: str, code: str) -> int:
+        return self.table.get((str(period), scope, code), 0)
 
-    def total(self, periods: list[Period], units: list[str], code: str) -> int:
-        return sum(self.get(p, units, code) for p in periods)
+    def total(self, periods: list[Period], scope: str, code: str) -> int:
+        return sum(self.table.get((str(p), scope, code), 0) for p in periods)
 
     def at_edge(self, periods: list[Period], units: list[str], code: str, last: bool) -> int:
         """A stock (villages) at the start or end of a window: each unit's from the first (or last)
@@ -81,12 +86,14 @@ class _Values:
         return total
 
 
-def _values(figures: pd.DataFrame) -> _Values:
-    table = {
-        (str(p), u, c): int(v)
-        for p, u, c, v in zip(figures["period"], figures["unit_code"], figures["code"], figures["value"], strict=True)
-    }
+def _values(figures: pd.DataFrame, reference: Reference) -> _Values:
+    # Columns as lists: iterating a pandas column element by element is many times slower.
+    columns = (figures[name].tolist() for name in ("period", "unit_code", "code", "value"))
+    table = {(str(p), u, c): int(v) for p, u, c, v in zip(*columns, strict=True)}
     reported = {(p, u) for p, u, c in table if c == forms.REQUIRED_CODE}
+    for (period, unit, code), value in list(table.items()):
+        if unit in reference.units:
+            table[(period, PROVINCE, code)] = table.get((period, PROVINCE, code), 0) + value
     return _Values(table, reported)
 
 
@@ -106,7 +113,7 @@ def compute(
     """Every indicator of SPEC 5 for the bulletin of `edition` (a half-year, or a whole year), from the
     figures of the half-years on record up to its end."""
     edition = Edition.of(edition)
-    values = _values(figures)
+    values = _values(figures, reference)
     previous_year = edition.previous_year()
     rows: list[tuple[str, str, str, object]] = []
     for scope in scopes(reference, edition, figures):
@@ -118,10 +125,10 @@ def compute(
                 if value is not None:
                     rows.append((scope, window, indicator, value))
 
-            admitted = values.total(periods, units, forms.REQUIRED_CODE)
+            admitted = values.total(periods, scope, forms.REQUIRED_CODE)
             add("admitted", admitted)
             for code in forms.SHARE_CODES:
-                count = values.total(periods, units, code)
+                count = values.total(periods, scope, code)
                 add(code, count)
                 add(f"{code}_pct", percent(count, admitted))
             # A target is shown only when every unit expected in the window has one: a partial sum
@@ -149,9 +156,9 @@ def compute(
                 add(f"{stem}_end", end)
                 if stem == "villages_no_member":
                     add("villages_no_member_eliminated", start - end)
-            add("new_village_cells", values.total(periods, units, "new_village_cells"))
+            add("new_village_cells", values.total(periods, scope, "new_village_cells"))
             if window == "period" and all(p in on_record for p in previous_year.periods()):
-                previous = values.total(previous_year.periods(), units, forms.REQUIRED_CODE)
+                previous = values.total(previous_year.periods(), scope, forms.REQUIRED_CODE)
                 add("admitted_prev_year", previous)
                 add("admitted_change_pct", percent(admitted - previous, previous))
     frame = pd.DataFrame(rows, columns=list(INDICATOR_COLUMNS))
@@ -181,7 +188,7 @@ class Indicators:
         self.frame = frame
         self._table = {
             (s, w, i): parse_value(str(v))
-            for s, w, i, v in zip(frame["scope"], frame["window"], frame["indicator"], frame["value"], strict=True)
+            for s, w, i, v in zip(*(frame[c].tolist() for c in INDICATOR_COLUMNS), strict=True)
         }
 
     @classmethod
@@ -200,7 +207,7 @@ class Indicators:
 
 def trend(figures: pd.DataFrame, reference: Reference, on_record: list[Period]) -> pd.DataFrame:
     """Admissions and targets of the province for every half-year on record."""
-    values = _values(figures)
+    values = _values(figures, reference)
     units = list(reference.units)
     rows = []
     for period in on_record:
@@ -209,7 +216,7 @@ def trend(figures: pd.DataFrame, reference: Reference, on_record: list[Period]) 
         rows.append(
             {
                 "period": str(period),
-                "admitted": values.get(period, units, forms.REQUIRED_CODE),
+                "admitted": values.get(period, PROVINCE, forms.REQUIRED_CODE),
                 "target": float(target),
             }
         )

@@ -22,7 +22,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside `path`; on success it replaces `path` in one step."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent)
     os.close(handle)
     try:
         yield Path(temporary)
@@ -53,7 +53,13 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
     safe = frame.copy()
     for column in safe.columns:
         if not is_numeric_dtype(safe[column]):
-            safe[column] = safe[column].map(lambda v: csv_safe(v) if isinstance(v, str) else v)
+            # Only text that starts like a formula can need the apostrophe: the rest is left as it is.
+            try:
+                risky = safe[column].str[:1].isin(_FORMULA_START)
+            except AttributeError:  # no text in the column
+                continue
+            if risky.any():
+                safe.loc[risky, column] = safe.loc[risky, column].map(csv_safe)
     write_text(path, safe.to_csv(index=False, lineterminator="\n"))
 
 
@@ -64,7 +70,9 @@ def read_csv(path: Path, dtypes: dict[str, str]) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype=dtypes, keep_default_na=False)
     for column, dtype in dtypes.items():
         if dtype == "str" and column in frame:
-            frame[column] = frame[column].map(csv_unsafe)
+            quoted = frame[column].str.startswith("'")
+            if quoted.any():
+                frame.loc[quoted, column] = frame.loc[quoted, column].map(csv_unsafe)
     return frame
 
 

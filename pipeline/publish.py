@@ -9,6 +9,7 @@ from pipeline.bulletin import TITLE, subtitle
 from pipeline.periods import Period, parse_edition
 from pipeline.reference import load_reference
 from pipeline.runner import run_notebook
+from pipeline.stages import report_files
 
 HTML_FILE, PDF_FILE, MANIFEST_FILE = "bulletin.html", "bulletin.pdf", "manifest.json"
 
@@ -36,12 +37,7 @@ def publish(notebook: Path, executed_dir: Path, parameters: dict[str, object], o
     sources = clean.load_sources(processed_dir, on_record)
     inputs = [(path.relative_to(raw_dir).as_posix(), path) for path in reference.files]
     inputs += [(label, raw_dir / label) for label in sorted(set(sources["file"]))]
-    # Dot files (`.draft`, `.lock`) are make's and the runs' bookkeeping, not outputs.
-    outputs = [
-        (path.relative_to(report_dir).as_posix(), path)
-        for path in sorted(report_dir.rglob("*"))
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(report_dir).parts)
-    ]
+    outputs = [(path.relative_to(report_dir).as_posix(), path) for path in report_files(report_dir)]
     outputs = [entry for entry in outputs if entry[0] != MANIFEST_FILE]
     manifest.write_manifest(
         report_dir / MANIFEST_FILE,

@@ -4,32 +4,17 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from pathlib import Path
-from typing import Any
 
 import papermill
-from jupyter_client.manager import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
 
 from pipeline import iorw
-from pipeline.errors import UserError
+from pipeline.engine import ENGINE_NAME
+from pipeline.errors import StageFailed, UserError
 
 KERNEL = "python3"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-class _QuietKernelManager(AsyncKernelManager):
-    """Starts the kernel with its own log silenced: ipykernel logs an English warning about its transport
-    at every start, which is not for analysts. Errors in cells still come back through Papermill."""
-
-    async def start_kernel(self, **kw: Any) -> None:
-        kw.setdefault("stderr", subprocess.DEVNULL)
-        await super().start_kernel(**kw)
-
-
-class StageFailed(Exception):  # noqa: N818 - it is a failure report, not an error class to catch broadly
-    """A stage's notebook stopped; `str()` is what to print."""
 
 
 def run_notebook(notebook: Path, output: Path, parameters: dict[str, object]) -> None:
@@ -50,7 +35,7 @@ def _execute(notebook: Path, partial: Path, output: Path, parameters: dict[str, 
             cwd=str(notebook.parent),
             progress_bar=False,
             report_mode=False,
-            kernel_manager_class=_QuietKernelManager,
+            engine_name=ENGINE_NAME,
         )
     except PapermillExecutionError as error:
         if error.ename == UserError.__name__:

@@ -1,0 +1,186 @@
+"""The stages of a report, run in one process, each skipped when its code and inputs are those it last ran on.
+
+Make decides from file times which reports (or cleaned half-years) are out of date, and starts one process
+for each. Inside it, this module decides from content which stages must run: a stage's key is the SHA-256
+of its code (its notebook, the modules it runs, the lock file of libraries), its inputs and its parameters.
+After a stage has run, its key and the SHA-256 of each of its outputs are kept in a stamp file beside
+them; a stage whose stamp matches and whose outputs are as it left them is skipped. So a return saved again
+unchanged, or a restyled chart, reruns nothing, or only the bulletin; and the libraries are imported once
+per report instead of once per stage.
+
+Standard library only at import: a run with nothing to do costs no more than Python's start.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pipeline import iorw
+from pipeline.fingerprint import fingerprint
+from pipeline.layout import REFERENCE_FILES
+from pipeline.periods import Edition, Period, periods_on_record
+
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+NOTEBOOKS = {"clean": "01_clean.ipynb", "indicators": "02_indicators.ipynb", "bulletin": "03_bulletin.ipynb"}
+PROCESSED_FILES = ("figures.csv", "problems.csv", "sources.csv")
+# How the bulletin looks: a change here reruns the bulletin stage only, not the cleaning or the indicators.
+PRESENTATION = {"bulletin", "charts", "narrative", "render", "publish", "manifest", "validation", "index"}
+# Not part of any stage: the sample generator writes raw data, the console entry point only starts stages.
+NOT_STAGE_CODE = {"sample", "__main__"}
+
+
+@cache
+def _code_digest(presentation: bool) -> str:
+    """SHA-256 over the package's code (with or without the presentation) and the locked library versions."""
+    paths = [p for p in sorted(PACKAGE.glob("*.py")) if p.stem not in NOT_STAGE_CODE]
+    if not presentation:
+        paths = [p for p in paths if p.stem not in PRESENTATION]
+    else:
+        paths += sorted(p for p in (PACKAGE / "templates").rglob("*") if p.is_file())
+    lock = ROOT / "requirements.lock"
+    return _digest_of_files([*paths, lock] if lock.is_file() else paths, PACKAGE.parent)
+
+
+def _digest_of_files(paths: list[Path], base: Path) -> str:
+    lines = [f"{iorw.sha256(p) if p.is_file() else 'missing'}  {p.relative_to(base).as_posix()}" for p in paths]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _key(*parts: str) -> str:
+    return hashlib.sha256("\n\0".join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Folders:
+    raw: Path
+    processed: Path
+    reports: Path
+    notebooks: Path
+
+    def executed(self, period: Period | Edition, stage: str) -> Path:
+        """Where the executed copy of a stage's notebook is kept: with the report of the period."""
+        return self.reports / str(period) / "notebooks" / NOTEBOOKS[stage]
+
+    def notebook(self, stage: str) -> Path:
+        return self.notebooks / NOTEBOOKS[stage]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One run of a notebook: its key, the files it writes, and where its stamp is kept."""
+
+    name: str
+    key: str
+    outputs: tuple[Path, ...]
+    stamp: Path
+
+    def is_fresh(self) -> bool:
+        try:
+            recorded = json.loads(self.stamp.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if recorded.get("key") != self.key or sorted(recorded.get("outputs", {})) != sorted(map(str, self.outputs)):
+            return False
+        return all(p.is_file() and iorw.sha256(p) == recorded["outputs"][str(p)] for p in self.outputs)
+
+    def run(self, work: Callable[[], None]) -> None:
+        """Run `work` and record the outputs it left. The old stamp goes first: a run stopped half-way
+        (killed, or failed) leaves no stamp, and the stage runs again next time."""
+        self.stamp.unlink(missing_ok=True)
+        work()
+        outputs = {str(p): iorw.sha256(p) for p in self.outputs}
+        iorw.write_text(self.stamp, json.dumps({"key": self.key, "outputs": outputs}, indent=1) + "\n")
+
+
+@contextmanager
+def one_run_at_a_time(lock_path: Path, what: str, *, quiet: bool = False) -> Iterator[None]:
+    """Runs for the same period wait for each other instead of interleaving their writes."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not quiet:
+                print(f"Đang có một lần chạy khác cho {what}; chờ lần đó xong…", file=sys.stderr)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _processed_digest(folders: Folders, period: Period) -> str:
+    folder = folders.processed / str(period)
+    return _digest_of_files([folder / name for name in PROCESSED_FILES], folders.processed)
+
+
+def clean_stage(folders: Folders, period: Period) -> Stage:
+    """Cleaning a half-year reads its returns, the reference files and, for the start-of-period checks,
+    the figures of the half-year before."""
+    before = period.shift(-1)
+    previous = folders.processed / str(before) / "figures.csv"
+    previous_digest = iorw.sha256(previous) if before in periods_on_record(folders.raw) and previous.is_file() else ""
+    key = _key(
+        "clean",
+        str(period),
+        _code_digest(False),
+        iorw.sha256(folders.notebook("clean")),
+        fingerprint(folders.raw, str(period)),
+        previous_digest,
+    )
+    folder = folders.processed / str(period)
+    outputs = (*(folder / name for name in PROCESSED_FILES), folders.executed(period, "clean"))
+    return Stage("clean", key, outputs, folder / ".clean.stamp")
+
+
+def _report_inputs(folders: Folders, edition: Edition, on_record: list[Period], draft: bool) -> list[str]:
+    references = _digest_of_files([folders.raw / name for name in REFERENCE_FILES], folders.raw)
+    # The raw fingerprints too: the manifest lists every return read, with its SHA-256.
+    used = [f"{q}:{_processed_digest(folders, q)}:{fingerprint(folders.raw, str(q))}" for q in on_record]
+    return [str(edition), references, *used, f"draft={int(draft)}"]
+
+
+def indicators_stage(folders: Folders, edition: Edition, on_record: list[Period], draft: bool) -> Stage:
+    key = _key(
+        "indicators",
+        _code_digest(False),
+        iorw.sha256(folders.notebook("indicators")),
+        *_report_inputs(folders, edition, on_record, draft),
+    )
+    report = folders.reports / str(edition)
+    outputs = (report / "indicators.csv", folders.executed(edition, "indicators"))
+    return Stage("indicators", key, outputs, report / ".indicators.stamp")
+
+
+def bulletin_stage(folders: Folders, edition: Edition, on_record: list[Period], draft: bool) -> Stage:
+    report = folders.reports / str(edition)
+    names = ("bulletin.html", "bulletin.pdf", "manifest.json")
+    outputs = (*(report / name for name in names), folders.executed(edition, "bulletin"))
+    # The manifest lists every file of the report folder: the other stages' files are inputs too.
+    others = [p for p in report_files(report) if p not in outputs]
+    key = _key(
+        "bulletin",
+        _code_digest(True),
+        iorw.sha256(folders.notebook("bulletin")),
+        _digest_of_files(others, report),
+        *_report_inputs(folders, edition, on_record, draft),
+    )
+    return Stage("bulletin", key, outputs, report / ".bulletin.stamp")
+
+
+def report_files(report: Path) -> list[Path]:
+    """The files of a report folder, without the dot files (stamps, locks, `.draft`, files being written)."""
+    return sorted(
+        p
+        for p in report.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(report).parts)
+    )

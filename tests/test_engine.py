@@ -1,0 +1,70 @@
+"""The in-process Papermill engine: a notebook run in the stage's own process keeps what a kernel gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from pipeline.errors import StageFailed
+from pipeline.runner import run_notebook
+
+
+def _notebook(path: Path, *sources: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    parameters = nbformat.v4.new_code_cell('name = "mặc định"')
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Thử"), parameters, *map(nbformat.v4.new_code_cell, sources)]
+    nbformat.write(nb, path)
+    return path
+
+
+def _outputs(path: Path) -> list[list[dict]]:
+    return [cell.get("outputs", []) for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+
+
+def test_outputs_come_back_in_order_as_a_kernel_gives_them(tmp_path: Path) -> None:
+    source = _notebook(
+        tmp_path / "in.ipynb",
+        'import sys\nprint("một")\nprint("hai", file=sys.stderr)\nprint("ba")\nname',
+        "from IPython.display import HTML, display\ndisplay(HTML('<b>đậm</b>'))\n40 + 2",
+        "x = 1;",
+        "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()",
+    )
+    run_notebook(source, tmp_path / "out.ipynb", {"name": "Điện Biên"})
+    defaults, injected, first, second, quiet, chart = _outputs(tmp_path / "out.ipynb")
+    assert defaults == injected == []
+    assert [(o["output_type"], o.get("name"), o.get("text")) for o in first[:3]] == [
+        ("stream", "stdout", "một\n"),
+        ("stream", "stderr", "hai\n"),
+        ("stream", "stdout", "ba\n"),
+    ]
+    assert first[3]["output_type"] == "execute_result" and first[3]["data"]["text/plain"] == "'Điện Biên'"
+    assert second[0]["output_type"] == "display_data" and second[0]["data"]["text/html"] == "<b>đậm</b>"
+    assert second[1]["data"]["text/plain"] == "42" and second[1]["execution_count"] == 4
+    assert quiet == []  # a closing semicolon shows nothing, as in Jupyter
+    assert any("image/png" in o.get("data", {}) for o in chart)
+
+
+def test_a_bug_stops_the_run_with_its_traceback(tmp_path: Path) -> None:
+    source = _notebook(tmp_path / "in.ipynb", "1 / 0", "print('never')")
+    with pytest.raises(StageFailed) as failure:
+        run_notebook(source, tmp_path / "out.ipynb", {})
+    assert "ZeroDivisionError" in str(failure.value) and "không phải lỗi số liệu" in str(failure.value)
+    *_, failed, after = _outputs(tmp_path / "out.ipynb")  # the executed copy is kept, for the record
+    assert failed[-1]["output_type"] == "error" and failed[-1]["ename"] == "ZeroDivisionError"
+    assert after == []
+
+
+def test_a_user_error_is_its_message_and_each_notebook_starts_empty(tmp_path: Path) -> None:
+    first = _notebook(tmp_path / "a.ipynb", "left_over = 1")
+    run_notebook(first, tmp_path / "a-out.ipynb", {})
+    second = _notebook(
+        tmp_path / "b.ipynb",
+        "from pipeline.errors import UserError\n"
+        "if 'left_over' not in globals():\n    raise UserError('Thiếu tệp units.csv')",
+    )
+    with pytest.raises(StageFailed, match=r"^Lỗi: Thiếu tệp units\.csv$"):
+        run_notebook(second, tmp_path / "b-out.ipynb", {})
