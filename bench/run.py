@@ -297,6 +297,7 @@ def report(bench: Bench, tiny: bool) -> str:
     intake = statistics.median(r["per_second"] for r in _json(c["intake"]))
     national = _json(c["national"])
     per_province = statistics.median(r["per_province_median"] for r in national)
+    national_memory = max(r["memory_bound_mib"] for r in national)
     jobs = national[0]["jobs"]
     lines = [
         "# Benchmark results",
@@ -334,8 +335,8 @@ def report(bench: Bench, tiny: bool) -> str:
         ),
         (
             "national ≤ 15 s, ≤ 2 GiB",
-            f"{c['national'].median:.2f} s, {c['national'].peak:.0f} MiB",
-            c["national"].median <= 15 and c["national"].peak <= 2048,
+            f"{c['national'].median:.2f} s; {national_memory:.0f} MiB (sum of the peaks of its {jobs + 1} processes)",
+            c["national"].median <= 15 and national_memory <= 2048,
         ),
     ]
     lines += ["", "| target | measured (medians) | met |", "|---|---|---|"]
@@ -344,7 +345,9 @@ def report(bench: Bench, tiny: bool) -> str:
     lines += [
         "",
         f"The return changed in the `changed` case is `{bench.notes['changed_return']}`. Intake: the median of the runs' "
-        "own timing of reading and checking (imports excluded); the wall time above includes the process's start.",
+        "own timing of reading and checking (imports excluded); the wall time above includes the process's start. "
+        "Peak memory in the first table is that of the largest process of a case's tree; the national case runs "
+        "its provinces in worker processes at once, so its target is checked against the sum of their peaks.",
         "",
         "## Beyond one machine",
         "",

@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import resource
 import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -135,7 +136,13 @@ def _one_province(raw: Path, processed: Path) -> dict[str, object]:
     edition = on_record[-1]
     indicators = compute(load_figures(processed, on_record), reference, edition, on_record)
     iorw.write_csv(processed / "reports" / str(edition) / "indicators.csv", indicators)
-    return {"seconds": time.perf_counter() - started, "problems": problems, "indicator_rows": len(indicators)}
+    return {
+        "seconds": time.perf_counter() - started,
+        "problems": problems,
+        "indicator_rows": len(indicators),
+        "worker": os.getpid(),
+        "worker_peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    }
 
 
 def run_national(root: Path, out: Path, jobs: int) -> dict[str, object]:
@@ -146,7 +153,11 @@ def run_national(root: Path, out: Path, jobs: int) -> dict[str, object]:
         results = list(pool.map(_one_province, provinces, [out / p.name for p in provinces]))
     seconds = time.perf_counter() - started
     per_province = sorted(r["seconds"] for r in results)
+    # The processes run at once: the sum of their peaks bounds the memory the workload needed.
+    worker_peaks = {r["worker"]: r["worker_peak_kib"] for r in results}
+    own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
+        "memory_bound_mib": (sum(worker_peaks.values()) + own_peak) / 1024,
         "provinces": len(provinces),
         "jobs": jobs,
         "seconds": seconds,
