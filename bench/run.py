@@ -355,7 +355,7 @@ def report(bench: Bench, tiny: bool) -> str:
         f"through cleaning and indicators (median per province), and {province_count} provinces take "
         f"{c['national'].median:.1f} s with {jobs} worker processes. A province's bulletin from nothing (`cold`) takes "
         f"{cold:.1f} s, so rendering all {province_count} bulletins would take about {province_count * cold / jobs / 60:.1f} "
-        f"minutes on this machine's {jobs} cores, the PDF being the largest part of it. Provinces share nothing but the "
+        f"minutes on this machine's {jobs} cores. Provinces share nothing but the "
         "code, so the work splits by province: beyond one machine it needs a shared, read-only store of the raw returns "
         "(each province's folder as it is now), a queue of (province, period) jobs run by `make report` on each worker, "
         "and a place to collect each province's `indicators.csv` and `manifest.json` for the national roll-up, which "
