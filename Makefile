@@ -110,9 +110,11 @@ lock:
 
 # A half-year's inputs (its returns and the reference files, with their SHA-256), rewritten only when they
 # change: saving a return again unchanged reruns nothing. One process for every half-year on record.
+# The list of half-years on record is kept too: removing a whole half-year's folder reruns what read it.
 fingerprint = $(PROCESSED_DIR)/$(1)/.inputs.sha256
+ON_RECORD_FILE := $(PROCESSED_DIR)/.on-record
 ifneq ($(ON_RECORD),)
-$(foreach q,$(ON_RECORD),$(call fingerprint,$(q))) &: FORCE
+$(ON_RECORD_FILE) $(foreach q,$(ON_RECORD),$(call fingerprint,$(q))) &: FORCE
 	@$(SYSTEM_PY) -m pipeline.fingerprint '$(RAW_DIR)' '$(PROCESSED_DIR)' $(ON_RECORD)
 endif
 
@@ -120,8 +122,8 @@ endif
 # this itself; the rule is for a half-year's data alone. The target is touched: it may be up to date by
 # content and left as it was.
 define clean_rule
-$(PROCESSED_DIR)/$(1)/figures.csv: $(foreach q,$(call upto,$(1)),$(call fingerprint,$(q))) notebooks/01_clean.ipynb \
-		$(CODE) $(VENV_READY)
+$(PROCESSED_DIR)/$(1)/figures.csv: $(foreach q,$(call upto,$(1)),$(call fingerprint,$(q))) $(ON_RECORD_FILE) \
+		notebooks/01_clean.ipynb $(CODE) $(VENV_READY)
 	@$$(STAGE) clean --period '$(1)'
 	@touch '$$@'
 endef
@@ -136,7 +138,7 @@ $(REPORTS_DIR)/%/.draft: FORCE
 report_outputs = $(foreach f,indicators.csv bulletin.html bulletin.pdf manifest.json,$(REPORTS_DIR)/$(1)/$(f))
 define report_rule
 $(call report_outputs,$(1)) &: $(foreach q,$(call upto,$(call last_half,$(1))),$(call fingerprint,$(q))) \
-		$(NOTEBOOKS) $(CODE) $(REPORTS_DIR)/$(1)/.draft $(VENV_READY)
+		$(ON_RECORD_FILE) $(NOTEBOOKS) $(CODE) $(REPORTS_DIR)/$(1)/.draft $(VENV_READY)
 	@$$(STAGE) report --period '$(1)'
 	@touch $(foreach f,$(call report_outputs,$(1)),'$(f)')
 	@echo 'Bản tin kỳ $(1): $(REPORTS_DIR)/$(1)/bulletin.html, $(REPORTS_DIR)/$(1)/bulletin.pdf'
@@ -201,9 +203,9 @@ format: $(VENV_READY)
 # Only what the pipeline derived: half-year folders in the output directories. $(RAW_DIR) is never touched.
 clean:
 	rm -rf $(wildcard $(PROCESSED_DIR)/[0-9][0-9][0-9][0-9]H[12] $(REPORTS_DIR)/[0-9][0-9][0-9][0-9]H[12] \
-		$(REPORTS_DIR)/[0-9][0-9][0-9][0-9] $(REPORTS_DIR)/index.html)
+		$(REPORTS_DIR)/[0-9][0-9][0-9][0-9] $(REPORTS_DIR)/index.html $(ON_RECORD_FILE))
 
 FORCE:
 
 # Kept between runs: they are how make knows what changed.
-.PRECIOUS: $(PROCESSED_DIR)/%/.inputs.sha256 $(REPORTS_DIR)/%/.draft
+.PRECIOUS: $(PROCESSED_DIR)/%/.inputs.sha256 $(REPORTS_DIR)/%/.draft $(ON_RECORD_FILE)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import base64
 import io
 import platform
+import sys
+import warnings
 from contextlib import redirect_stderr, redirect_stdout
 from typing import Any
 
@@ -26,6 +28,15 @@ from traitlets import Type
 from traitlets.config import Config
 
 ENGINE_NAME = "in-process"
+LANGUAGE_INFO = {
+    "name": "python",
+    "version": platform.python_version(),
+    "mimetype": "text/x-python",
+    "file_extension": ".py",
+    "codemirror_mode": {"name": "ipython", "version": 3},
+    "pygments_lexer": "ipython3",
+    "nbconvert_exporter": "python",
+}
 
 
 class _CellOutputs:
@@ -50,16 +61,10 @@ class _CellOutputs:
         else:
             self._append(nbformat.v4.new_output("stream", name=name, text=text))
 
-    def display(self, data: dict[str, Any], metadata: dict[str, Any] | None, display_id: str | None) -> None:
+    def display(self, data: dict[str, Any], metadata: dict[str, Any] | None) -> nbformat.NotebookNode:
         output = nbformat.v4.new_output("display_data", data=_jsonable(data), metadata=metadata or {})
-        if display_id:
-            output.setdefault("transient", {})["display_id"] = display_id
         self._append(output)
-
-    def update(self, data: dict[str, Any], metadata: dict[str, Any] | None, display_id: str) -> None:
-        for output in self.items:
-            if output.get("transient", {}).get("display_id") == display_id:
-                output.data, output.metadata = _jsonable(data), metadata or {}
+        return output
 
     def result(self, data: dict[str, Any], metadata: dict[str, Any] | None, count: int) -> None:
         self._append(
@@ -78,8 +83,6 @@ class _CellOutputs:
             self.items.clear()
 
     def finish(self) -> list[nbformat.NotebookNode]:
-        for output in self.items:
-            output.pop("transient", None)  # not saved in notebooks, as in Jupyter
         return self.items
 
 
@@ -111,10 +114,13 @@ class _Publisher(DisplayPublisher):
 
     def publish(self, data, metadata=None, source=None, *, transient=None, update=False) -> None:
         display_id = (transient or {}).get("display_id")
-        if update and display_id:
-            self.shell.outputs.update(data, metadata, display_id)
-        else:
-            self.shell.outputs.display(data, metadata, display_id)
+        if update:  # `handle.update(…)`: every output shown with that id, in any cell, as in Jupyter
+            for output in self.shell.displays.get(display_id, []):
+                output.data, output.metadata = _jsonable(data), metadata or {}
+            return
+        output = self.shell.outputs.display(data, metadata)
+        if display_id:
+            self.shell.displays.setdefault(display_id, []).append(output)
 
     def clear_output(self, wait: bool = False) -> None:
         self.shell.outputs.clear(wait)
@@ -136,7 +142,8 @@ class _ResultHook(DisplayHook):
 class _Shell(InteractiveShell):
     displayhook_class = Type(_ResultHook)
     display_pub_class = Type(_Publisher)
-    outputs = _CellOutputs()
+    outputs = _CellOutputs()  # the running cell's
+    displays: dict[str, list[nbformat.NotebookNode]] = {}  # noqa: RUF012 - replaced for each notebook
 
     def _showtraceback(self, etype, evalue, stb: list[str]) -> None:
         self.outputs.error(etype.__name__, str(evalue), stb)
@@ -146,13 +153,18 @@ class _Shell(InteractiveShell):
 
 
 def _shell() -> _Shell:
-    """The process's IPython shell, with an empty namespace for the notebook about to run."""
+    """The process's IPython shell, as a fresh kernel would be for the notebook about to run: an empty
+    namespace, no display ids, and pandas' display options at their defaults (a notebook may set them)."""
     if not _Shell.initialized():
         config = Config()
         config.HistoryManager.hist_file = ":memory:"  # no history database written in the user's home
-        return _Shell.instance(config=config)
-    shell = _Shell.instance()
-    shell.reset(new_session=True)
+        shell = _Shell.instance(config=config)
+    else:
+        shell = _Shell.instance()
+        shell.reset(new_session=True)
+    shell.displays = {}
+    if "pandas" in sys.modules:
+        sys.modules["pandas"].reset_option(r"^display\.")
     return shell
 
 
@@ -166,10 +178,22 @@ def run_cell(shell: _Shell, cell: nbformat.NotebookNode) -> bool:
     return result.success
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
 class InProcessEngine(Engine):
     @classmethod
     def execute_managed_notebook(cls, nb_man: NotebookExecutionManager, kernel_name: str, **kwargs: Any) -> None:
-        shell = _shell()
+        # Entering catch_warnings forgets which warnings were shown: each notebook shows its own, in the
+        # output of the cell that raised them (whoever ran this process may have redirected them).
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            cls._execute(nb_man, _shell())
+        nb_man.nb.metadata["language_info"] = LANGUAGE_INFO
+
+    @staticmethod
+    def _execute(nb_man: NotebookExecutionManager, shell: _Shell) -> None:
         # Papermill saves the notebook before and after every cell, for watching a kernel at work. Here the
         # copy is only read once complete: it is saved once, when Papermill completes the notebook.
         output_path, nb_man.output_path = nb_man.output_path, None
@@ -186,15 +210,6 @@ class InProcessEngine(Engine):
                     nb_man.cell_complete(cell, cell_index=index)
         finally:
             nb_man.output_path = output_path
-        nb_man.nb.metadata["language_info"] = {
-            "name": "python",
-            "version": platform.python_version(),
-            "mimetype": "text/x-python",
-            "file_extension": ".py",
-            "codemirror_mode": {"name": "ipython", "version": 3},
-            "pygments_lexer": "ipython3",
-            "nbconvert_exporter": "python",
-        }
 
 
 papermill_engines.register(ENGINE_NAME, InProcessEngine)

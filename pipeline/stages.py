@@ -73,14 +73,22 @@ class Folders:
     def notebook(self, stage: str) -> Path:
         return self.notebooks / NOTEBOOKS[stage]
 
+    def label(self, path: Path) -> str:
+        """`processed/2017H1/figures.csv`: an output's name in a stamp, the same wherever the folders are
+        (a copy of them elsewhere is still up to date)."""
+        for name, folder in (("processed", self.processed), ("reports", self.reports)):
+            if path.is_relative_to(folder):
+                return f"{name}/{path.relative_to(folder).as_posix()}"
+        raise ValueError(f"{path} is in neither output folder")
+
 
 @dataclass(frozen=True)
 class Stage:
-    """One run of a notebook: its key, the files it writes, and where its stamp is kept."""
+    """One run of a notebook: its key, the files it writes (by their labels), and where its stamp is kept."""
 
     name: str
     key: str
-    outputs: tuple[Path, ...]
+    outputs: dict[str, Path]
     stamp: Path
 
     def is_fresh(self) -> bool:
@@ -88,16 +96,16 @@ class Stage:
             recorded = json.loads(self.stamp.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return False
-        if recorded.get("key") != self.key or sorted(recorded.get("outputs", {})) != sorted(map(str, self.outputs)):
+        if recorded.get("key") != self.key or sorted(recorded.get("outputs", {})) != sorted(self.outputs):
             return False
-        return all(p.is_file() and iorw.sha256(p) == recorded["outputs"][str(p)] for p in self.outputs)
+        return all(p.is_file() and iorw.sha256(p) == recorded["outputs"][label] for label, p in self.outputs.items())
 
     def run(self, work: Callable[[], None]) -> None:
         """Run `work` and record the outputs it left. The old stamp goes first: a run stopped half-way
         (killed, or failed) leaves no stamp, and the stage runs again next time."""
         self.stamp.unlink(missing_ok=True)
         work()
-        outputs = {str(p): iorw.sha256(p) for p in self.outputs}
+        outputs = {label: iorw.sha256(p) for label, p in sorted(self.outputs.items())}
         iorw.write_text(self.stamp, json.dumps({"key": self.key, "outputs": outputs}, indent=1) + "\n")
 
 
@@ -138,8 +146,8 @@ def clean_stage(folders: Folders, period: Period) -> Stage:
         previous_digest,
     )
     folder = folders.processed / str(period)
-    outputs = (*(folder / name for name in PROCESSED_FILES), folders.executed(period, "clean"))
-    return Stage("clean", key, outputs, folder / ".clean.stamp")
+    outputs = [*(folder / name for name in PROCESSED_FILES), folders.executed(period, "clean")]
+    return Stage("clean", key, {folders.label(p): p for p in outputs}, folder / ".clean.stamp")
 
 
 def _report_inputs(folders: Folders, edition: Edition, on_record: list[Period], draft: bool) -> list[str]:
@@ -157,24 +165,26 @@ def indicators_stage(folders: Folders, edition: Edition, on_record: list[Period]
         *_report_inputs(folders, edition, on_record, draft),
     )
     report = folders.reports / str(edition)
-    outputs = (report / "indicators.csv", folders.executed(edition, "indicators"))
-    return Stage("indicators", key, outputs, report / ".indicators.stamp")
+    outputs = [report / "indicators.csv", folders.executed(edition, "indicators")]
+    return Stage("indicators", key, {folders.label(p): p for p in outputs}, report / ".indicators.stamp")
 
 
 def bulletin_stage(folders: Folders, edition: Edition, on_record: list[Period], draft: bool) -> Stage:
     report = folders.reports / str(edition)
     names = ("bulletin.html", "bulletin.pdf", "manifest.json")
-    outputs = (*(report / name for name in names), folders.executed(edition, "bulletin"))
-    # The manifest lists every file of the report folder: the other stages' files are inputs too.
+    outputs = [*(report / name for name in names), folders.executed(edition, "bulletin")]
+    # The manifest lists every file of the report folder (the other stages' files are inputs too), and
+    # the folders it was made from.
     others = [p for p in report_files(report) if p not in outputs]
     key = _key(
         "bulletin",
         _code_digest(True),
         iorw.sha256(folders.notebook("bulletin")),
         _digest_of_files(others, report),
+        *map(str, (folders.raw, folders.processed, folders.reports)),
         *_report_inputs(folders, edition, on_record, draft),
     )
-    return Stage("bulletin", key, outputs, report / ".bulletin.stamp")
+    return Stage("bulletin", key, {folders.label(p): p for p in outputs}, report / ".bulletin.stamp")
 
 
 def report_files(report: Path) -> list[Path]:

@@ -201,6 +201,16 @@ def test_changed_return_reruns_only_what_depends_on_it(raw_copy: Path, tmp_path:
     assert "Làm sạch báo cáo kỳ 2016H1" not in result.stderr
 
 
+def test_a_half_year_removed_reruns_the_reports_that_read_it(raw_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    make("report", "PERIOD=2017H1", raw=raw_copy, out=out)
+    shutil.rmtree(raw_copy / "returns" / "2016H1")
+    result = make("report", "PERIOD=2017H1", raw=raw_copy, out=out, check=False)
+    assert result.returncode != 0  # the term to date now lacks 2016H1: no bulletin, and it says why
+    assert "Chưa có báo cáo kỳ 2016H1" in result.stderr
+    assert not (out / "reports" / "2017H1" / "bulletin.pdf").exists()
+
+
 def test_errors_block_the_bulletin_with_file_sheet_and_cell(raw_copy: Path, tmp_path: Path) -> None:
     dbp = raw_copy / "returns" / "2017H1" / "DBP_2017H1.xlsx"
     sheet = _find_sheet(dbp, "ketnap")

@@ -68,3 +68,19 @@ def test_a_user_error_is_its_message_and_each_notebook_starts_empty(tmp_path: Pa
     )
     with pytest.raises(StageFailed, match=r"^Lỗi: Thiếu tệp units\.csv$"):
         run_notebook(second, tmp_path / "b-out.ipynb", {})
+
+
+def test_each_notebook_starts_as_in_a_fresh_kernel(tmp_path: Path) -> None:
+    """Warnings shown again, pandas' display options back to their defaults, display ids of its own."""
+    cells = (
+        "import warnings\nwarnings.warn('cẩn thận')",
+        "import pandas as pd\nprint(pd.get_option('display.max_colwidth'))\npd.set_option('display.max_colwidth', 80)",
+        "from IPython.display import HTML, display\nshown = display(HTML('cũ'), display_id=True)",
+        "shown.update(HTML('mới'))",
+    )
+    for name in ("first", "second"):
+        run_notebook(_notebook(tmp_path / f"{name}.ipynb", *cells), tmp_path / f"{name}-out.ipynb", {})
+        *_, warned, option, displayed, updated = _outputs(tmp_path / f"{name}-out.ipynb")
+        assert "cẩn thận" in warned[0]["text"], name
+        assert option[0]["text"] == "50\n", name
+        assert displayed[0]["data"]["text/html"] == "mới" and updated == [], name
