@@ -158,7 +158,7 @@ class Bench:
 
     def _naive_script(self) -> str:
         out = self.work / "naive"
-        halves = [str(p) for p in periods_on_record(self.raw) if p <= parse(self.period)]
+        halves = [str(p) for p in periods_on_record(self.raw, until=parse(self.period))]
         common = f"-p raw_dir '{self.raw}' -p processed_dir '{out}/processed'"
         lines = [f"mkdir -p '{out}'"]
         for half in halves:

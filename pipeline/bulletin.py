@@ -100,7 +100,7 @@ def load(
     """Everything the bulletin of `period` is written from; the stages before it must have run."""
     period = parse_edition(period) if isinstance(period, str) else Edition.of(period)
     reference = load_reference(Path(raw_dir))
-    on_record = [p for p in periods_on_record(Path(raw_dir)) if p <= period.last]
+    on_record = periods_on_record(Path(raw_dir), until=period.last)
     indicators = Indicators.read(Path(reports_dir) / str(period) / INDICATORS_FILE)
     return BulletinData(
         period=period,
@@ -125,17 +125,10 @@ def _table(headers: list[str], rows: list[list[str]], css_class: str = "", numer
     return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
-def _n(value: object) -> str:
-    return "—" if value is None else fmt.number(value)  # type: ignore[arg-type]
-
-
-def _p(value: object) -> str:
-    return fmt.percent(value)  # type: ignore[arg-type]
-
-
 def _start_end(data: BulletinData, scope: str, window: str, stem: str) -> str:
     """`95 → 51`: a village count at the start and at the end of the window."""
-    return f"{_n(data.get(scope, window, f'{stem}_start'))} → {_n(data.get(scope, window, f'{stem}_end'))}"
+    start, end = (data.get(scope, window, f"{stem}_{edge}") for edge in ("start", "end"))
+    return f"{fmt.number(start)} → {fmt.number(end)}"  # type: ignore[arg-type]
 
 
 def title_block(data: BulletinData) -> Html:
@@ -165,18 +158,18 @@ def key_figures(data: BulletinData) -> Html:
     first, last = data.term_periods[0], data.period.last
     headers = ["Chỉ tiêu", data.period.label_vi().capitalize(), f"Từ đầu nhiệm kỳ ({first}–{last})"]
 
-    def row(label: str, indicator: str, show: object = _n) -> list[str]:
+    def row(label: str, indicator: str, show: object = fmt.number) -> list[str]:
         return [escape(label)] + [show(data.get(PROVINCE, w, indicator)) for w in windows]  # type: ignore[operator]
 
     rows = [
         row("Đảng viên mới kết nạp", "admitted"),
         row("Chỉ tiêu tỉnh giao", "target"),
-        row("Tỷ lệ so với chỉ tiêu", "target_pct", _p),
-        row("Đoàn viên thanh niên", "youth_union_pct", _p),
-        row("Nữ", "women_pct", _p),
-        row("Người dân tộc thiểu số", "ethnic_minority_pct", _p),
-        row("Nông dân", "occ_farmer_pct", _p),
-        row("Trình độ trung học phổ thông", "edu_upper_secondary_pct", _p),
+        row("Tỷ lệ so với chỉ tiêu", "target_pct", fmt.percent),
+        row("Đoàn viên thanh niên", "youth_union_pct", fmt.percent),
+        row("Nữ", "women_pct", fmt.percent),
+        row("Người dân tộc thiểu số", "ethnic_minority_pct", fmt.percent),
+        row("Nông dân", "occ_farmer_pct", fmt.percent),
+        row("Trình độ trung học phổ thông", "edu_upper_secondary_pct", fmt.percent),
         row("Kết nạp ở chi bộ xã, phường, thị trấn", "org_commune"),
         [
             "Thôn, bản chưa có đảng viên (đầu → cuối)",
@@ -193,7 +186,7 @@ def key_figures(data: BulletinData) -> Html:
             1,
             [
                 f"{'Năm' if data.period.annual else 'Cùng kỳ năm'} {data.period.year - 1}",
-                _n(data.get(PROVINCE, "period", "admitted_prev_year")),
+                fmt.number(data.get(PROVINCE, "period", "admitted_prev_year")),
                 "",
             ],
         )
@@ -217,13 +210,13 @@ def unit_table(data: BulletinData) -> Html:
     def row(scope: str, label: str, with_villages: bool) -> list[str]:
         return [
             label,
-            _n(data.get(scope, "period", "admitted")),
-            _n(data.get(scope, "term_to_date", "admitted")),
-            _n(data.get(scope, "term_to_date", "target")),
-            _p(data.get(scope, "term_to_date", "target_pct")),
-            _p(data.get(scope, "term_to_date", "women_pct")),
-            _p(data.get(scope, "term_to_date", "ethnic_minority_pct")),
-            _p(data.get(scope, "term_to_date", "youth_union_pct")),
+            fmt.number(data.get(scope, "period", "admitted")),
+            fmt.number(data.get(scope, "term_to_date", "admitted")),
+            fmt.number(data.get(scope, "term_to_date", "target")),
+            fmt.percent(data.get(scope, "term_to_date", "target_pct")),
+            fmt.percent(data.get(scope, "term_to_date", "women_pct")),
+            fmt.percent(data.get(scope, "term_to_date", "ethnic_minority_pct")),
+            fmt.percent(data.get(scope, "term_to_date", "youth_union_pct")),
             _start_end(data, scope, "term_to_date", "villages_no_member") if with_villages else "",
         ]
 
@@ -267,7 +260,7 @@ def below_target(data: BulletinData) -> Html:
     kinds = kinds_attainment(data)
     parts = ["<h2>Đơn vị, loại hình chưa đạt chỉ tiêu</h2>"]
     if units:
-        listed = "; ".join(f"{escape(data.unit_name(c))} ({_p(p)})" for c, p in units)
+        listed = "; ".join(f"{escape(data.unit_name(c))} ({fmt.percent(p)})" for c, p in units)
         parts.append(f"<p>Tính từ đầu nhiệm kỳ, các đơn vị chưa đạt chỉ tiêu kết nạp: {listed}.</p>")
     else:
         parts.append("<p>Tính từ đầu nhiệm kỳ, tất cả các đơn vị đều đạt hoặc vượt chỉ tiêu kết nạp.</p>")
@@ -275,13 +268,13 @@ def below_target(data: BulletinData) -> Html:
     if lagging:
         parts.append(
             "<p>Theo loại hình đảng bộ, chưa đạt chỉ tiêu: "
-            + "; ".join(f"{escape(label.lower())} ({_p(pct)})" for label, pct in lagging)
+            + "; ".join(f"{escape(label.lower())} ({fmt.percent(pct)})" for label, pct in lagging)
             + ".</p>"
         )
     parts.append(
         _table(
             ["Loại hình đảng bộ", "Kết nạp từ đầu nhiệm kỳ", "% chỉ tiêu"],
-            [[escape(label), _n(admitted), _p(pct)] for label, admitted, pct in kinds],
+            [[escape(label), fmt.number(admitted), fmt.percent(pct)] for label, admitted, pct in kinds],
             "by-kind",
         )
     )

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from pipeline import fmt, forms
-from pipeline.bulletin import BulletinData
+from pipeline.bulletin import BulletinData, below_target_units
 from pipeline.indicators import PROVINCE, trend
 from pipeline.periods import parse
 
@@ -104,7 +104,7 @@ def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Ch
     _vi_number_axis(axes.xaxis)
     axes.legend(loc="lower right", fontsize=8, frameon=False)
     axes.set_title("Kết nạp so với chỉ tiêu từ đầu nhiệm kỳ, xếp theo tỷ lệ đạt", fontsize=10, loc="left")
-    below = [c for c in units if 0 <= reached(c) < 100]
+    below = below_target_units(data, window)
     alt = (
         "Biểu đồ thanh: kết nạp đảng viên so với chỉ tiêu từ đầu nhiệm kỳ, từng đơn vị, xếp theo tỷ lệ đạt. "
         + "; ".join(f"{_short_name(data.unit_name(c))} {fmt.percent(reached(c), 1)}" for c in units if reached(c) >= 0)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import checks, iorw
-from pipeline.layout import points_outside, return_files
-from pipeline.periods import Period, periods_on_record
-from pipeline.problems import ERROR, PROBLEM_COLUMNS, WARNING, Problem
+from pipeline.layout import points_outside, return_files, returns_dir
+from pipeline.periods import Period
+from pipeline.problems import ERROR, PROBLEM_COLUMNS, WARNING, Problem, has_errors
 from pipeline.reference import Reference
 from pipeline.returns import RETURN_SUFFIXES, Return, read_return_file
 
@@ -81,7 +81,7 @@ def clean_period(
     figure_rows, source_rows, problems = [], [], []
     for ret in returns:
         problems.extend(ret.problems)
-        rejected = any(p.severity == ERROR for p in ret.problems)
+        rejected = has_errors(ret.problems)
         source_rows.append(
             {
                 "period": str(period),
@@ -142,7 +142,7 @@ def load_figures(processed_dir: Path, periods: list[Period]) -> pd.DataFrame:
 def load_previous_figures(raw_dir: Path, processed_dir: Path, period: Period) -> pd.DataFrame | None:
     """The figures of the half-year before `period`, or None when it has no returns folder."""
     before = period.shift(-1)
-    if before not in periods_on_record(Path(raw_dir)):
+    if not returns_dir(raw_dir, before).is_dir():
         return None
     return load_figures(processed_dir, [before])
 

@@ -103,15 +103,17 @@ def ensure_cleaned(folders: Folders, periods: list[Period]) -> None:
 
 def report(folders: Folders, edition: Edition, draft: bool) -> None:
     """The cleaned half-years, the indicators and the bulletin of `edition`, each as needed."""
-    on_record = [p for p in periods_on_record(folders.raw) if p <= edition.last]
+    on_record = periods_on_record(folders.raw, until=edition.last)
     for half in edition.periods():
         if half not in on_record:
             raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {returns_dir(folders.raw, half)}.")
     ensure_cleaned(folders, on_record)
     report_dir = folders.reports / str(edition)
     with stages.one_run_at_a_time(report_dir / ".lock", f"kỳ {edition}"):
-        indicators = stages.indicators_stage(folders, edition, on_record, draft)
-        if indicators.is_fresh() and stages.bulletin_stage(folders, edition, on_record, draft).is_fresh():
+        inputs = stages.report_inputs(folders, edition, on_record, draft)
+        indicators = stages.indicators_stage(folders, edition, inputs)
+        indicators_fresh = indicators.is_fresh()
+        if indicators_fresh and stages.bulletin_stage(folders, edition, inputs).is_fresh():
             return
         try:
             gate(folders.raw, folders.processed, edition, on_record, draft)
@@ -121,11 +123,11 @@ def report(folders: Folders, edition: Edition, draft: bool) -> None:
         from pipeline.runner import run_notebook
 
         parameters = _parameters(folders, edition) | {"reports_dir": str(folders.reports)}
-        if not indicators.is_fresh():
+        if not indicators_fresh:
             print(f"{STAGE_VI['indicators']} kỳ {edition}…", file=sys.stderr)
             notebook, executed = folders.notebook("indicators"), folders.executed(edition, "indicators")
             indicators.run(lambda: run_notebook(notebook, executed, parameters))
-        bulletin = stages.bulletin_stage(folders, edition, on_record, draft)  # its key holds the new indicators
+        bulletin = stages.bulletin_stage(folders, edition, inputs)  # its key holds the new indicators
         if not bulletin.is_fresh():
             from pipeline.publish import publish
 
@@ -139,16 +141,16 @@ def report(folders: Folders, edition: Edition, draft: bool) -> None:
 def validate(folders: Folders, period: Period) -> int:
     """Clean the half-year (and those before it, as needed) and report every problem found."""
     from pipeline import clean, validation
-    from pipeline.problems import ERROR
+    from pipeline.problems import has_errors
 
-    ensure_cleaned(folders, [p for p in periods_on_record(folders.raw) if p <= period])
+    ensure_cleaned(folders, periods_on_record(folders.raw, until=period))
     problems = clean.load_problems(folders.processed, [period])
     print(validation.summary(period, problems), file=sys.stderr)
     if problems:
         print(validation.table(problems), file=sys.stderr)
     written = validation.write_reports(folders.reports / str(period), period, problems, folders.raw)
     print("Báo cáo kiểm tra: " + ", ".join(map(str, written)), file=sys.stderr)
-    return 1 if any(p.severity == ERROR for p in problems) else 0
+    return 1 if has_errors(problems) else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
             raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {returns_dir(folders.raw, period)}.")
         if args.command == "validate":
             return validate(folders, period)
-        ensure_cleaned(folders, [p for p in periods_on_record(folders.raw) if p <= period])
+        ensure_cleaned(folders, periods_on_record(folders.raw, until=period))
         return 0
     except StageFailed as failure:
         print(str(failure), file=sys.stderr)

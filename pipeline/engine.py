@@ -82,9 +82,6 @@ class _CellOutputs:
         else:
             self.items.clear()
 
-    def finish(self) -> list[nbformat.NotebookNode]:
-        return self.items
-
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     """Binary representations (PNG) as base64 text, as a kernel sends them."""
@@ -173,7 +170,7 @@ def run_cell(shell: _Shell, cell: nbformat.NotebookNode) -> bool:
     shell.outputs = _CellOutputs()
     with redirect_stdout(_Stream("stdout", shell)), redirect_stderr(_Stream("stderr", shell)):
         result = shell.run_cell(cell.source, store_history=True)
-    cell.outputs = shell.outputs.finish()
+    cell.outputs = shell.outputs.items
     cell.execution_count = result.execution_count
     return result.success
 

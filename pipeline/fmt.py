@@ -11,8 +11,11 @@ from babel.numbers import format_decimal
 LOCALE = "vi_VN"
 
 
-def number(value: int | Decimal | float) -> str:
-    """A count: `3.722`; a count that is a half (a half-year's target) keeps one decimal: `142,5`."""
+def number(value: int | Decimal | float | None) -> str:
+    """A count: `3.722`; a count that is a half (a half-year's target) keeps one decimal: `142,5`; `—`
+    when undefined."""
+    if value is None:
+        return "—"
     if isinstance(value, Decimal | float) and value != int(value):
         return format_decimal(value, format="#,##0.0", locale=LOCALE)
     return format_decimal(int(value), format="#,##0", locale=LOCALE)

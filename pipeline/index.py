@@ -7,6 +7,7 @@ from html import escape
 from pathlib import Path
 
 from pipeline import fmt, iorw
+from pipeline.bulletin import INDICATORS_FILE
 from pipeline.indicators import PROVINCE, Indicators
 from pipeline.periods import Edition, parse_edition
 from pipeline.publish import HTML_FILE, MANIFEST_FILE, PDF_FILE
@@ -21,19 +22,18 @@ def _editions(reports_dir: Path) -> list[tuple[Edition, Path]]:
             edition = parse_edition(folder.name)
         except ValueError:
             continue
-        if (folder / MANIFEST_FILE).is_file() and (folder / "indicators.csv").is_file():
+        if (folder / MANIFEST_FILE).is_file() and (folder / INDICATORS_FILE).is_file():
             found.append((edition, folder))
     # Half-years of a year, then the year's annual edition; newest year first.
     return sorted(found, key=lambda item: (-item[0].year, item[0].annual, item[0].first.half))
 
 
 def _row(edition: Edition, folder: Path) -> str:
-    ind = Indicators.read(folder / "indicators.csv")
+    ind = Indicators.read(folder / INDICATORS_FILE)
     draft = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))["parameters"].get("draft", False)
 
     def n(window: str, name: str) -> str:
-        value = ind.get(PROVINCE, window, name)
-        return "—" if value is None else fmt.number(value)
+        return fmt.number(ind.get(PROVINCE, window, name))  # type: ignore[arg-type]
 
     def p(window: str, name: str) -> str:
         return fmt.percent(ind.get(PROVINCE, window, name))  # type: ignore[arg-type]

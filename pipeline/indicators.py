@@ -114,12 +114,14 @@ def compute(
     figures of the half-years on record up to its end."""
     edition = Edition.of(edition)
     values = _values(figures, reference)
-    previous_year = edition.previous_year()
+    windows = {window: window_periods(window, edition, reference) for window in WINDOWS}
+    # The same half-year of the year before, for the change in admissions, when all of it is on record.
+    previous_year = edition.previous_year().periods()
+    compare = all(p in on_record for p in previous_year)
     rows: list[tuple[str, str, str, object]] = []
     for scope in scopes(reference, edition, figures):
         units = [u for u in reference.units if scope in (PROVINCE, u)]
-        for window in WINDOWS:
-            periods = window_periods(window, edition, reference)
+        for window, periods in windows.items():
 
             def add(indicator: str, value: object, scope: str = scope, window: str = window) -> None:
                 if value is not None:
@@ -157,8 +159,8 @@ def compute(
                 if stem == "villages_no_member":
                     add("villages_no_member_eliminated", start - end)
             add("new_village_cells", values.total(periods, scope, "new_village_cells"))
-            if window == "period" and all(p in on_record for p in previous_year.periods()):
-                previous = values.total(previous_year.periods(), scope, forms.REQUIRED_CODE)
+            if window == "period" and compare:
+                previous = values.total(previous_year, scope, forms.REQUIRED_CODE)
                 add("admitted_prev_year", previous)
                 add("admitted_change_pct", percent(admitted - previous, previous))
     frame = pd.DataFrame(rows, columns=list(INDICATOR_COLUMNS))

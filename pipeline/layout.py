@@ -6,10 +6,11 @@ from pathlib import Path
 
 PROVINCE_FILE, UNITS_FILE, TARGETS_FILE = "province.toml", "units.csv", "targets.csv"
 REFERENCE_FILES = (PROVINCE_FILE, UNITS_FILE, TARGETS_FILE)
+RETURNS_DIR = "returns"
 
 
 def returns_dir(raw_dir: Path, period: object) -> Path:
-    return Path(raw_dir) / "returns" / str(period)
+    return Path(raw_dir) / RETURNS_DIR / str(period)
 
 
 def _is_office_lock_file(path: Path) -> bool:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.layout import RETURNS_DIR
 from pipeline.text import fold
 
 _CODE = re.compile(r"^(\d{4})H([12])$")
@@ -125,12 +126,13 @@ def span(first: Period, last: Period) -> list[Period]:
     return [Period.from_index(i) for i in range(first.index, last.index + 1)]
 
 
-def periods_on_record(raw_dir: Path) -> list[Period]:
-    """Half-years that have a returns folder, in order; folders not named like a period are ignored."""
+def periods_on_record(raw_dir: Path, until: Period | None = None) -> list[Period]:
+    """Half-years that have a returns folder (up to `until`, if given), in order; folders not named like
+    a period are ignored."""
     found = []
-    returns_dir = Path(raw_dir) / "returns"
-    if returns_dir.is_dir():
-        for child in returns_dir.iterdir():
+    folder = Path(raw_dir) / RETURNS_DIR
+    if folder.is_dir():
+        for child in folder.iterdir():
             if child.is_dir() and _CODE.match(child.name):
                 found.append(parse(child.name))
-    return sorted(found)
+    return sorted(p for p in found if until is None or p <= until)

@@ -33,3 +33,7 @@ class Problem:
 
 
 PROBLEM_COLUMNS = tuple(field.name for field in fields(Problem))
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(problem.severity == ERROR for problem in problems)

@@ -9,6 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from pipeline.errors import UserError
+from pipeline.layout import REFERENCE_FILES
 from pipeline.periods import Period, parse
 
 UNIT_KINDS = ("district", "bloc", "armed_forces")
@@ -154,7 +155,7 @@ def load_province(path: Path) -> tuple[str, tuple[Term, ...]]:
 
 def load_reference(raw_dir: Path) -> Reference:
     raw_dir = Path(raw_dir)
-    files = (raw_dir / "province.toml", raw_dir / "units.csv", raw_dir / "targets.csv")
+    files = tuple(raw_dir / name for name in REFERENCE_FILES)
     province, terms = load_province(files[0])
     units = load_units(files[1])
     targets = load_targets(files[2], units)

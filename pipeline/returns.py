@@ -13,9 +13,9 @@ from pathlib import Path
 
 import python_calamine as calamine
 
-from pipeline import forms
+from pipeline import fmt, forms
 from pipeline.cells import NotACountError, cell_name, column_letter, is_blank, parse_count, parse_date
-from pipeline.problems import ERROR, WARNING, Problem
+from pipeline.problems import ERROR, WARNING, Problem, has_errors
 from pipeline.text import fold, nfc
 from pipeline.xlsx_formulas import Formula, UnsafeWorkbookError, formula_cells
 
@@ -325,9 +325,7 @@ def read_csv_export(path: Path, file_label: str) -> list[Return]:
         return [ret]
     if len(rows) > MAX_CSV_ROWS:
         ret = Return(file=file_label, form="csv")
-        ret.problem(
-            ERROR, Place(), f"Tệp CSV có quá nhiều dòng (tối đa {MAX_CSV_ROWS:,}).".replace(",", "."), str(len(rows))
-        )
+        ret.problem(ERROR, Place(), f"Tệp CSV có quá nhiều dòng (tối đa {fmt.number(MAX_CSV_ROWS)}).", str(len(rows)))
         return [ret]
     header = [fold(v) for v in (rows[0] if rows else [])]
     if [fold(c) for c in CSV_COLUMNS] != header[: len(CSV_COLUMNS)]:
@@ -408,7 +406,7 @@ def read_return_file(path: Path, file_label: str) -> list[Return]:
         if len(ret.problems) > MAX_PROBLEMS_PER_RETURN:
             rest = ret.problems[MAX_PROBLEMS_PER_RETURN:]
             ret.problems = ret.problems[:MAX_PROBLEMS_PER_RETURN]
-            severity = ERROR if any(p.severity == ERROR for p in rest) else WARNING
+            severity = ERROR if has_errors(rest) else WARNING
             ret.problem(severity, Place(), f"… và {len(rest)} lỗi, cảnh báo khác trong tệp này (không liệt kê).")
     return returns
 

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from pipeline import iorw
 from pipeline.fingerprint import fingerprint
-from pipeline.layout import REFERENCE_FILES
-from pipeline.periods import Edition, Period, periods_on_record
+from pipeline.layout import returns_dir
+from pipeline.periods import Edition, Period
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
@@ -136,7 +136,8 @@ def clean_stage(folders: Folders, period: Period) -> Stage:
     the figures of the half-year before."""
     before = period.shift(-1)
     previous = folders.processed / str(before) / "figures.csv"
-    previous_digest = iorw.sha256(previous) if before in periods_on_record(folders.raw) and previous.is_file() else ""
+    on_record = returns_dir(folders.raw, before).is_dir()
+    previous_digest = iorw.sha256(previous) if on_record and previous.is_file() else ""
     key = _key(
         "clean",
         str(period),
@@ -150,26 +151,24 @@ def clean_stage(folders: Folders, period: Period) -> Stage:
     return Stage("clean", key, {folders.label(p): p for p in outputs}, folder / ".clean.stamp")
 
 
-def _report_inputs(folders: Folders, edition: Edition, on_record: list[Period], draft: bool) -> list[str]:
-    references = _digest_of_files([folders.raw / name for name in REFERENCE_FILES], folders.raw)
-    # The raw fingerprints too: the manifest lists every return read, with its SHA-256.
+def report_inputs(folders: Folders, edition: Edition, on_record: list[Period], draft: bool) -> tuple[str, ...]:
+    """What the indicators and the bulletin of `edition` are made from, once its half-years are cleaned:
+    each half-year's cleaned files and raw fingerprint (which holds the reference files; the manifest
+    lists every return read, with its SHA-256), and whether it is a draft."""
     used = [f"{q}:{_processed_digest(folders, q)}:{fingerprint(folders.raw, str(q))}" for q in on_record]
-    return [str(edition), references, *used, f"draft={int(draft)}"]
+    return (str(edition), *used, f"draft={int(draft)}")
 
 
-def indicators_stage(folders: Folders, edition: Edition, on_record: list[Period], draft: bool) -> Stage:
-    key = _key(
-        "indicators",
-        _code_digest(False),
-        iorw.sha256(folders.notebook("indicators")),
-        *_report_inputs(folders, edition, on_record, draft),
-    )
+def indicators_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) -> Stage:
+    """`inputs`: from `report_inputs`."""
+    key = _key("indicators", _code_digest(False), iorw.sha256(folders.notebook("indicators")), *inputs)
     report = folders.reports / str(edition)
     outputs = [report / "indicators.csv", folders.executed(edition, "indicators")]
     return Stage("indicators", key, {folders.label(p): p for p in outputs}, report / ".indicators.stamp")
 
 
-def bulletin_stage(folders: Folders, edition: Edition, on_record: list[Period], draft: bool) -> Stage:
+def bulletin_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) -> Stage:
+    """`inputs`: from `report_inputs`; the indicators, as the other files of the report folder, are read here."""
     report = folders.reports / str(edition)
     names = ("bulletin.html", "bulletin.pdf", "manifest.json")
     outputs = [*(report / name for name in names), folders.executed(edition, "bulletin")]
@@ -182,7 +181,7 @@ def bulletin_stage(folders: Folders, edition: Edition, on_record: list[Period], 
         iorw.sha256(folders.notebook("bulletin")),
         _digest_of_files(others, report),
         *map(str, (folders.raw, folders.processed, folders.reports)),
-        *_report_inputs(folders, edition, on_record, draft),
+        *inputs,
     )
     return Stage("bulletin", key, {folders.label(p): p for p in outputs}, report / ".bulletin.stamp")
 

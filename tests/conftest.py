@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.iorw import sha256
 from pipeline.reference import Reference, load_reference
+from pipeline.text import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_RAW = ROOT / "data" / "raw"
@@ -15,21 +18,42 @@ SAMPLE_RAW = ROOT / "data" / "raw"
 
 def digests(folder: Path) -> dict[str, str]:
     """Every file below `folder` with its SHA-256."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    return {p.relative_to(folder).as_posix(): sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def make_command(*args: str, raw: Path = SAMPLE_RAW, out: Path) -> list[str]:
+    """`make ARGS` on the raw folder `raw`, deriving into `out/processed` and `out/reports`."""
+    folders = [f"RAW_DIR={raw}", f"PROCESSED_DIR={out / 'processed'}", f"REPORTS_DIR={out / 'reports'}"]
+    return ["make", "--no-print-directory", *args, *folders]
+
+
+def make(
+    *args: str,
+    raw: Path = SAMPLE_RAW,
+    out: Path,
+    check: bool = True,
+    cwd: Path = ROOT,
+    prefix: tuple[str, ...] = (),
+    timeout: float = 900,
+) -> subprocess.CompletedProcess[str]:
+    """Run `make_command` (after `prefix`, e.g. `faketime …`); with `check`, it must succeed."""
+    command = [*prefix, *make_command(*args, raw=raw, out=out)]
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    if check:
+        assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def sheet_named(book: Workbook, name: str) -> Worksheet:
+    """The sheet called `name`, however its accents or case are written (`Thông tin`, `thong tin`)."""
+    return book[next(title for title in book.sheetnames if fold(title) == fold(name))]
 
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`make reports` on the sample, once per test process: every edition, read by many tests."""
     out = tmp_path_factory.mktemp("sample-build")
-    command = ["make", "--no-print-directory", "-j2", "reports", f"RAW_DIR={SAMPLE_RAW}"]
-    command += [f"PROCESSED_DIR={out / 'processed'}", f"REPORTS_DIR={out / 'reports'}"]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout + result.stderr
+    make("-j2", "reports", out=out)
     return out
 
 

@@ -18,8 +18,7 @@ import openpyxl
 
 from pipeline import forms
 from pipeline.returns import read_return_file
-from pipeline.text import fold
-from tests.conftest import SAMPLE_RAW
+from tests.conftest import SAMPLE_RAW, sheet_named
 from tests.workbooks import write_return
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -65,7 +64,7 @@ def _edit(label: str, sheet: str, cell: str, value: object) -> Callable[[Path], 
         if label == DBP:
             _dbp(raw)
         book = openpyxl.load_workbook(raw / label)
-        book[next(name for name in book.sheetnames if fold(name) == fold(sheet))][cell] = value
+        sheet_named(book, sheet)[cell] = value
         book.save(raw / label)
         return label
 

@@ -3,10 +3,8 @@ bulletin rebuilt in another checkout on another day is byte-identical."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pypdf
@@ -14,17 +12,10 @@ import pytest
 
 from pipeline import fmt
 from pipeline.indicators import Indicators
-from tests.conftest import ROOT, SAMPLE_RAW
+from pipeline.iorw import sha256
+from tests.conftest import ROOT, make
 
 EDITIONS = ("2016H1", "2016H2", "2017H1", "2016")
-
-
-def _make(*args: str, cwd: Path = ROOT, out: Path, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
-    command = [*prefix, "make", "--no-print-directory", *args, f"RAW_DIR={SAMPLE_RAW}"]
-    command += [f"PROCESSED_DIR={out / 'processed'}", f"REPORTS_DIR={out / 'reports'}"]
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -98,10 +89,6 @@ def test_index_lists_every_edition(every_edition: Path) -> None:
     )  # type: ignore[arg-type]
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def test_rebuilt_in_another_checkout_on_another_day_is_identical(every_edition: Path, tmp_path: Path) -> None:
     assert shutil.which("faketime"), "make test installs Debian's faketime; run it through make test"
     checkout = tmp_path / "another checkout".replace(" ", "-")
@@ -111,7 +98,7 @@ def test_rebuilt_in_another_checkout_on_another_day_is_identical(every_edition: 
     (checkout / ".venv").symlink_to(ROOT / ".venv")
     out = tmp_path / "out"
     # PYTHONPATH: the copy's own code, not the one the shared venv's editable install points to.
-    _make(
+    make(
         "report",
         "PERIOD=2017H1",
         cwd=checkout,
@@ -119,4 +106,4 @@ def test_rebuilt_in_another_checkout_on_another_day_is_identical(every_edition: 
         prefix=("faketime", "2031-03-04 05:06:07", "env", f"PYTHONPATH={checkout}"),
     )
     for name in ("bulletin.html", "bulletin.pdf"):
-        assert _sha(out / "reports" / "2017H1" / name) == _sha(every_edition / "2017H1" / name), name
+        assert sha256(out / "reports" / "2017H1" / name) == sha256(every_edition / "2017H1" / name), name

@@ -14,26 +14,11 @@ import pypdf
 import pytest
 
 from pipeline.indicators import Indicators
-from tests.conftest import ROOT, SAMPLE_RAW
+from tests.conftest import ROOT, SAMPLE_RAW, make, make_command, sheet_named
 from tests.test_indicators import ARTICLE
 
 # What the lead paragraph of the 2017H1 bulletin must state (the article's figures in vi-VN notation).
 LEAD_FIGURES = ["3.722", "73,67%", "37,10%", "42,56%", "63,86%", "81,30%", "2.403", "64,56%"]
-
-
-def make(*args: str, raw: Path = SAMPLE_RAW, out: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    command = [
-        "make",
-        "--no-print-directory",
-        *args,
-        f"RAW_DIR={raw}",
-        f"PROCESSED_DIR={out / 'processed'}",
-        f"REPORTS_DIR={out / 'reports'}",
-    ]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
-    if check:
-        assert result.returncode == 0, result.stdout + result.stderr
-    return result
 
 
 def mtimes(folder: Path) -> dict[str, int]:
@@ -180,9 +165,7 @@ def _edit_return(path: Path, sheet: str, cell: str, value: object) -> None:
 
 
 def _find_sheet(path: Path, folded: str) -> str:
-    from pipeline.text import fold
-
-    return next(name for name in openpyxl.load_workbook(path).sheetnames if fold(name) == folded)
+    return sheet_named(openpyxl.load_workbook(path), folded).title
 
 
 def test_changed_return_reruns_only_what_depends_on_it(raw_copy: Path, tmp_path: Path) -> None:
@@ -354,8 +337,7 @@ def test_raw_folder_read_only_with_spaces_and_vietnamese_name(tmp_path: Path, bu
 
 def test_two_runs_at_once_give_one_complete_result(built: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    command = ["make", "--no-print-directory", "report", "PERIOD=2017H1", f"RAW_DIR={SAMPLE_RAW}"]
-    command += [f"PROCESSED_DIR={out / 'processed'}", f"REPORTS_DIR={out / 'reports'}"]
+    command = make_command("report", "PERIOD=2017H1", out=out)
     runs = [
         subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
     ]

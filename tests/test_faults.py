@@ -13,29 +13,14 @@ import openpyxl
 import pypdf
 import pytest
 
-from pipeline.text import fold
-from tests.conftest import ROOT, SAMPLE_RAW
+from tests.conftest import ROOT, SAMPLE_RAW, make, make_command, sheet_named
 
 SCRIPT = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://x")'
 
 
-def _command(raw: Path, out: Path) -> list[str]:
-    return [
-        "make",
-        "--no-print-directory",
-        "report",
-        "PERIOD=2017H1",
-        f"RAW_DIR={raw}",
-        f"PROCESSED_DIR={out / 'processed'}",
-        f"REPORTS_DIR={out / 'reports'}",
-    ]
-
-
 def _run(raw: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(_command(raw, out), cwd=ROOT, capture_output=True, text=True, timeout=900)
-    assert result.returncode == 0, result.stderr
-    return result
+    return make("report", "PERIOD=2017H1", raw=raw, out=out)
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +38,7 @@ def test_run_killed_then_rerun_gives_the_same_outputs(
 ) -> None:
     out = tmp_path / "out"
     run = subprocess.Popen(
-        _command(SAMPLE_RAW, out),
+        make_command("report", "PERIOD=2017H1", out=out),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -82,7 +67,7 @@ def test_hostile_text_stays_text(raw_copy: Path, tmp_path: Path) -> None:
     )
     path = raw_copy / "returns" / "2017H1" / "DBP_2017H1.xlsx"
     book = openpyxl.load_workbook(path)
-    info = book[next(name for name in book.sheetnames if fold(name) == "thongtin")]
+    info = sheet_named(book, "thongtin")
     info["B2"], info["B5"] = SCRIPT, FORMULA
     info["B5"].data_type = "s"  # typed as text: openpyxl would otherwise store a formula
     book.save(path)

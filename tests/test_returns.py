@@ -13,6 +13,7 @@ from pipeline.periods import Period
 from pipeline.problems import ERROR, WARNING, Problem
 from pipeline.reference import Reference
 from pipeline.returns import read_return_file
+from tests.corpus import _missing_target
 from tests.workbooks import VALID_ADMISSIONS, VALID_VILLAGES, write_csv_export, write_return
 
 P = Period(2017, 1)
@@ -245,11 +246,7 @@ def test_csv_export_without_period(tmp_path: Path, sample_reference: Reference) 
 def test_unit_without_target_is_warned(tmp_path: Path, raw_copy: Path) -> None:
     from pipeline.reference import load_reference
 
-    targets = raw_copy / "targets.csv"
-    targets.write_text(
-        "".join(line for line in targets.read_text().splitlines(keepends=True) if not line.startswith("DBP,2017")),
-        encoding="utf-8",
-    )
+    _missing_target(raw_copy)
     write_return(raw_copy / "returns" / "2017H1" / "DBP_2017H1.xlsx")
     result = clean_period(raw_copy, P, load_reference(raw_copy))
     warned = [p for p in result.problems if p.check == "missing_target"]
