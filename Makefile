@@ -20,6 +20,8 @@ RAW_DIR ?= data/raw
 PROCESSED_DIR ?= data/processed
 REPORTS_DIR ?= reports
 DRAFT ?= 0
+# in-process (default): the notebooks run in the report's own process; kernel: in a real Jupyter kernel.
+ENGINE ?= in-process
 PYTHON ?= python3
 
 VENV := .venv
@@ -28,7 +30,7 @@ VENV_READY := $(VENV)/.ready
 # The helpers make calls before the venv exists use the standard library only.
 SYSTEM_PY := PYTHONPATH='$(CURDIR)' $(PYTHON)
 STAGE = $(PY) -m pipeline --raw-dir '$(RAW_DIR)' --processed-dir '$(PROCESSED_DIR)' \
-	--reports-dir '$(REPORTS_DIR)' --draft '$(DRAFT)'
+	--reports-dir '$(REPORTS_DIR)' --draft '$(DRAFT)' --engine '$(ENGINE)'
 
 # What a report depends on besides data: the notebooks and the code. Make reruns a report when one of them
 # is newer; which of its stages must then run, `pipeline/stages.py` decides from content.
@@ -50,6 +52,9 @@ last_half = $(if $(findstring H,$(1)),$(1),$(1)H2)
 $(foreach v,PROCESSED_DIR REPORTS_DIR,$(if $(filter-out 1,$(words $($(v)))),\
   $(error $(v) không được chứa dấu cách: '$($(v))'. Hãy đổi tên thư mục hoặc dùng một đường dẫn không có dấu cách)))
 
+ifeq ($(filter $(ENGINE),in-process kernel),)
+  $(error ENGINE phải là in-process (mặc định) hoặc kernel (đã nhận: '$(ENGINE)'))
+endif
 ifneq ($(filter report reports verify validate templates,$(MAKECMDGOALS)),)
   ifeq ($(shell [ -d '$(RAW_DIR)' ] && echo ok),)
     $(error Không thấy thư mục dữ liệu RAW_DIR='$(RAW_DIR)' (cần province.toml, units.csv, targets.csv và returns/))
@@ -88,9 +93,10 @@ help:
 	@echo '  make lab                    mở JupyterLab trên thư mục notebooks/'
 	@echo '  make clean                  xóa kết quả trong $(PROCESSED_DIR)/ và $(REPORTS_DIR)/ (không bao giờ xóa $(RAW_DIR)/)'
 	@echo 'Biến: PERIOD, RAW_DIR=$(RAW_DIR), PROCESSED_DIR=$(PROCESSED_DIR), REPORTS_DIR=$(REPORTS_DIR), DRAFT=1 (lập bản nháp dù thiếu hoặc lỗi báo cáo)'
+	@echo '      ENGINE=kernel (chạy notebook trong Jupyter kernel thay cho tiến trình của make)'
 
 # The environment: a venv from the lock file of exact pins, rebuilt when the lock changes.
-$(VENV_READY): requirements.lock
+$(VENV_READY): requirements.lock pyproject.toml
 	rm -rf '$(VENV)'
 	$(PYTHON) -m venv '$(VENV)'
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
@@ -129,16 +135,23 @@ $(PROCESSED_DIR)/$(1)/figures.csv: $(foreach q,$(call upto,$(1)),$(call fingerpr
 endef
 $(foreach p,$(ON_RECORD),$(eval $(call clean_rule,$(p))))
 
-# Whether the last report was a draft: rendering again when DRAFT changes.
-$(REPORTS_DIR)/%/.draft: FORCE
-	@mkdir -p '$(@D)'; [[ "$$(cat '$@' 2>/dev/null)" == '$(DRAFT)' ]] || echo '$(DRAFT)' > '$@'
+# Whether the last report was a draft, and which engine ran it: rendering again when either changes.
+REPORT_OPTIONS := DRAFT=$(DRAFT) ENGINE=$(ENGINE)
+$(REPORTS_DIR)/%/.options: FORCE
+	@mkdir -p '$(@D)'; [[ "$$(cat '$@' 2>/dev/null)" == '$(REPORT_OPTIONS)' ]] || echo '$(REPORT_OPTIONS)' > '$@'
+
+# The code version the documents print (commit, `.dirty`): a commit that changes no file still changes it.
+CODE_VERSION_FILE := $(REPORTS_DIR)/.code-version
+$(CODE_VERSION_FILE): FORCE
+	@mkdir -p '$(@D)'; version=$$($(SYSTEM_PY) -m pipeline.version); \
+		[[ "$$(cat '$@' 2>/dev/null)" == "$$version" ]] || echo "$$version" > '$@'
 
 # A report: one process runs the stages that are out of date (cleaning, indicators, bulletin), so the
 # libraries are loaded once. Reports of different periods run in parallel under make -j.
 report_outputs = $(foreach f,indicators.csv bulletin.html bulletin.pdf manifest.json,$(REPORTS_DIR)/$(1)/$(f))
 define report_rule
 $(call report_outputs,$(1)) &: $(foreach q,$(call upto,$(call last_half,$(1))),$(call fingerprint,$(q))) \
-		$(ON_RECORD_FILE) $(NOTEBOOKS) $(CODE) $(REPORTS_DIR)/$(1)/.draft $(VENV_READY)
+		$(ON_RECORD_FILE) $(NOTEBOOKS) $(CODE) $(REPORTS_DIR)/$(1)/.options $(CODE_VERSION_FILE) $(VENV_READY)
 	@$$(STAGE) report --period '$(1)'
 	@touch $(foreach f,$(call report_outputs,$(1)),'$(f)')
 	@echo 'Bản tin kỳ $(1): $(REPORTS_DIR)/$(1)/bulletin.html, $(REPORTS_DIR)/$(1)/bulletin.pdf'
@@ -208,4 +221,4 @@ clean:
 FORCE:
 
 # Kept between runs: they are how make knows what changed.
-.PRECIOUS: $(PROCESSED_DIR)/%/.inputs.sha256 $(REPORTS_DIR)/%/.draft $(ON_RECORD_FILE)
+.PRECIOUS: $(PROCESSED_DIR)/%/.inputs.sha256 $(REPORTS_DIR)/%/.options $(ON_RECORD_FILE) $(CODE_VERSION_FILE)

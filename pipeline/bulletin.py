@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from fractions import Fraction
 from html import escape
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pandas as pd
 
 from pipeline import clean, fmt
 from pipeline.checks import LATE_RETURN, MISSING_RETURN
-from pipeline.indicators import PROVINCE, Indicators, percent, window_periods, window_span
+from pipeline.indicators import PROVINCE, Indicators, kind_scope, window_periods, window_span
 from pipeline.narrative import lead_paragraph
 from pipeline.periods import Edition, Period, parse_edition, periods_on_record
 from pipeline.problems import ERROR, SEVERITY_VI, Problem
@@ -26,11 +25,6 @@ from pipeline.version import code_version
 
 TITLE = "BẢN TIN CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN"
 INDICATORS_FILE = "indicators.csv"
-UNIT_KIND_VI = {
-    "district": "Đảng bộ huyện, thị xã, thành phố",
-    "bloc": "Đảng bộ khối cơ quan, doanh nghiệp",
-    "armed_forces": "Đảng bộ lực lượng vũ trang",
-}
 
 
 def subtitle(province: str, edition: Edition) -> str:
@@ -190,7 +184,7 @@ def key_figures(data: BulletinData) -> Html:
                 "",
             ],
         )
-    return Html("<h2>Số liệu chủ yếu</h2>" + _table(headers, rows, "key-figures"))
+    return Html("<h2>Số liệu chủ yếu</h2>" + _table(headers, rows, "key-figures") + _not_computable_note(rows))
 
 
 def unit_table(data: BulletinData) -> Html:
@@ -226,32 +220,37 @@ def unit_table(data: BulletinData) -> Html:
             escape(data.unit_name(code)),
             code not in data.reference.units or data.reference.units[code].has_villages,
         )
-        for code in data.indicators.scopes()
-        if code != PROVINCE
+        for code in data.indicators.unit_scopes()
     ]
     rows.append(row(PROVINCE, "<strong>Toàn tỉnh</strong>", True))
-    return Html("<h2>Kết quả theo đơn vị</h2>" + _table(headers, rows, "by-unit"))
+    return Html("<h2>Kết quả theo đơn vị</h2>" + _table(headers, rows, "by-unit") + _not_computable_note(rows))
+
+
+def _not_computable_note(rows: list[list[str]]) -> str:
+    """The legend of `—`, under a table that shows it: the same words wherever a figure is missing."""
+    shown = any(fmt.NOT_COMPUTABLE in cell for row in rows for cell in row)
+    return f'<p class="table-note">{escape(fmt.NOT_COMPUTABLE_NOTE)}</p>' if shown else ""
 
 
 def below_target_units(data: BulletinData, window: str = "term_to_date") -> list[tuple[str, Decimal]]:
     """Units whose admissions are below their target in the window, lowest first."""
     found = []
-    for code in data.indicators.scopes():
+    for code in data.indicators.unit_scopes():
         pct = data.get(code, window, "target_pct")
-        if code != PROVINCE and isinstance(pct, Decimal) and pct < 100:
+        if isinstance(pct, Decimal) and pct < 100:
             found.append((code, pct))
     return sorted(found, key=lambda item: item[1])
 
 
 def kinds_attainment(data: BulletinData, window: str = "term_to_date") -> list[tuple[str, int, Decimal | None]]:
-    """Admissions against target by kind of unit (districts, blocs, armed forces)."""
+    """Admissions and share of target by kind of unit, in the declared order: the `kind:…` rows of the
+    indicators (the share is None when not computable)."""
     result = []
-    for kind, label in UNIT_KIND_VI.items():
-        codes = [c for c, u in data.reference.units.items() if u.kind == kind]
-        admitted = sum(int(data.get(c, window, "admitted") or 0) for c in codes)
-        target = sum(Fraction(str(data.get(c, window, "target") or 0)) for c in codes)
-        if codes:
-            result.append((label, admitted, percent(admitted, target)))
+    for kind, label in data.reference.kinds.items():
+        scope = kind_scope(kind)
+        if data.indicators.has(scope, window, "admitted"):
+            admitted = int(data.get(scope, window, "admitted") or 0)
+            result.append((label, admitted, data.get(scope, window, "target_pct")))
     return result
 
 
@@ -271,13 +270,9 @@ def below_target(data: BulletinData) -> Html:
             + "; ".join(f"{escape(label.lower())} ({fmt.percent(pct)})" for label, pct in lagging)
             + ".</p>"
         )
-    parts.append(
-        _table(
-            ["Loại hình đảng bộ", "Kết nạp từ đầu nhiệm kỳ", "% chỉ tiêu"],
-            [[escape(label), fmt.number(admitted), fmt.percent(pct)] for label, admitted, pct in kinds],
-            "by-kind",
-        )
-    )
+    kind_rows = [[escape(label), fmt.number(admitted), fmt.percent(pct)] for label, admitted, pct in kinds]
+    parts.append(_table(["Loại hình đảng bộ", "Kết nạp từ đầu nhiệm kỳ", "% chỉ tiêu"], kind_rows, "by-kind"))
+    parts.append(_not_computable_note(kind_rows))
     return Html("\n".join(parts))
 
 
@@ -354,7 +349,8 @@ def data_notes(data: BulletinData) -> Html:
         )
     )
     parts.append(f'<p class="version">Bản tin được tạo bởi mã nguồn phiên bản {escape(code_version())}.</p>')
-    return Html("\n".join(parts))
+    # Marked as notes: counts of returns and files, not figures of the indicators.
+    return Html('<section class="data-notes">' + "\n".join(parts) + "</section>")
 
 
 def _sha(path: Path) -> str:

@@ -9,9 +9,12 @@ DejaVu Sans, which matplotlib ships, has every Vietnamese glyph, so labels rende
 from __future__ import annotations
 
 import base64
+import functools
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import ParamSpec
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -19,13 +22,26 @@ from matplotlib.ticker import FuncFormatter
 
 from pipeline import fmt, forms
 from pipeline.bulletin import BulletinData, below_target_units
-from pipeline.indicators import PROVINCE, trend
+from pipeline.indicators import PROVINCE
 from pipeline.periods import parse
+
+P = ParamSpec("P")
 
 COLOURS = {"admitted": "#b22222", "target": "#9e9e9e", "start": "#f4a261", "end": "#2a9d8f", "other": "#457b9d"}
 WIDTH, DPI = 7.2, 150
 
-matplotlib.rcParams.update({"font.family": "DejaVu Sans", "svg.hashsalt": "bulletin", "axes.spines.top": False})
+# The bulletin's style, applied while a chart is drawn and saved, over whatever rcParams the notebook has:
+# an analyst may restyle the charts there, and nothing is left set in the process once a chart is made.
+STYLE = {"font.family": "DejaVu Sans", "svg.hashsalt": "bulletin", "axes.spines.top": False}
+
+
+def _styled(draw: Callable[P, Chart]) -> Callable[P, Chart]:
+    @functools.wraps(draw)
+    def styled(*args: P.args, **kwargs: P.kwargs) -> Chart:
+        with matplotlib.rc_context(STYLE):
+            return draw(*args, **kwargs)
+
+    return styled
 
 
 @dataclass
@@ -36,7 +52,8 @@ class Chart:
     def png(self) -> bytes:
         """The chart as PNG; no metadata that changes between runs."""
         buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        with matplotlib.rc_context(STYLE):
+            self.figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
         return buffer.getvalue()
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> tuple[dict, dict]:
@@ -72,6 +89,7 @@ def _short_name(name: str) -> str:
     return name
 
 
+@_styled
 def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Units ranked by the share of their target reached, admissions beside target."""
 
@@ -79,7 +97,7 @@ def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Ch
         pct = data.get(code, window, "target_pct")
         return pct if isinstance(pct, Decimal) else Decimal(-1)
 
-    units = sorted((c for c in data.indicators.scopes() if c != PROVINCE), key=reached, reverse=True)
+    units = sorted(data.indicators.unit_scopes(), key=reached, reverse=True)
     names = [_short_name(data.unit_name(c)) for c in units]
     admitted = [int(data.get(c, window, "admitted") or 0) for c in units]
     target = [float(data.get(c, window, "target") or 0) for c in units]
@@ -91,7 +109,7 @@ def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Ch
         pct = data.get(code, window, "target_pct")
         if pct is not None:
             axes.annotate(
-                fmt.percent(pct, 1),
+                fmt.percent(pct),
                 (max(admitted[r], target[r]), r),
                 xytext=(4, 0),
                 textcoords="offset points",
@@ -107,7 +125,7 @@ def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Ch
     below = below_target_units(data, window)
     alt = (
         "Biểu đồ thanh: kết nạp đảng viên so với chỉ tiêu từ đầu nhiệm kỳ, từng đơn vị, xếp theo tỷ lệ đạt. "
-        + "; ".join(f"{_short_name(data.unit_name(c))} {fmt.percent(reached(c), 1)}" for c in units if reached(c) >= 0)
+        + "; ".join(f"{_short_name(data.unit_name(c))} {fmt.percent(reached(c))}" for c in units if reached(c) >= 0)
         + (f". {len(below)} đơn vị chưa đạt chỉ tiêu." if below else ". Mọi đơn vị đều đạt chỉ tiêu.")
     )
     return Chart(figure, alt)
@@ -136,6 +154,7 @@ def _labelled_bars(labels: list[str], values: list[float], texts: list[str], col
     return figure
 
 
+@_styled
 def composition(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Shares of the members admitted who are youth union members, women, ethnic minority, …"""
     shares = [data.get(PROVINCE, window, f"{code}_pct") for code in COMPOSITION]
@@ -153,6 +172,7 @@ def composition(data: BulletinData, window: str = "term_to_date") -> Chart:
     return Chart(figure, alt + ".")
 
 
+@_styled
 def by_organization(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Admissions by type of grassroots party organization."""
     codes = forms.BREAKDOWNS["organization"]
@@ -173,9 +193,10 @@ def by_organization(data: BulletinData, window: str = "term_to_date") -> Chart:
     return Chart(figure, alt + ".")
 
 
+@_styled
 def villages(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Villages with no party member and villages with no cell of their own, start and end, by district."""
-    districts = [c for c in data.indicators.scopes() if c != PROVINCE and data.reference.units[c].has_villages]
+    districts = [c for c in data.indicators.unit_scopes() if data.reference.units[c].has_villages]
     names = [_short_name(data.unit_name(c)) for c in districts]
     figure = Figure(figsize=(WIDTH, 3.4), dpi=DPI, layout="constrained")
     axes_pair = figure.subplots(1, 2, sharey=True)
@@ -223,20 +244,25 @@ def half_year_label(text: str) -> str:
     return f"6T {'đầu' if period.half == 1 else 'cuối'}\n{period.year}"
 
 
+@_styled
 def admissions_trend(data: BulletinData) -> Chart:
     """Admissions against the half-year target for every half-year on record."""
-    series = trend(data.figures, data.reference, data.on_record)
+    series = data.indicators.trend()
     figure, axes = _figure(2.8)
-    labels = [half_year_label(p) for p in series["period"]]
-    axes.bar(labels, series["admitted"], color=COLOURS["admitted"], width=0.6, label="Kết nạp")
-    axes.plot(labels, series["target"], color="#333333", marker="o", linewidth=1.5, label="Chỉ tiêu 6 tháng")
-    axes.bar_label(axes.containers[0], [fmt.number(v) for v in series["admitted"]], padding=2, fontsize=8)
+    labels = [half_year_label(period) for period, _, _ in series]
+    admitted = [count for _, count, _ in series]
+    # A half-year whose target cannot be computed leaves a gap in the target line.
+    targets = [float("nan") if target is None else float(target) for _, _, target in series]
+    axes.bar(labels, admitted, color=COLOURS["admitted"], width=0.6, label="Kết nạp")
+    axes.plot(labels, targets, color="#333333", marker="o", linewidth=1.5, label="Chỉ tiêu 6 tháng")
+    axes.bar_label(axes.containers[0], [fmt.number(v) for v in admitted], padding=2, fontsize=8)
     _vi_number_axis(axes.yaxis)
-    axes.set_ylim(0, max([*series["admitted"], *series["target"], 1]) * 1.2)
+    known = [t for _, _, t in series if t is not None]
+    axes.set_ylim(0, float(max([*admitted, *known, 1])) * 1.2)
     axes.legend(fontsize=8, frameon=False, loc="upper left", ncols=2)
     axes.set_title("Kết nạp đảng viên qua các kỳ (6 tháng)", fontsize=10, loc="left")
     alt = "Biểu đồ cột: kết nạp đảng viên qua các kỳ 6 tháng, so với chỉ tiêu 6 tháng. " + "; ".join(
-        f"{label.replace(chr(10), ' ')}: {fmt.number(a)} (chỉ tiêu {fmt.number(Decimal(str(t)))})"
-        for label, a, t in zip(labels, series["admitted"], series["target"], strict=True)
+        f"{label.replace(chr(10), ' ')}: {fmt.number(count)} (chỉ tiêu {fmt.number(target)})"
+        for label, (_, count, target) in zip(labels, series, strict=True)
     )
     return Chart(figure, alt + ".")

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from pipeline import stages
-from pipeline.errors import StageFailed, UserError
+from pipeline.errors import Interrupted, StageFailed, UserError
 from pipeline.layout import returns_dir
 from pipeline.periods import Edition, Period, parse, parse_edition, periods_on_record
 from pipeline.stages import Folders
@@ -35,6 +35,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--reports-dir", default="reports", type=Path)
     parser.add_argument("--notebooks-dir", default=stages.ROOT / "notebooks", type=Path)
     parser.add_argument("--draft", default="0", help="1: render although returns are missing or invalid")
+    parser.add_argument(
+        "--engine", default="in-process", choices=["in-process", "kernel"], help="kernel: run the notebooks in Jupyter"
+    )
     return parser.parse_args(argv)
 
 
@@ -83,13 +86,13 @@ def _parameters(folders: Folders, period: Period | Edition) -> dict[str, object]
     return {"period": str(period), "raw_dir": str(folders.raw), "processed_dir": str(folders.processed)}
 
 
-def ensure_cleaned(folders: Folders, periods: list[Period]) -> None:
+def ensure_cleaned(folders: Folders, periods: list[Period], engine: str) -> None:
     """Clean each half-year, in order, unless it is up to date (the start-of-period checks of one read
     the figures of the one before)."""
     for period in periods:
         # Quietly: two reports that share a half-year (2016H2 and the year 2016) wait here in turn.
         with stages.one_run_at_a_time(folders.processed / str(period) / ".lock", f"kỳ {period}", quiet=True):
-            stage = stages.clean_stage(folders, period)
+            stage = stages.clean_stage(folders, period, engine)
             if stage.is_fresh():
                 continue
             from pipeline import clean, validation
@@ -97,20 +100,20 @@ def ensure_cleaned(folders: Folders, periods: list[Period]) -> None:
 
             print(f"{STAGE_VI['clean']} kỳ {period}…", file=sys.stderr)
             notebook, executed = folders.notebook("clean"), folders.executed(period, "clean")
-            stage.run(lambda: run_notebook(notebook, executed, _parameters(folders, period)))  # noqa: B023
+            stage.run(lambda: run_notebook(notebook, executed, _parameters(folders, period), engine))  # noqa: B023
             print(validation.summary(period, clean.load_problems(folders.processed, [period])), file=sys.stderr)
 
 
-def report(folders: Folders, edition: Edition, draft: bool) -> None:
+def report(folders: Folders, edition: Edition, draft: bool, engine: str) -> None:
     """The cleaned half-years, the indicators and the bulletin of `edition`, each as needed."""
     on_record = periods_on_record(folders.raw, until=edition.last)
     for half in edition.periods():
         if half not in on_record:
             raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {returns_dir(folders.raw, half)}.")
-    ensure_cleaned(folders, on_record)
+    ensure_cleaned(folders, on_record, engine)
     report_dir = folders.reports / str(edition)
     with stages.one_run_at_a_time(report_dir / ".lock", f"kỳ {edition}"):
-        inputs = stages.report_inputs(folders, edition, on_record, draft)
+        inputs = stages.report_inputs(folders, edition, on_record, draft, engine)
         indicators = stages.indicators_stage(folders, edition, inputs)
         indicators_fresh = indicators.is_fresh()
         if indicators_fresh and stages.bulletin_stage(folders, edition, inputs).is_fresh():
@@ -126,7 +129,7 @@ def report(folders: Folders, edition: Edition, draft: bool) -> None:
         if not indicators_fresh:
             print(f"{STAGE_VI['indicators']} kỳ {edition}…", file=sys.stderr)
             notebook, executed = folders.notebook("indicators"), folders.executed(edition, "indicators")
-            indicators.run(lambda: run_notebook(notebook, executed, parameters))
+            indicators.run(lambda: run_notebook(notebook, executed, parameters, engine))
         bulletin = stages.bulletin_stage(folders, edition, inputs)  # its key holds the new indicators
         if not bulletin.is_fresh():
             from pipeline.publish import publish
@@ -134,16 +137,18 @@ def report(folders: Folders, edition: Edition, draft: bool) -> None:
             print(f"{STAGE_VI['bulletin']} kỳ {edition}…", file=sys.stderr)
             executed = folders.executed(edition, "bulletin").parent
             bulletin.run(
-                lambda: publish(folders.notebook("bulletin"), executed, parameters | {"draft": draft}, on_record)
+                lambda: publish(
+                    folders.notebook("bulletin"), executed, parameters | {"draft": draft}, on_record, engine
+                )
             )
 
 
-def validate(folders: Folders, period: Period) -> int:
+def validate(folders: Folders, period: Period, engine: str) -> int:
     """Clean the half-year (and those before it, as needed) and report every problem found."""
     from pipeline import clean, validation
     from pipeline.problems import has_errors
 
-    ensure_cleaned(folders, periods_on_record(folders.raw, until=period))
+    ensure_cleaned(folders, periods_on_record(folders.raw, until=period), engine)
     problems = clean.load_problems(folders.processed, [period])
     print(validation.summary(period, problems), file=sys.stderr)
     if problems:
@@ -181,14 +186,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Đã tạo {len(written)} mẫu báo cáo trống trong {folder}", file=sys.stderr)
             return 0
         if args.command == "report":
-            report(folders, period, args.draft.strip() not in ("", "0"))
+            report(folders, period, args.draft.strip() not in ("", "0"), args.engine)
             return 0
         if not returns_dir(folders.raw, period).is_dir():
             raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {returns_dir(folders.raw, period)}.")
         if args.command == "validate":
-            return validate(folders, period)
-        ensure_cleaned(folders, periods_on_record(folders.raw, until=period))
+            return validate(folders, period, args.engine)
+        ensure_cleaned(folders, periods_on_record(folders.raw, until=period), args.engine)
         return 0
+    except Interrupted as failure:
+        print(str(failure), file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("Đã dừng: lần chạy bị ngắt (Ctrl-C).", file=sys.stderr)
+        return 130
     except StageFailed as failure:
         print(str(failure), file=sys.stderr)
         return 1

@@ -6,23 +6,41 @@ with the usual kernel, and nbval checks them that way. The executed copy has the
 have given (streams, displays, results and errors, in the order they came), so Papermill's error report
 and nbconvert read it as usual.
 
-Registered with Papermill as the engine `in-process` when this module is imported.
+Each notebook starts as in a fresh kernel: an empty namespace, matplotlib's rcParams from its rc file with
+the inline backend on, pandas' options at their defaults, the process's original warning filters, and
+`os.environ`, the working directory, `sys.argv` and `sys.path` as they were before it ran (each restored
+afterwards). `input()` fails as it does under Papermill, an interrupt stops the run as an interrupt, and
+Papermill's options are honoured (`execution_timeout`, `log_output`, `stdout_file`, `stderr_file`) or
+refused by name.
+
+Registered with Papermill as the engine `in-process` through its `papermill.engine` entry point
+(pyproject.toml), and when this module is imported.
 """
 
 from __future__ import annotations
 
 import base64
+import builtins
+import getpass
 import io
+import logging
+import os
 import platform
+import signal
 import sys
+import threading
 import warnings
-from contextlib import redirect_stderr, redirect_stdout
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from typing import Any, TextIO
 
 import nbformat
+from ipykernel.compiler import XCachingCompiler
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
+from IPython.core.error import StdinNotImplementedError
 from IPython.core.interactiveshell import InteractiveShell
+from nbclient.exceptions import CellTimeoutError
 from papermill.engines import Engine, NotebookExecutionManager, papermill_engines
 from traitlets import Type
 from traitlets.config import Config
@@ -37,14 +55,40 @@ LANGUAGE_INFO = {
     "pygments_lexer": "ipython3",
     "nbconvert_exporter": "python",
 }
+# What ipykernel sets before a kernel imports matplotlib: figures are shown inline, below the cell.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+# The warning filters of this process before any stage changed them: each notebook starts with these.
+_START_FILTERS = list(warnings.filters)
+# Papermill's options this engine honours or, where they concern a kernel it does not start, accepts.
+_ACCEPTED_OPTIONS = {"input_path", "start_timeout", "execution_timeout", "timeout", "stdout_file", "stderr_file"}
+_LOG = logging.getLogger("papermill")
+
+
+class _Echo:
+    """Papermill's `log_output`, `stdout_file` and `stderr_file`: outputs passed on as they come."""
+
+    def __init__(self, log_output: bool = False, stdout_file: TextIO | None = None, stderr_file: TextIO | None = None):
+        self.log_output, self.files = log_output, {"stdout": stdout_file, "stderr": stderr_file}
+
+    def stream(self, name: str, text: str) -> None:
+        if self.log_output:
+            (_LOG.info if name == "stdout" else _LOG.warning)(text)
+        if self.files.get(name) is not None:
+            self.files[name].write(text)  # type: ignore[union-attr]
+            self.files[name].flush()  # type: ignore[union-attr]
+
+    def data(self, data: dict[str, Any]) -> None:
+        if self.log_output and "text/plain" in data:
+            _LOG.info(data["text/plain"])
 
 
 class _CellOutputs:
     """The outputs of the cell being run, appended in the order they come, as nbformat nodes."""
 
-    def __init__(self) -> None:
+    def __init__(self, echo: _Echo | None = None) -> None:
         self.items: list[nbformat.NotebookNode] = []
         self._clear_on_next = False
+        self.echo = echo or _Echo()
 
     def _append(self, output: nbformat.NotebookNode) -> None:
         if self._clear_on_next:
@@ -55,6 +99,7 @@ class _CellOutputs:
     def stream(self, name: str, text: str) -> None:
         if not text:
             return
+        self.echo.stream(name, text)
         last = self.items[-1] if self.items and not self._clear_on_next else None
         if last is not None and last.output_type == "stream" and last.name == name:
             last.text += text  # one output per run of writes, as Jupyter merges them
@@ -63,10 +108,12 @@ class _CellOutputs:
 
     def display(self, data: dict[str, Any], metadata: dict[str, Any] | None) -> nbformat.NotebookNode:
         output = nbformat.v4.new_output("display_data", data=_jsonable(data), metadata=metadata or {})
+        self.echo.data(data)
         self._append(output)
         return output
 
     def result(self, data: dict[str, Any], metadata: dict[str, Any] | None, count: int) -> None:
+        self.echo.data(data)
         self._append(
             nbformat.v4.new_output(
                 "execute_result", data=_jsonable(data), metadata=metadata or {}, execution_count=count
@@ -137,6 +184,8 @@ class _ResultHook(DisplayHook):
 
 
 class _Shell(InteractiveShell):
+    # ipykernel's compiler: cells are named as a kernel names them (`3046560625.py` in a SyntaxError).
+    compiler_class = Type(XCachingCompiler)
     displayhook_class = Type(_ResultHook)
     display_pub_class = Type(_Publisher)
     outputs = _CellOutputs()  # the running cell's
@@ -150,8 +199,7 @@ class _Shell(InteractiveShell):
 
 
 def _shell() -> _Shell:
-    """The process's IPython shell, as a fresh kernel would be for the notebook about to run: an empty
-    namespace, no display ids, and pandas' display options at their defaults (a notebook may set them)."""
+    """The process's IPython shell, with an empty namespace and no display ids, as a fresh kernel has."""
     if not _Shell.initialized():
         config = Config()
         config.HistoryManager.hist_file = ":memory:"  # no history database written in the user's home
@@ -160,18 +208,109 @@ def _shell() -> _Shell:
         shell = _Shell.instance()
         shell.reset(new_session=True)
     shell.displays = {}
-    if "pandas" in sys.modules:
-        sys.modules["pandas"].reset_option(r"^display\.")
     return shell
 
 
-def run_cell(shell: _Shell, cell: nbformat.NotebookNode) -> bool:
-    """Run one code cell, its outputs replacing the old ones. False if it raised."""
-    shell.outputs = _CellOutputs()
-    with redirect_stdout(_Stream("stdout", shell)), redirect_stderr(_Stream("stderr", shell)):
+def _reset_libraries(shell: _Shell) -> None:
+    """The state a notebook before may have left in libraries this process has loaded: matplotlib's
+    rcParams back to its rc file and the inline backend on with no figure open, pandas' options at their
+    defaults. A library not loaded yet starts fresh when the notebook imports it."""
+    if "matplotlib" in sys.modules:
+        import matplotlib
+
+        matplotlib.rc_file_defaults()
+        if "matplotlib.pyplot" in sys.modules:
+            from matplotlib_inline.backend_inline import configure_inline_support
+
+            pyplot = sys.modules["matplotlib.pyplot"]
+            pyplot.close("all")
+            pyplot.switch_backend(INLINE_BACKEND)
+            configure_inline_support(shell, INLINE_BACKEND)
+        else:
+            matplotlib.rcParams["backend"] = INLINE_BACKEND
+    if "pandas" in sys.modules:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # resetting deprecated options warns
+            sys.modules["pandas"].reset_option("all")
+
+
+def _no_stdin(*args: object, **kwargs: object) -> str:
+    """`input()` and `getpass()`: a notebook run by Papermill has no one to answer."""
+    raise StdinNotImplementedError("raw_input was called, but this frontend does not support input requests.")
+
+
+@contextmanager
+def _fresh_kernel_state(shell: _Shell) -> Iterator[None]:
+    """What a notebook sees of the process as if it were a fresh kernel's, and all of it restored after."""
+    environ, cwd, argv, path = dict(os.environ), os.getcwd(), sys.argv, list(sys.path)
+    prompts = builtins.input, getpass.getpass
+    os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
+    sys.argv = [""]
+    builtins.input = getpass.getpass = _no_stdin
+    # Entering catch_warnings forgets which warnings were shown: each notebook shows its own, in the
+    # output of the cell that raised them (whoever ran this process may have redirected them).
+    with warnings.catch_warnings():
+        warnings.filters[:] = _START_FILTERS
+        warnings.showwarning = _show_warning
+        _reset_libraries(shell)
+        try:
+            yield
+        finally:
+            builtins.input, getpass.getpass = prompts
+            sys.argv, sys.path[:] = argv, path
+            os.chdir(cwd)
+            os.environ.clear()
+            os.environ.update(environ)
+
+
+class _TimeLimit:
+    """Interrupts the running cell after `seconds`, as nbclient stops waiting for a kernel and the kernel is
+    interrupted: the cell ends on a KeyboardInterrupt. Signals need the main thread: elsewhere a time limit
+    is refused rather than ignored."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds, self.armed, self.expired = seconds, False, False
+        if seconds and threading.current_thread() is not threading.main_thread():
+            raise ValueError("execution_timeout needs the in-process engine to run in the main thread")
+
+    def _expire(self, _signum: int, _frame: object) -> None:
+        if self.armed:  # not once the cell has ended
+            self.expired = True
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        if not self.seconds:
+            yield
+            return
+        previous = signal.signal(signal.SIGALRM, self._expire)
+        self.armed = True
+        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        try:
+            yield
+        finally:
+            self.armed = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def run_cell(
+    shell: _Shell, cell: nbformat.NotebookNode, echo: _Echo | None = None, timeout: float | None = None
+) -> bool:
+    """Run one code cell, its outputs replacing the old ones. False if it raised; CellTimeoutError, as
+    nbclient raises it, if it ran longer than `timeout` seconds; KeyboardInterrupt on an interrupt (each
+    after recording the cell's outputs, the interrupt's error among them, as a kernel's client does)."""
+    shell.outputs = _CellOutputs(echo)
+    limit = _TimeLimit(timeout)
+    with redirect_stdout(_Stream("stdout", shell)), redirect_stderr(_Stream("stderr", shell)), limit.running():
         result = shell.run_cell(cell.source, store_history=True)
+        limit.armed = False
     cell.outputs = shell.outputs.items
     cell.execution_count = result.execution_count
+    if limit.expired:
+        raise CellTimeoutError.error_from_timeout_and_cell("Cell execution timed out", timeout, cell)  # type: ignore[arg-type]
+    if isinstance(result.error_in_exec, KeyboardInterrupt):
+        raise KeyboardInterrupt
     return result.success
 
 
@@ -181,16 +320,27 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 class InProcessEngine(Engine):
     @classmethod
-    def execute_managed_notebook(cls, nb_man: NotebookExecutionManager, kernel_name: str, **kwargs: Any) -> None:
-        # Entering catch_warnings forgets which warnings were shown: each notebook shows its own, in the
-        # output of the cell that raised them (whoever ran this process may have redirected them).
-        with warnings.catch_warnings():
-            warnings.showwarning = _show_warning
-            cls._execute(nb_man, _shell())
+    def execute_managed_notebook(
+        cls,
+        nb_man: NotebookExecutionManager,
+        kernel_name: str,
+        log_output: bool = False,
+        **options: Any,
+    ) -> None:
+        unknown = sorted(set(options) - _ACCEPTED_OPTIONS)
+        if unknown:
+            raise TypeError(f"the {ENGINE_NAME} engine does not support {', '.join(unknown)}")
+        if kernel_name and not kernel_name.startswith("python"):
+            raise ValueError(f"the {ENGINE_NAME} engine runs Python notebooks only, not kernel {kernel_name!r}")
+        echo = _Echo(log_output, options.get("stdout_file"), options.get("stderr_file"))
+        timeout = options.get("execution_timeout") or options.get("timeout")
+        shell = _shell()
+        with _fresh_kernel_state(shell):
+            cls._execute(nb_man, shell, echo, timeout)
         nb_man.nb.metadata["language_info"] = LANGUAGE_INFO
 
     @staticmethod
-    def _execute(nb_man: NotebookExecutionManager, shell: _Shell) -> None:
+    def _execute(nb_man: NotebookExecutionManager, shell: _Shell, echo: _Echo, timeout: float | None) -> None:
         # Papermill saves the notebook before and after every cell, for watching a kernel at work. Here the
         # copy is only read once complete: it is saved once, when Papermill completes the notebook.
         output_path, nb_man.output_path = nb_man.output_path, None
@@ -200,7 +350,7 @@ class InProcessEngine(Engine):
             for index, cell in enumerate(nb_man.nb.cells):
                 nb_man.cell_start(cell, index)
                 try:
-                    if cell.cell_type == "code" and not run_cell(shell, cell):
+                    if cell.cell_type == "code" and not run_cell(shell, cell, echo, timeout):
                         nb_man.cell_exception(cell, cell_index=index)
                         break
                 finally:

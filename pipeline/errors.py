@@ -9,3 +9,7 @@ class UserError(Exception):
 
 class StageFailed(Exception):  # noqa: N818 - it is a failure report, not an error class to catch broadly
     """A stage stopped; `str()` is the whole message to print (already in Vietnamese)."""
+
+
+class Interrupted(StageFailed):
+    """The run was stopped by the user (Ctrl-C): neither a bug nor a data problem."""

@@ -9,13 +9,19 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 LOCALE = "vi_VN"
+# How every document shows a figure that cannot be computed (a share of a target some unit has not been
+# given, a change on a year not on record): `—` in a table, explained once under it, and these words in
+# running text.
+NOT_COMPUTABLE = "—"
+NOT_COMPUTABLE_TEXT = "không tính được"
+NOT_COMPUTABLE_NOTE = f"{NOT_COMPUTABLE}: {NOT_COMPUTABLE_TEXT} (chưa đủ chỉ tiêu tỉnh giao hoặc số liệu để so sánh)."
 
 
 def number(value: int | Decimal | float | None) -> str:
     """A count: `3.722`; a count that is a half (a half-year's target) keeps one decimal: `142,5`; `—`
     when undefined."""
     if value is None:
-        return "—"
+        return NOT_COMPUTABLE
     if isinstance(value, Decimal | float) and value != int(value):
         return format_decimal(value, format="#,##0.0", locale=LOCALE)
     return format_decimal(int(value), format="#,##0", locale=LOCALE)
@@ -30,7 +36,7 @@ def decimal(value: Decimal | float, places: int = 2) -> str:
 
 def percent(value: Decimal | float | None, places: int = 2) -> str:
     """`73,67%` (the article's notation: no space before the sign); `—` when undefined."""
-    return "—" if value is None else decimal(value, places) + "%"
+    return NOT_COMPUTABLE if value is None else decimal(value, places) + "%"
 
 
 def date_short(value: dt.date) -> str:

@@ -59,10 +59,22 @@ def _count_value(value: Fraction) -> int | Fraction:
     return int(value) if value.denominator == 1 else value
 
 
+KIND_PREFIX = "kind:"
+
+
+def kind_scope(kind: str) -> str:
+    """`kind:district`: the scope of every unit of one kind (SPEC 3's `unit_kind`)."""
+    return f"{KIND_PREFIX}{kind}"
+
+
+def is_unit_scope(scope: str) -> bool:
+    return scope != PROVINCE and not scope.startswith(KIND_PREFIX)
+
+
 @dataclass
 class _Values:
-    """Figures summed by (period, scope, code), a scope being a unit or the province (the sum of the
-    units in `units.csv`); `reported` holds the (period, unit) with a return."""
+    """Figures summed by (period, scope, code), a scope being a unit, a kind of unit or the province (the
+    sums of the units in `units.csv`); `reported` holds the (period, unit) with a return."""
 
     table: dict[tuple[str, str, str], int]
     reported: set[tuple[str, str]]
@@ -93,25 +105,49 @@ def _values(figures: pd.DataFrame, reference: Reference) -> _Values:
     reported = {(p, u) for p, u, c in table if c == forms.REQUIRED_CODE}
     for (period, unit, code), value in list(table.items()):
         if unit in reference.units:
-            table[(period, PROVINCE, code)] = table.get((period, PROVINCE, code), 0) + value
+            for scope in (PROVINCE, kind_scope(reference.units[unit].kind)):
+                table[(period, scope, code)] = table.get((period, scope, code), 0) + value
     return _Values(table, reported)
 
 
-def scopes(reference: Reference, edition: Edition, figures: pd.DataFrame) -> list[str]:
-    """The province, then every unit expected in the edition or with figures on record, in units.csv order."""
+def scopes(reference: Reference, edition: Edition, figures: pd.DataFrame) -> dict[str, list[str]]:
+    """Each scope of the edition with the units it sums: the province; each kind of unit, in the declared
+    order, that has a unit in the edition; then every unit expected in the edition or with figures on
+    record, in units.csv order."""
     with_figures = set(figures["unit_code"])
-    return [PROVINCE] + [
+    units = [
         code
         for code, unit in reference.units.items()
         if any(unit.expected_in(p) for p in edition.periods()) or code in with_figures
     ]
+    kinds = {reference.units[code].kind for code in units}
+    return {
+        PROVINCE: list(reference.units),
+        **{
+            kind_scope(kind): [c for c, u in reference.units.items() if u.kind == kind]
+            for kind in reference.kinds
+            if kind in kinds
+        },
+        **{code: [code] for code in units},
+    }
+
+
+def _target(reference: Reference, units: list[str], periods: list[Period]) -> Fraction | None:
+    """The admission target of `units` over `periods`: half of each year's target for each half-year a
+    unit is expected in. None (not computable) when one of them has no target: a partial sum would make
+    the share of target reached look better than it is. The one rule for every scope and window."""
+    targets = [reference.half_year_target(u, p) for u in units for p in periods if reference.units[u].expected_in(p)]
+    if not targets or None in targets:
+        return None
+    return sum(targets, Fraction(0))  # type: ignore[arg-type]
 
 
 def compute(
     figures: pd.DataFrame, reference: Reference, edition: Period | Edition, on_record: list[Period]
 ) -> pd.DataFrame:
     """Every indicator of SPEC 5 for the bulletin of `edition` (a half-year, or a whole year), from the
-    figures of the half-years on record up to its end."""
+    figures of the half-years on record up to its end: by window for the province, each kind of unit and
+    each unit; and by half-year on record for the province (the trend)."""
     edition = Edition.of(edition)
     values = _values(figures, reference)
     windows = {window: window_periods(window, edition, reference) for window in WINDOWS}
@@ -119,8 +155,7 @@ def compute(
     previous_year = edition.previous_year().periods()
     compare = all(p in on_record for p in previous_year)
     rows: list[tuple[str, str, str, object]] = []
-    for scope in scopes(reference, edition, figures):
-        units = [u for u in reference.units if scope in (PROVINCE, u)]
+    for scope, units in scopes(reference, edition, figures).items():
         for window, periods in windows.items():
 
             def add(indicator: str, value: object, scope: str = scope, window: str = window) -> None:
@@ -133,21 +168,14 @@ def compute(
                 count = values.total(periods, scope, code)
                 add(code, count)
                 add(f"{code}_pct", percent(count, admitted))
-            # A target is shown only when every unit expected in the window has one: a partial sum
-            # would make the share of target reached look better than it is.
-            targets = [
-                reference.half_year_target(u, p) for u in units for p in periods if reference.units[u].expected_in(p)
-            ]
-            if targets and None not in targets:
-                target = sum(targets, Fraction(0))
+            target = _target(reference, units, periods)
+            if target is not None:
                 add("target", _count_value(target))
                 add("target_pct", percent(admitted, target))
+                add("target_excess_pct", percent(admitted - target, target))
                 if window == "year_to_date":
-                    annual = sum(
-                        reference.targets[(u, edition.year)]
-                        for u in units
-                        if reference.units[u].expected_in(edition.last)
-                    )
+                    expected = [u for u in units if reference.units[u].expected_in(edition.last)]
+                    annual = sum(reference.targets[(u, edition.year)] for u in expected)
                     add("annual_target", annual)
                     add("annual_target_pct", percent(admitted, annual))
             add("villages_total", values.at_edge(periods, units, "villages_total", last=True))
@@ -163,9 +191,24 @@ def compute(
                 previous = values.total(previous_year, scope, forms.REQUIRED_CODE)
                 add("admitted_prev_year", previous)
                 add("admitted_change_pct", percent(admitted - previous, previous))
+    rows += _trend_rows(values, reference, [p for p in on_record if p <= edition.last])
     frame = pd.DataFrame(rows, columns=list(INDICATOR_COLUMNS))
     frame["value"] = frame["value"].map(format_value)
     return frame
+
+
+def _trend_rows(values: _Values, reference: Reference, on_record: list[Period]) -> list[tuple[str, str, str, object]]:
+    """The province's admissions and half-year target for every half-year on record: windows named by the
+    half-year (`2016H1`), which the trend chart draws."""
+    rows: list[tuple[str, str, str, object]] = []
+    for period in on_record:
+        admitted = values.get(period, PROVINCE, forms.REQUIRED_CODE)
+        rows.append((PROVINCE, str(period), "admitted", admitted))
+        target = _target(reference, list(reference.units), [period])
+        if target is not None:
+            rows.append((PROVINCE, str(period), "target", _count_value(target)))
+            rows.append((PROVINCE, str(period), "target_pct", percent(admitted, target)))
+    return rows
 
 
 def format_value(value: object) -> str:
@@ -200,26 +243,22 @@ class Indicators:
     def get(self, scope: str, window: str, indicator: str, default: object = None) -> int | Decimal | None:
         return self._table.get((scope, window, indicator), default)  # type: ignore[return-value]
 
+    def items(self) -> list[tuple[tuple[str, str, str], int | Decimal]]:
+        """Every row: ((scope, window, indicator), value)."""
+        return list(self._table.items())
+
     def has(self, scope: str, window: str, indicator: str) -> bool:
         return (scope, window, indicator) in self._table
 
     def scopes(self) -> list[str]:
         return list(dict.fromkeys(self.frame["scope"]))
 
+    def unit_scopes(self) -> list[str]:
+        """The units, in units.csv order (without the province and the kinds of unit)."""
+        return [scope for scope in self.scopes() if is_unit_scope(scope)]
 
-def trend(figures: pd.DataFrame, reference: Reference, on_record: list[Period]) -> pd.DataFrame:
-    """Admissions and targets of the province for every half-year on record."""
-    values = _values(figures, reference)
-    units = list(reference.units)
-    rows = []
-    for period in on_record:
-        targets = [reference.half_year_target(u, period) for u in units]
-        target = sum((t for t in targets if t is not None), Fraction(0))
-        rows.append(
-            {
-                "period": str(period),
-                "admitted": values.get(period, PROVINCE, forms.REQUIRED_CODE),
-                "target": float(target),
-            }
-        )
-    return pd.DataFrame(rows, columns=["period", "admitted", "target"])
+    def trend(self) -> list[tuple[str, int, int | Decimal | None]]:
+        """(half-year, admitted, target) of the province for every half-year on record (target None when
+        not computable)."""
+        halves = [w for s, w, i in self._table if s == PROVINCE and i == "admitted" and w not in WINDOWS]
+        return [(w, int(self._table[(PROVINCE, w, "admitted")]), self.get(PROVINCE, w, "target")) for w in halves]

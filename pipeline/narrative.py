@@ -44,7 +44,7 @@ def lead_context(ind: Indicators, reference: Reference, edition: Period | Editio
         "admitted": _count(get("term_to_date", "admitted")),
         "target_pct": _pct(target_pct),
         "exceeded": target_pct is not None and target_pct > 100,
-        "over_target": _pct(target_pct - 100) if isinstance(target_pct, Decimal) else None,
+        "over_target": _pct(get("term_to_date", "target_excess_pct")),
         "org_commune": _count(get("term_to_date", "org_commune")),
     }
     for code in ("youth_union", "women", "occ_farmer", "ethnic_minority", "edu_upper_secondary", "org_commune"):
@@ -74,6 +74,7 @@ def lead_context(ind: Indicators, reference: Reference, edition: Period | Editio
     }
     since = f"Từ đầu năm {term_start.year}" if term_start.half == 1 else f"Từ tháng 7-{term_start.year}"
     return {
+        "not_computable": fmt.NOT_COMPUTABLE_TEXT,
         "since": since,
         "end_month": period.end_month(),
         "end_year": period.year,

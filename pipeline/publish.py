@@ -14,12 +14,14 @@ from pipeline.stages import report_files
 HTML_FILE, PDF_FILE, MANIFEST_FILE = "bulletin.html", "bulletin.pdf", "manifest.json"
 
 
-def publish(notebook: Path, executed_dir: Path, parameters: dict[str, object], on_record: list[Period]) -> Path:
+def publish(
+    notebook: Path, executed_dir: Path, parameters: dict[str, object], on_record: list[Period], engine: str
+) -> Path:
     period = parse_edition(str(parameters["period"]))
     raw_dir, processed_dir = Path(str(parameters["raw_dir"])), Path(str(parameters["processed_dir"]))
     report_dir = Path(str(parameters["reports_dir"])) / str(period)
     executed = executed_dir / notebook.name
-    run_notebook(notebook, executed, parameters)
+    run_notebook(notebook, executed, parameters, engine)
 
     reference = load_reference(raw_dir)
     edition_line = subtitle(reference.province, period)
@@ -41,7 +43,7 @@ def publish(notebook: Path, executed_dir: Path, parameters: dict[str, object], o
     outputs = [entry for entry in outputs if entry[0] != MANIFEST_FILE]
     manifest.write_manifest(
         report_dir / MANIFEST_FILE,
-        parameters={**parameters, "periods_on_record": [str(p) for p in on_record]},
+        parameters={**parameters, "periods_on_record": [str(p) for p in on_record], "engine": engine},
         inputs=inputs,
         outputs=outputs,
     )

@@ -12,7 +12,14 @@ from pipeline.errors import UserError
 from pipeline.layout import REFERENCE_FILES
 from pipeline.periods import Period, parse
 
-UNIT_KINDS = ("district", "bloc", "armed_forces")
+# The kinds of unit directly under the province, in the order documents group them, when province.toml
+# declares none (`[[unit_kinds]]`, SPEC 3). Communes report directly to the province since July 2025.
+DEFAULT_UNIT_KINDS = {
+    "district": "Đảng bộ huyện, thị xã, thành phố",
+    "commune": "Đảng bộ xã, phường, đặc khu",
+    "bloc": "Đảng bộ khối cơ quan, doanh nghiệp",
+    "armed_forces": "Đảng bộ lực lượng vũ trang",
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ class Reference:
     units: dict[str, Unit]
     targets: dict[tuple[str, int], int]  # (unit_code, year) -> annual admission target
     files: tuple[Path, ...]
+    kinds: dict[str, str]  # unit_kind code -> its Vietnamese label, in the order documents group them
 
     def term_of(self, period: Period) -> Term:
         for term in self.terms:
@@ -83,7 +91,7 @@ def _period(path: Path, line: int, column: str, text: str) -> Period:
         raise UserError(f"{path}, dòng {line}, cột {column}: {error}.") from None
 
 
-def load_units(path: Path) -> dict[str, Unit]:
+def load_units(path: Path, kinds: dict[str, str]) -> dict[str, Unit]:
     columns = ("unit_code", "unit_name", "unit_kind", "has_villages", "valid_from", "valid_to")
     units: dict[str, Unit] = {}
     for line, row in _read_csv(path, columns):
@@ -92,10 +100,10 @@ def load_units(path: Path) -> dict[str, Unit]:
             raise UserError(f"{path}, dòng {line}: thiếu mã đơn vị.")
         if code in units:
             raise UserError(f"{path}, dòng {line}: mã đơn vị {code} bị trùng.")
-        if row["unit_kind"] not in UNIT_KINDS:
+        if row["unit_kind"] not in kinds:
             raise UserError(
                 f"{path}, dòng {line}, cột unit_kind: {row['unit_kind']!r} không hợp lệ "
-                f"(cần một trong {', '.join(UNIT_KINDS)})."
+                f"(cần một trong {', '.join(kinds)}; các loại đơn vị khai trong province.toml, [[unit_kinds]])."
             )
         if row["has_villages"] not in ("0", "1"):
             raise UserError(f"{path}, dòng {line}, cột has_villages: cần 0 hoặc 1.")
@@ -129,7 +137,23 @@ def load_targets(path: Path, units: dict[str, Unit]) -> dict[tuple[str, int], in
     return targets
 
 
-def load_province(path: Path) -> tuple[str, tuple[Term, ...]]:
+def _unit_kinds(path: Path, declared: object) -> dict[str, str]:
+    if declared is None:
+        return dict(DEFAULT_UNIT_KINDS)
+    kinds: dict[str, str] = {}
+    for number, kind in enumerate(declared if isinstance(declared, list) else [None], start=1):
+        code, label = (kind.get("code"), kind.get("label")) if isinstance(kind, dict) else (None, None)
+        if not isinstance(code, str) or not code.strip() or not isinstance(label, str) or not label.strip():
+            raise UserError(f"{path}: loại đơn vị thứ {number} ([[unit_kinds]]) cần khóa code và label (chữ).")
+        if code.strip() in kinds:
+            raise UserError(f"{path}: loại đơn vị {code.strip()!r} ([[unit_kinds]]) bị khai hai lần.")
+        kinds[code.strip()] = label.strip()
+    if not kinds:
+        raise UserError(f"{path}: [[unit_kinds]] cần ít nhất một loại đơn vị.")
+    return kinds
+
+
+def load_province(path: Path) -> tuple[str, tuple[Term, ...], dict[str, str]]:
     if not path.is_file():
         raise UserError(f"Thiếu tệp {path}.")
     try:
@@ -150,13 +174,14 @@ def load_province(path: Path) -> tuple[str, tuple[Term, ...]]:
             raise UserError(f"{path}: nhiệm kỳ thứ {number} không hợp lệ ({error}).") from None
     if not terms:
         raise UserError(f"{path}: cần ít nhất một nhiệm kỳ [[terms]].")
-    return data["province"].strip(), tuple(sorted(terms, key=lambda t: t.start))
+    kinds = _unit_kinds(path, data.get("unit_kinds"))
+    return data["province"].strip(), tuple(sorted(terms, key=lambda t: t.start)), kinds
 
 
 def load_reference(raw_dir: Path) -> Reference:
     raw_dir = Path(raw_dir)
     files = tuple(raw_dir / name for name in REFERENCE_FILES)
-    province, terms = load_province(files[0])
-    units = load_units(files[1])
+    province, terms, kinds = load_province(files[0])
+    units = load_units(files[1], kinds)
     targets = load_targets(files[2], units)
-    return Reference(province, terms, units, targets, files)
+    return Reference(province, terms, units, targets, files, kinds)

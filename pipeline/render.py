@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import tempfile
+from html import escape
 from pathlib import Path
 
 import matplotlib
 import nbformat
 from jinja2 import Template
 from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets.config import Config
 
 from pipeline import iorw
@@ -18,6 +21,22 @@ from pipeline.version import code_version
 
 TEMPLATES = Path(__file__).parent / "templates"
 REMOVE_TAG = "remove-cell"  # analysts tag a cell with this to keep it out of the bulletin
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
+# The text alternative of a picture an analyst's cell shows without one (nbconvert's own is English).
+FALLBACK_ALT = "Hình do người biên tập bổ sung vào bản tin; chưa có mô tả bằng lời."
+
+
+class FallbackAltText(Preprocessor):
+    """Every picture gets a Vietnamese text alternative: its own (`alt` in the output's or the cell's
+    metadata), else FALLBACK_ALT."""
+
+    def preprocess_cell(self, cell, resources, index):  # type: ignore[no-untyped-def]
+        for output in cell.get("outputs", []):
+            for mime in IMAGE_TYPES:
+                if mime in output.get("data", {}):
+                    metadata = output.setdefault("metadata", {}).setdefault(mime, {})
+                    metadata.setdefault("alt", cell.get("metadata", {}).get("alt") or FALLBACK_ALT)
+        return cell, resources
 
 
 def _exporter() -> HTMLExporter:
@@ -30,6 +49,7 @@ def _exporter() -> HTMLExporter:
         config=config, extra_template_basedirs=[str(TEMPLATES / "nbconvert")], template_name="bulletin"
     )
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
+    exporter.register_preprocessor(FallbackAltText(), enabled=True)
     return exporter
 
 
@@ -51,8 +71,13 @@ def notebook_to_html(notebook: Path, html_path: Path, *, title: str, running_tit
     iorw.write_text(html_path, body)
 
 
+def _fonts_dir() -> Path:
+    """The fonts the product ships (matplotlib's copy of DejaVu): the only ones a PDF may use."""
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
 def _font(name: str) -> str:
-    return (Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name).as_uri()
+    return (_fonts_dir() / name).as_uri()
 
 
 def print_css() -> str:
@@ -67,17 +92,57 @@ def print_css() -> str:
     )
 
 
+def _private_fontconfig() -> str:
+    """A fontconfig file that knows the product's fonts and nothing of the system's, so that no system font
+    (a fallback, a generic `monospace`) reaches a PDF and the bytes are the same on every machine."""
+    folder = Path(tempfile.gettempdir()) / f"dangvien-fontconfig-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    config = f"""<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <dir>{escape(str(_fonts_dir()))}</dir>
+  <cachedir>{escape(str(folder / "cache"))}</cachedir>
+</fontconfig>
+"""
+    path = folder / "fonts.conf"
+    if not path.is_file() or path.read_text(encoding="utf-8") != config:
+        iorw.write_text(path, config)
+    return str(path)
+
+
+class _QuietFontToolsNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Using fontTools instead of HarfBuzz-Subset" not in record.getMessage()
+
+
+def _weasyprint() -> tuple[type, type, type]:
+    """WeasyPrint, set to use only the product's fonts and one way of subsetting them.
+
+    WeasyPrint subsets embedded fonts with HarfBuzz when the system has `libharfbuzz-subset` and with
+    fontTools (pinned in requirements.lock) when it has not; the two give different bytes. fontTools is used
+    on every machine, so a PDF does not depend on what the system has installed."""
+    os.environ["FONTCONFIG_FILE"] = _private_fontconfig()  # read when fontconfig starts, at first use
+    from weasyprint import CSS, HTML
+    from weasyprint.pdf import fonts as pdf_fonts
+    from weasyprint.text.fonts import FontConfiguration
+
+    pdf_fonts.harfbuzz_subset = None
+    logger = logging.getLogger("weasyprint")
+    if not any(isinstance(f, _QuietFontToolsNotice) for f in logger.filters):
+        logger.addFilter(_QuietFontToolsNotice())
+    return CSS, HTML, FontConfiguration
+
+
 def html_to_pdf(html_path: Path, pdf_path: Path, source_date: dt.date) -> None:
     """`source_date`: the date the PDF's embedded fonts are stamped with, taken from the inputs (the end
     of the bulletin's period), so that the same inputs give the same bytes on any day."""
     # Imported here: WeasyPrint loads Pango at import, which the other stages do not need.
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+    css, html, font_configuration = _weasyprint()
 
     # fontTools stamps the font subsets it embeds with the time, unless SOURCE_DATE_EPOCH says otherwise.
     epoch = dt.datetime.combine(source_date, dt.time(), tzinfo=dt.UTC).timestamp()
     os.environ["SOURCE_DATE_EPOCH"] = str(int(epoch))
-    fonts = FontConfiguration()
-    document = HTML(filename=str(html_path))
+    fonts = font_configuration()
+    document = html(filename=str(html_path))
     with iorw.atomic_path(pdf_path) as temporary:
-        document.write_pdf(temporary, stylesheets=[CSS(string=print_css(), font_config=fonts)], font_config=fonts)
+        document.write_pdf(temporary, stylesheets=[css(string=print_css(), font_config=fonts)], font_config=fonts)

@@ -27,6 +27,7 @@ from pipeline import iorw
 from pipeline.fingerprint import fingerprint
 from pipeline.layout import returns_dir
 from pipeline.periods import Edition, Period
+from pipeline.version import code_version
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
@@ -131,9 +132,9 @@ def _processed_digest(folders: Folders, period: Period) -> str:
     return _digest_of_files([folder / name for name in PROCESSED_FILES], folders.processed)
 
 
-def clean_stage(folders: Folders, period: Period) -> Stage:
+def clean_stage(folders: Folders, period: Period, engine: str) -> Stage:
     """Cleaning a half-year reads its returns, the reference files and, for the start-of-period checks,
-    the figures of the half-year before."""
+    the figures of the half-year before. `engine` runs its notebook: another engine runs it again."""
     before = period.shift(-1)
     previous = folders.processed / str(before) / "figures.csv"
     on_record = returns_dir(folders.raw, before).is_dir()
@@ -141,6 +142,7 @@ def clean_stage(folders: Folders, period: Period) -> Stage:
     key = _key(
         "clean",
         str(period),
+        f"engine={engine}",
         _code_digest(False),
         iorw.sha256(folders.notebook("clean")),
         fingerprint(folders.raw, str(period)),
@@ -151,12 +153,14 @@ def clean_stage(folders: Folders, period: Period) -> Stage:
     return Stage("clean", key, {folders.label(p): p for p in outputs}, folder / ".clean.stamp")
 
 
-def report_inputs(folders: Folders, edition: Edition, on_record: list[Period], draft: bool) -> tuple[str, ...]:
+def report_inputs(
+    folders: Folders, edition: Edition, on_record: list[Period], draft: bool, engine: str
+) -> tuple[str, ...]:
     """What the indicators and the bulletin of `edition` are made from, once its half-years are cleaned:
     each half-year's cleaned files and raw fingerprint (which holds the reference files; the manifest
-    lists every return read, with its SHA-256), and whether it is a draft."""
+    lists every return read, with its SHA-256), whether it is a draft, and the engine that runs them."""
     used = [f"{q}:{_processed_digest(folders, q)}:{fingerprint(folders.raw, str(q))}" for q in on_record]
-    return (str(edition), *used, f"draft={int(draft)}")
+    return (str(edition), *used, f"draft={int(draft)}", f"engine={engine}")
 
 
 def indicators_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) -> Stage:
@@ -177,6 +181,8 @@ def bulletin_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) 
     others = [p for p in report_files(report) if p not in outputs]
     key = _key(
         "bulletin",
+        # The documents print the code version: a commit that changes nothing else still changes them.
+        code_version(),
         _code_digest(True),
         iorw.sha256(folders.notebook("bulletin")),
         _digest_of_files(others, report),
@@ -187,7 +193,7 @@ def bulletin_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) 
 
 
 def report_files(report: Path) -> list[Path]:
-    """The files of a report folder, without the dot files (stamps, locks, `.draft`, files being written)."""
+    """The files of a report folder, without the dot files (stamps, locks, `.options`, files being written)."""
     return sorted(
         p
         for p in report.rglob("*")

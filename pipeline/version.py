@@ -48,3 +48,8 @@ def library_versions() -> dict[str, str]:
     for name in LIBRARIES:
         versions[name] = metadata.version(name)
     return versions
+
+
+if __name__ == "__main__":
+    # `make` keeps the version in a file, so that a commit that changes only the version reruns reports.
+    print(code_version())

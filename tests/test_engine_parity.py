@@ -1,0 +1,153 @@
+"""The in-process engine against a real Jupyter kernel: the same outputs and the same failures, for a
+corpus of small notebooks covering what Papermill's own test notebooks cover, and for the shipped stages."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill
+import pytest
+from nbclient.exceptions import CellTimeoutError
+from papermill.exceptions import PapermillExecutionError
+
+from pipeline.engine import ENGINE_NAME
+
+KERNEL_ENGINE = "nbclient"
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+TIMEOUT = 3  # seconds: the corpus's slow cell sleeps far longer
+
+# Each case: the code cells of a notebook (after a `parameters` cell), and Papermill options.
+CORPUS: dict[str, tuple[list[str], dict[str, Any]]] = {
+    "exception": (["print('trước')", "raise ValueError('hỏng')", "print('không chạy')"], {}),
+    "sys_exit_0": (["import sys", "sys.exit(0)", "print('không chạy')"], {}),
+    "sys_exit_1": (["import sys", "sys.exit(1)", "print('không chạy')"], {}),
+    "raise_system_exit": (["raise SystemExit", "print('không chạy')"], {}),
+    "line_magic_error": (["%undefined-line-magic", "print('không chạy')"], {}),
+    "syntax_error": (["print('trước')", "x = (", "print('không chạy')"], {}),
+    "long_stream": (
+        [
+            "import sys\nfor i in range(3000):\n    print('dòng', i)\n    if i % 500 == 0:\n        print(i, file=sys.stderr)"
+        ],
+        {},
+    ),
+    "results_and_displays": (
+        [
+            "40 + 2",
+            "x = 1;",
+            "'Điện Biên'",
+            "import pandas as pd\npd.DataFrame({'đơn vị': ['DBP', 'MLA'], 'kết nạp': [120, 45]})",
+            "from IPython.display import HTML, Markdown, display\ndisplay(HTML('<b>đậm</b>'), Markdown('*nghiêng*'))",
+        ],
+        {},
+    ),
+    "display_updates": (
+        [
+            "from IPython.display import HTML, clear_output, display, update_display\n"
+            "shown = display(HTML('cũ'), display_id=True)\ndisplay(HTML('khác'), display_id='b')",
+            "shown.update(HTML('mới'))\nupdate_display(HTML('khác mới'), display_id='b')",
+            "print('một')\nclear_output()\nprint('hai')",
+            "print('ba')\nclear_output(wait=True)\nprint('bốn')",
+        ],
+        {},
+    ),
+    "input_refused": (["name = input('Tên? ')", "print('không chạy')"], {}),
+    "plt_show_without_magic": (
+        [
+            "import matplotlib.pyplot as plt\nplt.bar(['a', 'b'], [3, 5])\nplt.title('Thử')\nplt.show()",
+            "plt.plot([1, 2])",
+        ],
+        {},
+    ),
+    "fresh_state": (
+        [
+            "import os, sys, matplotlib, pandas as pd\n"
+            "print(os.environ.get('MPLBACKEND'), matplotlib.rcParams['font.size'], pd.get_option('display.precision'))",
+        ],
+        {},
+    ),
+    "cell_timeout": (
+        ["print('bắt đầu')", "import time\nprint('chờ')\ntime.sleep(60)\nprint('không tới')"],
+        {"execution_timeout": TIMEOUT},
+    ),
+}
+
+
+def _notebook(path: Path, sources: list[str]) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    parameters = nbformat.v4.new_code_cell('name = "mặc định"')
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Thử"), parameters, *map(nbformat.v4.new_code_cell, sources)]
+    nbformat.write(nb, path)
+    return path
+
+
+def _stream_text(outputs: list[dict], name: str) -> str:
+    return "".join(o["text"] for o in outputs if o["output_type"] == "stream" and o["name"] == name)
+
+
+def comparable(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
+    """What a reader of the executed notebook sees, cell by cell: execution count, Papermill's status,
+    streams joined (how a kernel splits a stream into outputs is its own affair), and every other output
+    with its data; an error by its name and value (a traceback names files that differ)."""
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        outputs = cell.get("outputs", [])
+        shown = []
+        for output in outputs:
+            kind = output["output_type"]
+            if kind == "error":
+                shown.append({"error": output["ename"], "value": output["evalue"]})
+            elif kind in ("display_data", "execute_result"):
+                data = dict(output["data"])
+                if "image/png" in data:  # the picture's size, not its bytes (which zlib may pack differently)
+                    data["image/png"] = len(base64.b64decode(data["image/png"])) // 1000
+                if "text/plain" in data:  # `<… at 0x7f95…>`: an object's address differs from run to run
+                    data["text/plain"] = _ADDRESS.sub(" at 0x…", data["text/plain"])
+                shown.append({kind: data, "metadata": dict(output.get("metadata", {}))})
+        cells.append(
+            {
+                "count": cell.get("execution_count"),
+                "status": cell.metadata.get("papermill", {}).get("status"),
+                "exception": cell.metadata.get("papermill", {}).get("exception"),
+                "stdout": _stream_text(outputs, "stdout"),
+                "stderr": _stream_text(outputs, "stderr"),
+                "outputs": shown,
+            }
+        )
+    return cells
+
+
+def run(source: Path, output: Path, engine: str, options: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """The failure Papermill raised (its type and, for a cell's error, the error's name) and the outputs."""
+    try:
+        papermill.execute_notebook(
+            str(source), str(output), engine_name=engine, kernel_name="python3", progress_bar=False, **options
+        )
+        failure = "none"
+    except PapermillExecutionError as error:
+        failure = f"PapermillExecutionError:{error.ename}"
+    except CellTimeoutError:
+        failure = "CellTimeoutError"
+    return failure, comparable(nbformat.read(output, as_version=4))
+
+
+def run_both(name: str, folder: Path) -> tuple[tuple[str, list], tuple[str, list]]:
+    sources, options = CORPUS[name]
+    source = _notebook(folder / f"{name}.ipynb", sources)
+    return (
+        run(source, folder / f"{name}-in-process.ipynb", ENGINE_NAME, options),
+        run(source, folder / f"{name}-kernel.ipynb", KERNEL_ENGINE, options),
+    )
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_in_process_engine_gives_what_a_kernel_gives(name: str, tmp_path: Path) -> None:
+    in_process, kernel = run_both(name, tmp_path)
+    assert in_process == kernel
