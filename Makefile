@@ -174,10 +174,13 @@ templates: $(VENV_READY)
 	@$(STAGE) templates --period '$(PERIOD)'
 
 # What some tests need from Debian: Chromium for the browser test (Playwright's own browser download
-# cannot be used offline), faketime for the rebuild-on-another-day test.
+# cannot be used offline), faketime for the rebuild-on-another-day test, HarfBuzz's subsetter for the test
+# that the PDF does not depend on it.
+TEST_PACKAGES := chromium faketime libharfbuzz-subset0
 test-tools:
-	@command -v chromium >/dev/null && command -v faketime >/dev/null || \
-		{ apt-get update -qq && apt-get install -y -qq chromium faketime >/dev/null; }
+	@missing=$$(for package in $(TEST_PACKAGES); do dpkg-query -W -f '$${Status}' "$$package" 2>/dev/null | \
+		grep -q 'install ok installed' || echo "$$package"; done); \
+	[[ -z "$$missing" ]] || { apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; }
 
 # Rebuild PERIOD's bulletin from scratch in a temporary folder and compare it with the one in REPORTS_DIR.
 verify: report

@@ -19,6 +19,7 @@ Registered with Papermill as the engine `in-process` through its `papermill.engi
 
 from __future__ import annotations
 
+import atexit
 import base64
 import builtins
 import getpass
@@ -36,10 +37,10 @@ from typing import Any, TextIO
 
 import nbformat
 from ipykernel.compiler import XCachingCompiler
+from ipykernel.zmqshell import ZMQInteractiveShell
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.error import StdinNotImplementedError
-from IPython.core.interactiveshell import InteractiveShell
 from nbclient.exceptions import CellTimeoutError
 from papermill.engines import Engine, NotebookExecutionManager, papermill_engines
 from traitlets import Type
@@ -57,6 +58,15 @@ LANGUAGE_INFO = {
 }
 # What ipykernel sets before a kernel imports matplotlib: figures are shown inline, below the cell.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+# What ipykernel's shell sets in a kernel's environment (ZMQInteractiveShell.init_environment).
+KERNEL_ENVIRONMENT = {
+    "TERM": "xterm-color",
+    "CLICOLOR": "1",
+    "FORCE_COLOR": "1",
+    "CLICOLOR_FORCE": "1",
+    "PAGER": "cat",
+    "GIT_PAGER": "cat",
+}
 # The warning filters of this process before any stage changed them: each notebook starts with these.
 _START_FILTERS = list(warnings.filters)
 # Papermill's options this engine honours or, where they concern a kernel it does not start, accepts.
@@ -183,7 +193,10 @@ class _ResultHook(DisplayHook):
         pass
 
 
-class _Shell(InteractiveShell):
+class _Shell(ZMQInteractiveShell):
+    """A kernel's shell without the kernel: libraries that ask whether they run in Jupyter (pandas' width of
+    a table, tqdm, …) are told yes, as under a kernel; what it would send over ZMQ is recorded instead."""
+
     # ipykernel's compiler: cells are named as a kernel names them (`3046560625.py` in a SyntaxError).
     compiler_class = Type(XCachingCompiler)
     displayhook_class = Type(_ResultHook)
@@ -192,23 +205,35 @@ class _Shell(InteractiveShell):
     displays: dict[str, list[nbformat.NotebookNode]] = {}  # noqa: RUF012 - replaced for each notebook
 
     def _showtraceback(self, etype, evalue, stb: list[str]) -> None:
+        self._last_traceback = stb
         self.outputs.error(etype.__name__, str(evalue), stb)
+
+    def init_environment(self) -> None:
+        """A kernel's environment variables are set for each notebook, and taken back after it (see
+        `_fresh_kernel_state`), not for the whole process."""
+
+    def ask_exit(self) -> None:
+        """`exit()` in a cell: a kernel would restart; here the notebook goes on, as Papermill's does."""
 
     def enable_gui(self, gui: str | None = None) -> None:
         """No event loop to run: figures are shown inline (`%matplotlib inline`), as in a notebook."""
 
 
-def _shell() -> _Shell:
-    """The process's IPython shell, with an empty namespace and no display ids, as a fresh kernel has."""
-    if not _Shell.initialized():
-        config = Config()
-        config.HistoryManager.hist_file = ":memory:"  # no history database written in the user's home
-        shell = _Shell.instance(config=config)
-    else:
-        shell = _Shell.instance()
-        shell.reset(new_session=True)
+@contextmanager
+def _new_shell() -> Iterator[_Shell]:
+    """A shell of its own for one notebook, as a fresh kernel has: an empty namespace, no display ids, no
+    history. It is the process's IPython instance only while the notebook runs: outside, libraries that
+    ask whether they run in Jupyter are told no."""
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"  # no history database written in the user's home
+    _Shell.clear_instance()
+    shell = _Shell.instance(config=config)
     shell.displays = {}
-    return shell
+    try:
+        yield shell
+    finally:
+        atexit.unregister(shell.atexit_operations)
+        _Shell.clear_instance()
 
 
 def _reset_libraries(shell: _Shell) -> None:
@@ -225,6 +250,7 @@ def _reset_libraries(shell: _Shell) -> None:
             pyplot = sys.modules["matplotlib.pyplot"]
             pyplot.close("all")
             pyplot.switch_backend(INLINE_BACKEND)
+            configure_inline_support.current_backend = "unset"  # its figure formats, for this new shell
             configure_inline_support(shell, INLINE_BACKEND)
         else:
             matplotlib.rcParams["backend"] = INLINE_BACKEND
@@ -232,6 +258,9 @@ def _reset_libraries(shell: _Shell) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # resetting deprecated options warns
             sys.modules["pandas"].reset_option("all")
+        # pandas registers this default when first imported: 20 in a kernel, 0 (the terminal's width) if
+        # it was imported before any notebook ran.
+        sys.modules["pandas"].set_option("display.max_columns", 20)
 
 
 def _no_stdin(*args: object, **kwargs: object) -> str:
@@ -244,6 +273,7 @@ def _fresh_kernel_state(shell: _Shell) -> Iterator[None]:
     """What a notebook sees of the process as if it were a fresh kernel's, and all of it restored after."""
     environ, cwd, argv, path = dict(os.environ), os.getcwd(), sys.argv, list(sys.path)
     prompts = builtins.input, getpass.getpass
+    os.environ.update(KERNEL_ENVIRONMENT)
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
     sys.argv = [""]
     builtins.input = getpass.getpass = _no_stdin
@@ -334,8 +364,7 @@ class InProcessEngine(Engine):
             raise ValueError(f"the {ENGINE_NAME} engine runs Python notebooks only, not kernel {kernel_name!r}")
         echo = _Echo(log_output, options.get("stdout_file"), options.get("stderr_file"))
         timeout = options.get("execution_timeout") or options.get("timeout")
-        shell = _shell()
-        with _fresh_kernel_state(shell):
+        with _new_shell() as shell, _fresh_kernel_state(shell):
             cls._execute(nb_man, shell, echo, timeout)
         nb_man.nb.metadata["language_info"] = LANGUAGE_INFO
 

@@ -84,3 +84,37 @@ def test_each_notebook_starts_as_in_a_fresh_kernel(tmp_path: Path) -> None:
         assert "cẩn thận" in warned[0]["text"], name
         assert option[0]["text"] == "50\n", name
         assert displayed[0]["data"]["text/html"] == "mới" and updated == [], name
+
+
+def test_an_interrupt_is_an_interrupt_not_a_bug(tmp_path: Path) -> None:
+    """Ctrl-C during a stage: the run says it was interrupted, with no traceback and no «program error»."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    from tests.conftest import SAMPLE_RAW
+
+    slow = _notebook(notebooks / "01_clean.ipynb", "import time\nprint('đang chạy', flush=True)\ntime.sleep(120)")
+    assert slow.is_file()
+    command = [sys.executable, "-m", "pipeline", "clean", "--period", "2016H1", "--raw-dir", str(SAMPLE_RAW)]
+    command += ["--processed-dir", str(tmp_path / "p"), "--reports-dir", str(tmp_path / "r")]
+    command += ["--notebooks-dir", str(notebooks)]
+    run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    for line in run.stderr:  # type: ignore[union-attr]
+        if "Làm sạch báo cáo kỳ 2016H1" in line:
+            break
+    time.sleep(2)
+    os.kill(run.pid, signal.SIGINT)
+    said = run.stderr.read()  # type: ignore[union-attr]
+    assert run.wait(timeout=60) == 130
+    assert "bị ngắt (Ctrl-C)" in said and "Traceback" not in said and "Lỗi chương trình" not in said
+
+
+def test_input_fails_as_under_papermill(tmp_path: Path) -> None:
+    source = _notebook(tmp_path / "in.ipynb", "input('Tên? ')")
+    with pytest.raises(StageFailed, match="StdinNotImplementedError"):
+        run_notebook(source, tmp_path / "out.ipynb", {})

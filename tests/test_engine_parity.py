@@ -4,7 +4,10 @@ corpus of small notebooks covering what Papermill's own test notebooks cover, an
 from __future__ import annotations
 
 import base64
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +43,8 @@ CORPUS: dict[str, tuple[list[str], dict[str, Any]]] = {
             "x = 1;",
             "'Điện Biên'",
             "import pandas as pd\npd.DataFrame({'đơn vị': ['DBP', 'MLA'], 'kết nạp': [120, 45]})",
+            "pd.DataFrame([[f'giá trị dài {i}-{j}' for j in range(30)] for i in range(80)])",
+            "import os\nprint(os.environ.get('TERM'), os.environ.get('PAGER'))",
             "from IPython.display import HTML, Markdown, display\ndisplay(HTML('<b>đậm</b>'), Markdown('*nghiêng*'))",
         ],
         {},
@@ -151,3 +156,52 @@ def run_both(name: str, folder: Path) -> tuple[tuple[str, list], tuple[str, list
 def test_in_process_engine_gives_what_a_kernel_gives(name: str, tmp_path: Path) -> None:
     in_process, kernel = run_both(name, tmp_path)
     assert in_process == kernel
+
+
+def test_a_notebook_leaves_nothing_to_the_next(tmp_path: Path) -> None:
+    """rcParams, pandas options, environment, working directory, argv and figures set by one notebook are
+    gone for the next one run in the same process: it sees what a fresh kernel sees."""
+    polluter = _notebook(
+        tmp_path / "polluter.ipynb",
+        [
+            "import os, sys, matplotlib, pandas as pd, matplotlib.pyplot as plt\n"
+            "matplotlib.rcParams['font.size'] = 31\nmatplotlib.use('agg')\n"
+            "pd.set_option('display.precision', 1)\nos.environ['MPLBACKEND'] = 'agg'\n"
+            "os.environ['SOURCE_DATE_EPOCH'] = '0'\nos.chdir('/')\nsys.argv.append('--thừa')\nplt.figure()",
+        ],
+    )
+    run(polluter, tmp_path / "polluter-out.ipynb", ENGINE_NAME, {})
+    sources, options = CORPUS["fresh_state"]
+    source = _notebook(tmp_path / "fresh.ipynb", [*sources, "import os, sys\nprint(os.getcwd())\nprint(sys.argv)"])
+    after = run(source, tmp_path / "fresh-in-process.ipynb", ENGINE_NAME, options)
+    kernel = run(source, tmp_path / "fresh-kernel.ipynb", KERNEL_ENGINE, options)
+    assert after[1][1] == kernel[1][1]  # the state a fresh kernel shows
+    cwd, argv = after[1][2]["stdout"].splitlines()
+    assert cwd == os.getcwd() != "/" and "--thừa" not in argv
+    assert os.environ.get("SOURCE_DATE_EPOCH") != "0" and os.environ.get("MPLBACKEND") != "agg"
+
+
+def test_papermill_options_are_honoured_or_refused(tmp_path: Path) -> None:
+    import io
+
+    source = _notebook(tmp_path / "streams.ipynb", ["import sys\nprint('ra')\nprint('lỗi', file=sys.stderr)"])
+    stdout, stderr = io.StringIO(), io.StringIO()
+    quiet = {"engine_name": ENGINE_NAME, "progress_bar": False}
+    papermill.execute_notebook(
+        str(source), str(tmp_path / "out.ipynb"), stdout_file=stdout, stderr_file=stderr, **quiet
+    )
+    assert (stdout.getvalue(), stderr.getvalue()) == ("ra\n", "lỗi\n")
+    with pytest.raises(TypeError, match="allow_errors"):
+        papermill.execute_notebook(str(source), str(tmp_path / "o.ipynb"), allow_errors=True, **quiet)
+    with pytest.raises(ValueError, match="ir"):
+        papermill.execute_notebook(str(source), str(tmp_path / "o.ipynb"), kernel_name="ir", **quiet)
+
+
+def test_the_engine_is_registered_through_papermills_entry_point(tmp_path: Path) -> None:
+    """Papermill's own command line finds the engine by name, in a process that never imported `pipeline`."""
+    source = _notebook(tmp_path / "in.ipynb", ["import sys\nprint(type(get_ipython()).__module__)"])
+    command = [sys.executable, "-m", "papermill", "--engine", ENGINE_NAME, str(source), str(tmp_path / "out.ipynb")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    (shell_module,) = comparable(nbformat.read(tmp_path / "out.ipynb", as_version=4))[1:]
+    assert shell_module["stdout"] == "pipeline.engine\n"
