@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -9,12 +10,13 @@ import pandas as pd
 import pytest
 
 from pipeline.clean import clean_period
-from pipeline.indicators import Indicators, compute, percent, round_half_up, trend
+from pipeline.indicators import Indicators, compute, percent, round_half_up
 from pipeline.periods import Period, parse
 from pipeline.reference import Reference
 from tests.conftest import SAMPLE_RAW
 
 ON_RECORD = [Period(2016, 1), Period(2016, 2), Period(2017, 1)]
+DISTRICTS = ("DBP", "MLA", "DBI", "DBD", "MAN", "TGI", "TCH", "MCH", "MNH", "NPO")
 
 # SPEC 7: the article's figures, scope=province, window=term_to_date, for the 2017H1 bulletin.
 ARTICLE = {
@@ -137,9 +139,39 @@ def test_values_are_written_as_integers_and_two_decimals(sample_indicators: pd.D
 
 def test_trend_has_every_half_year(sample_reference: Reference) -> None:
     figures = _figures([("2016H1", "DBP", "admitted", 4), ("2017H1", "DBP", "admitted", 6)])
-    series = trend(figures, sample_reference, ON_RECORD)
-    assert list(series["period"]) == ["2016H1", "2016H2", "2017H1"]
-    assert list(series["admitted"]) == [4, 0, 6]
+    ind = Indicators(compute(figures, sample_reference, parse("2017H1"), ON_RECORD))
+    assert ind.trend() == [("2016H1", 4, 950), ("2016H2", 0, 950), ("2017H1", 6, 950)]
+    assert ind.get("province", "2017H1", "target_pct") == Decimal("0.63")
+
+
+def test_kinds_of_unit_are_scopes_of_their_own(sample_reference: Reference) -> None:
+    figures = _figures(
+        [("2017H1", "DBP", "admitted", 100), ("2017H1", "MLA", "admitted", 20), ("2017H1", "CAT", "admitted", 7)]
+    )
+    ind = Indicators(compute(figures, sample_reference, parse("2017H1"), ON_RECORD))
+    assert [s for s in ind.scopes() if s.startswith("kind:")] == ["kind:district", "kind:bloc", "kind:armed_forces"]
+    assert ind.get("kind:district", "period", "admitted") == 120
+    assert ind.get("kind:armed_forces", "period", "admitted") == 7
+    district_target = sum(t for (u, y), t in sample_reference.targets.items() if y == 2017 and u in DISTRICTS) / 2
+    assert ind.get("kind:district", "period", "target") == district_target
+    pct = ind.get("kind:district", "period", "target_pct")
+    assert pct == percent(120, Fraction(district_target).limit_denominator())
+    assert ind.get("kind:district", "period", "target_excess_pct") == pct - 100  # type: ignore[operator]
+    assert "CAT" in ind.unit_scopes() and "kind:bloc" not in ind.unit_scopes()
+
+
+def test_a_missing_target_is_withheld_by_one_rule_everywhere(sample_reference: Reference) -> None:
+    """No target for one district in 2017: every aggregate that counts it is withheld (province, districts,
+    the trend's 2017H1), the others stay."""
+    targets = {key: value for key, value in sample_reference.targets.items() if key != ("DBP", 2017)}
+    reference = replace(sample_reference, targets=targets)
+    ind = Indicators(compute(_figures([("2017H1", "DBP", "admitted", 9)]), reference, parse("2017H1"), ON_RECORD))
+    for scope in ("province", "kind:district", "DBP"):
+        for window in ("period", "year_to_date", "term_to_date"):
+            assert not ind.has(scope, window, "target_pct"), (scope, window)
+            assert not ind.has(scope, window, "target_excess_pct"), (scope, window)
+    assert ind.has("kind:bloc", "term_to_date", "target_pct") and ind.has("MLA", "term_to_date", "target_pct")
+    assert ind.trend()[-1] == ("2017H1", 9, None) and ind.trend()[0][2] == 950
 
 
 def test_villages_of_a_unit_missing_from_a_half_year_are_not_zero(sample_reference: Reference) -> None:
