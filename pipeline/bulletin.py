@@ -6,7 +6,6 @@ returns or the reference files is escaped.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
@@ -108,14 +107,21 @@ def load(
     )
 
 
-def _table(headers: list[str], rows: list[list[str]], css_class: str = "", numeric_from: int = 1) -> str:
+def _table(
+    headers: list[str],
+    rows: list[list[str]],
+    css_class: str = "",
+    numeric_from: int = 1,
+    row_classes: list[str] | None = None,
+) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = []
-    for row in rows:
+    for number, row in enumerate(rows):
         cells = "".join(
             f'<td class="num">{cell}</td>' if i >= numeric_from else f"<td>{cell}</td>" for i, cell in enumerate(row)
         )
-        body.append(f"<tr>{cells}</tr>")
+        row_class = row_classes[number] if row_classes else ""
+        body.append(f'<tr class="{row_class}">{cells}</tr>' if row_class else f"<tr>{cells}</tr>")
     return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
@@ -187,8 +193,27 @@ def key_figures(data: BulletinData) -> Html:
     return Html("<h2>Số liệu chủ yếu</h2>" + _table(headers, rows, "key-figures") + _not_computable_note(rows))
 
 
+APPENDIX_TITLE = "Phụ lục: Kết quả theo đơn vị"
+TABLE_WINDOWS = ("period", "term_to_date")  # the windows the table by unit shows
+
+
+def shown_units(data: BulletinData, windows: tuple[str, ...] = TABLE_WINDOWS) -> list[str]:
+    """The units a table of `windows` lists: those expected in a half-year of one of them, or with members
+    admitted in one. A unit retired before them (a district after the 2025 reorganisation) has nothing
+    there and is left out, rather than shown as a row of zeros."""
+    periods = {p for w in windows for p in window_periods(w, data.period, data.reference)}
+    shown = []
+    for code in data.indicators.unit_scopes():
+        unit = data.reference.units.get(code)
+        expected = unit is not None and any(unit.expected_in(p) for p in periods)
+        if expected or any(data.get(code, w, "admitted") for w in windows):
+            shown.append(code)
+    return shown
+
+
 def unit_table(data: BulletinData) -> Html:
-    """Admissions, target and make-up by unit, for the half-year and the term to date."""
+    """The appendix: admissions, target and make-up of every unit, for the half-year and the term to date,
+    grouped by kind of unit (in the declared order) with a subtotal for each, then the province."""
     headers = [
         "Đơn vị",
         "Kết nạp trong kỳ",
@@ -214,22 +239,35 @@ def unit_table(data: BulletinData) -> Html:
             _start_end(data, scope, "term_to_date", "villages_no_member") if with_villages else "",
         ]
 
-    rows = [
-        row(
-            code,
-            escape(data.unit_name(code)),
-            code not in data.reference.units or data.reference.units[code].has_villages,
-        )
-        for code in data.indicators.unit_scopes()
-    ]
+    shown = shown_units(data)
+    rows, classes = [], []
+    for kind, label in data.reference.kinds.items():
+        members = [c for c in shown if c in data.reference.units and data.reference.units[c].kind == kind]
+        if not members:
+            continue
+        for code in members:
+            rows.append(row(code, escape(data.unit_name(code)), data.reference.units[code].has_villages))
+            classes.append("")
+        any_villages = any(data.reference.units[c].has_villages for c in members)
+        rows.append(row(kind_scope(kind), f"<strong>Cộng: {escape(label)}</strong>", any_villages))
+        classes.append("subtotal")
+    rows += [row(c, escape(data.unit_name(c)), True) for c in shown if c not in data.reference.units]
+    classes += ["" for c in shown if c not in data.reference.units]
     rows.append(row(PROVINCE, "<strong>Toàn tỉnh</strong>", True))
-    return Html("<h2>Kết quả theo đơn vị</h2>" + _table(headers, rows, "by-unit") + _not_computable_note(rows))
+    classes.append("total")
+    table = _table(headers, rows, "by-unit", row_classes=classes)
+    return Html(
+        f'<section class="appendix"><h2>{escape(APPENDIX_TITLE)}</h2>{table}{_not_computable_note(rows)}</section>'
+    )
 
 
 def _not_computable_note(rows: list[list[str]]) -> str:
     """The legend of `—`, under a table that shows it: the same words wherever a figure is missing."""
     shown = any(fmt.NOT_COMPUTABLE in cell for row in rows for cell in row)
     return f'<p class="table-note">{escape(fmt.NOT_COMPUTABLE_NOTE)}</p>' if shown else ""
+
+
+MOST_NAMED = 5  # units below target the text names, for each kind of unit: the lowest
 
 
 def below_target_units(data: BulletinData, window: str = "term_to_date") -> list[tuple[str, Decimal]]:
@@ -242,36 +280,57 @@ def below_target_units(data: BulletinData, window: str = "term_to_date") -> list
     return sorted(found, key=lambda item: item[1])
 
 
-def kinds_attainment(data: BulletinData, window: str = "term_to_date") -> list[tuple[str, int, Decimal | None]]:
-    """Admissions and share of target by kind of unit, in the declared order: the `kind:…` rows of the
-    indicators (the share is None when not computable)."""
+def kinds_attainment(data: BulletinData, window: str = "term_to_date") -> list[tuple[str, str, int, Decimal | None]]:
+    """(kind, label, admitted, share of target) by kind of unit, in the declared order: the `kind:…` rows
+    of the indicators (the share is None when not computable)."""
     result = []
+    kinds_shown = {data.reference.units[c].kind for c in shown_units(data, (window,)) if c in data.reference.units}
     for kind, label in data.reference.kinds.items():
         scope = kind_scope(kind)
-        if data.indicators.has(scope, window, "admitted"):
+        if kind in kinds_shown and data.indicators.has(scope, window, "admitted"):
             admitted = int(data.get(scope, window, "admitted") or 0)
-            result.append((label, admitted, data.get(scope, window, "target_pct")))
+            result.append((kind, label, admitted, data.get(scope, window, "target_pct")))
     return result
 
 
-def below_target(data: BulletinData) -> Html:
-    units = below_target_units(data)
-    kinds = kinds_attainment(data)
+def below_target(data: BulletinData, window: str = "term_to_date") -> Html:
+    """By kind of unit: how many units are below target and the lowest of them by name; then the kinds."""
+    lowest = below_target_units(data, window)
     parts = ["<h2>Đơn vị, loại hình chưa đạt chỉ tiêu</h2>"]
-    if units:
-        listed = "; ".join(f"{escape(data.unit_name(c))} ({fmt.percent(p)})" for c, p in units)
-        parts.append(f"<p>Tính từ đầu nhiệm kỳ, các đơn vị chưa đạt chỉ tiêu kết nạp: {listed}.</p>")
+    items = []
+    for kind, label, _, _ in kinds_attainment(data, window):
+        scope = kind_scope(kind)
+        below, counted = data.get(scope, window, "units_below_target"), data.get(scope, window, "units_with_target")
+        if not below:
+            continue
+        named = [(c, p) for c, p in lowest if data.reference.units[c].kind == kind][:MOST_NAMED]
+        listed = "; ".join(f"{escape(data.unit_name(c))} ({fmt.percent(p)})" for c, p in named)
+        which = "thấp nhất là" if below > len(named) else "gồm"  # type: ignore[operator]
+        items.append(f"<li>{escape(label)}: {fmt.number(below)}/{fmt.number(counted)} đơn vị, {which} {listed}.</li>")
+    if items:
+        parts.append(f"<p>Tính từ đầu nhiệm kỳ, các đơn vị chưa đạt chỉ tiêu kết nạp:</p><ul>{''.join(items)}</ul>")
     else:
         parts.append("<p>Tính từ đầu nhiệm kỳ, tất cả các đơn vị đều đạt hoặc vượt chỉ tiêu kết nạp.</p>")
-    lagging = [(label, pct) for label, _, pct in kinds if pct is not None and pct < 100]
+    kinds = kinds_attainment(data, window)
+    lagging = [(label, pct) for _, label, _, pct in kinds if pct is not None and pct < 100]
     if lagging:
         parts.append(
             "<p>Theo loại hình đảng bộ, chưa đạt chỉ tiêu: "
             + "; ".join(f"{escape(label.lower())} ({fmt.percent(pct)})" for label, pct in lagging)
             + ".</p>"
         )
-    kind_rows = [[escape(label), fmt.number(admitted), fmt.percent(pct)] for label, admitted, pct in kinds]
-    parts.append(_table(["Loại hình đảng bộ", "Kết nạp từ đầu nhiệm kỳ", "% chỉ tiêu"], kind_rows, "by-kind"))
+    kind_rows = [
+        [
+            escape(label),
+            fmt.number(admitted),
+            fmt.percent(pct),
+            f"{fmt.number(data.get(kind_scope(kind), window, 'units_below_target'))}/"
+            f"{fmt.number(data.get(kind_scope(kind), window, 'units_with_target'))}",
+        ]
+        for kind, label, admitted, pct in kinds
+    ]
+    headers = ["Loại hình đảng bộ", "Kết nạp từ đầu nhiệm kỳ", "% chỉ tiêu", "Số đơn vị chưa đạt"]
+    parts.append(_table(headers, kind_rows, "by-kind"))
     parts.append(_not_computable_note(kind_rows))
     return Html("\n".join(parts))
 
@@ -328,32 +387,13 @@ def data_notes(data: BulletinData) -> Html:
     else:
         parts.append("<p>Kiểm tra báo cáo không phát hiện lỗi hay cảnh báo nào.</p>")
     parts.append("<h3>Nguồn số liệu</h3>")
-    source_rows = [
-        [
-            escape(row["file"]),
-            escape(row["unit_code"]),
-            escape(row["unit_name"]),
-            escape(row["prepared_by"]),
-            escape(fmt.date_short(dt.date.fromisoformat(row["prepared_on"])) if row["prepared_on"] else ""),
-            f'<code class="hash">{escape(row["sha256"])}</code>',
-        ]
-        for row in data.sources.drop_duplicates(["file", "unit_code"]).to_dict("records")
-    ]
-    source_rows += [
-        [escape(path.name), "", "", "", "", f'<code class="hash">{escape(_sha(path))}</code>']
-        for path in data.reference.files
-    ]
+    files = data.sources.drop_duplicates(["period", "file"])
+    periods = ", ".join(sorted(set(files["period"])))
     parts.append(
-        _table(
-            ["Tệp", "Mã", "Tên đơn vị (trong báo cáo)", "Người lập", "Ngày lập", "SHA-256"], source_rows, "sources", 99
-        )
+        f"<p>Số liệu lấy từ {fmt.number(len(files))} tệp báo cáo của các kỳ {escape(periods)} và các tệp danh mục "
+        f"({', '.join(escape(p.name) for p in data.reference.files)}). Danh sách đầy đủ các tệp, kèm đơn vị, người "
+        "lập, ngày lập và mã SHA-256 của từng tệp, ghi trong tệp manifest.json đi kèm bản tin.</p>"
     )
     parts.append(f'<p class="version">Bản tin được tạo bởi mã nguồn phiên bản {escape(code_version())}.</p>')
     # Marked as notes: counts of returns and files, not figures of the indicators.
     return Html('<section class="data-notes">' + "\n".join(parts) + "</section>")
-
-
-def _sha(path: Path) -> str:
-    from pipeline.iorw import sha256
-
-    return sha256(path)

@@ -18,10 +18,11 @@ from typing import ParamSpec
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from pipeline import fmt, forms
-from pipeline.bulletin import BulletinData, below_target_units
+from pipeline.bulletin import BulletinData, shown_units
 from pipeline.indicators import PROVINCE
 from pipeline.periods import parse
 
@@ -89,19 +90,64 @@ def _short_name(name: str) -> str:
     return name
 
 
+MOST_BARS = 10  # a chart by unit shows every unit up to twice this many, else the highest and the lowest
+ROW_HEIGHT, MARGIN_HEIGHT = 0.32, 1.2  # inches: 21 rows at most stay well within a page
+REST_LABEL = "Các đơn vị còn lại"
+
+
+def _highest_and_lowest(codes: list[str], key: Callable[[str], float]) -> tuple[list[str], list[str], list[str]]:
+    """(highest, rest, lowest) of `codes` by `key`, highest first: every unit among the highest when there
+    are at most 2 × MOST_BARS, else MOST_BARS at each end and the others as the rest."""
+    ordered = sorted(codes, key=key, reverse=True)
+    if len(ordered) <= 2 * MOST_BARS:
+        return ordered, [], []
+    return ordered[:MOST_BARS], ordered[MOST_BARS:-MOST_BARS], ordered[-MOST_BARS:]
+
+
+def _rest_strip(axes: object, row: float, values: list[float], colour: str) -> None:
+    """The units between the highest and the lowest, one tick each on their own row: their distribution."""
+    axes.scatter(values, [row] * len(values), marker="|", s=120, color=colour, alpha=0.6, linewidths=1)  # type: ignore[attr-defined]
+
+
+def _below_target_sentence(data: BulletinData, window: str) -> str:
+    below, counted = (data.get(PROVINCE, window, name) for name in ("units_below_target", "units_with_target"))
+    if not below:
+        return "Mọi đơn vị đều đạt chỉ tiêu."
+    return f"{fmt.number(below)}/{fmt.number(counted)} đơn vị chưa đạt chỉ tiêu."
+
+
 @_styled
 def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Chart:
-    """Units ranked by the share of their target reached, admissions beside target."""
+    """Units ranked by the share of their target reached: admissions beside target for every unit; with many
+    units, the share of target of the highest and the lowest, and the distribution of the others."""
 
     def reached(code: str) -> Decimal:
         pct = data.get(code, window, "target_pct")
         return pct if isinstance(pct, Decimal) else Decimal(-1)
 
-    units = sorted(data.indicators.unit_scopes(), key=reached, reverse=True)
+    highest, rest, lowest = _highest_and_lowest(shown_units(data, (window,)), reached)
+    if rest:
+        figure = _attainment_extremes(data, window, highest, rest, lowest)
+        described = [*highest, *lowest]
+        what = "tỷ lệ đạt chỉ tiêu kết nạp từ đầu nhiệm kỳ của các đơn vị cao nhất và thấp nhất; các đơn vị còn lại là các vạch ở giữa"
+    else:
+        figure = _admissions_beside_target(data, window, highest)
+        described = highest
+        what = "kết nạp đảng viên so với chỉ tiêu từ đầu nhiệm kỳ, từng đơn vị, xếp theo tỷ lệ đạt"
+    alt = (
+        f"Biểu đồ thanh: {what}. "
+        + "; ".join(f"{_short_name(data.unit_name(c))} {fmt.percent(reached(c))}" for c in described if reached(c) >= 0)
+        + ". "
+        + _below_target_sentence(data, window)
+    )
+    return Chart(figure, alt)
+
+
+def _admissions_beside_target(data: BulletinData, window: str, units: list[str]) -> Figure:
     names = [_short_name(data.unit_name(c)) for c in units]
     admitted = [int(data.get(c, window, "admitted") or 0) for c in units]
     target = [float(data.get(c, window, "target") or 0) for c in units]
-    figure, axes = _figure(0.32 * len(units) + 1.2)
+    figure, axes = _figure(ROW_HEIGHT * len(units) + MARGIN_HEIGHT)
     rows = range(len(units))
     axes.barh([r + 0.2 for r in rows], target, height=0.4, color=COLOURS["target"], label="Chỉ tiêu")
     axes.barh([r - 0.2 for r in rows], admitted, height=0.4, color=COLOURS["admitted"], label="Kết nạp")
@@ -122,13 +168,39 @@ def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Ch
     _vi_number_axis(axes.xaxis)
     axes.legend(loc="lower right", fontsize=8, frameon=False)
     axes.set_title("Kết nạp so với chỉ tiêu từ đầu nhiệm kỳ, xếp theo tỷ lệ đạt", fontsize=10, loc="left")
-    below = below_target_units(data, window)
-    alt = (
-        "Biểu đồ thanh: kết nạp đảng viên so với chỉ tiêu từ đầu nhiệm kỳ, từng đơn vị, xếp theo tỷ lệ đạt. "
-        + "; ".join(f"{_short_name(data.unit_name(c))} {fmt.percent(reached(c))}" for c in units if reached(c) >= 0)
-        + (f". {len(below)} đơn vị chưa đạt chỉ tiêu." if below else ". Mọi đơn vị đều đạt chỉ tiêu.")
-    )
-    return Chart(figure, alt)
+    return figure
+
+
+def _attainment_extremes(
+    data: BulletinData, window: str, highest: list[str], rest: list[str], lowest: list[str]
+) -> Figure:
+    def pct(code: str) -> float:
+        return float(data.get(code, window, "target_pct") or 0)
+
+    units = [*highest, None, *lowest]
+    figure, axes = _figure(ROW_HEIGHT * len(units) + MARGIN_HEIGHT)
+    for row, code in enumerate(units):
+        if code is None:
+            _rest_strip(axes, row, [pct(c) for c in rest], COLOURS["other"])
+            continue
+        colour = COLOURS["admitted"] if pct(code) < 100 else COLOURS["other"]
+        axes.barh(row, pct(code), height=0.6, color=colour)
+        axes.annotate(
+            fmt.percent(data.get(code, window, "target_pct")),
+            (pct(code), row),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7,
+        )
+    axes.axvline(100, color="#333333", linewidth=0.8, linestyle="--")
+    labels = [REST_LABEL if code is None else _short_name(data.unit_name(code)) for code in units]
+    axes.set_yticks(range(len(units)), labels, fontsize=8)
+    axes.invert_yaxis()
+    _vi_number_axis(axes.xaxis, percent=True)
+    axes.set_xlim(0, max(pct(c) for c in [*highest, *rest, *lowest]) * 1.15)
+    axes.set_title("Tỷ lệ đạt chỉ tiêu kết nạp từ đầu nhiệm kỳ: cao nhất, thấp nhất", fontsize=10, loc="left")
+    return figure
 
 
 COMPOSITION = {
@@ -195,42 +267,54 @@ def by_organization(data: BulletinData, window: str = "term_to_date") -> Chart:
 
 @_styled
 def villages(data: BulletinData, window: str = "term_to_date") -> Chart:
-    """Villages with no party member and villages with no cell of their own, start and end, by district."""
-    districts = [c for c in data.indicators.unit_scopes() if data.reference.units[c].has_villages]
-    names = [_short_name(data.unit_name(c)) for c in districts]
-    figure = Figure(figsize=(WIDTH, 3.4), dpi=DPI, layout="constrained")
+    """Villages with no party member and villages with no cell of their own, start and end, by unit with
+    villages; with many units, those with the most and the fewest left at the end, and the others' spread."""
+
+    def left(code: str) -> int:
+        return int(data.get(code, window, "villages_no_member_end") or 0)
+
+    with_villages = [c for c in shown_units(data, (window,)) if data.reference.units[c].has_villages]
+    highest, rest, lowest = _highest_and_lowest(with_villages, left)
+    units = [*highest, None, *lowest] if rest else highest
+    names = [REST_LABEL if c is None else _short_name(data.unit_name(c)) for c in units]
+    figure = Figure(figsize=(WIDTH, ROW_HEIGHT * len(units) + MARGIN_HEIGHT + 0.6), dpi=DPI, layout="constrained")
     axes_pair = figure.subplots(1, 2, sharey=True)
     panels = (
         ("villages_no_member", "Thôn, bản chưa có đảng viên"),
         ("villages_joint", "Chưa có chi bộ, sinh hoạt ghép"),
     )
+    first, last = data.term_periods[0], data.period.last
     for axes, (stem, title) in zip(axes_pair, panels, strict=True):
-        start = [int(data.get(c, window, f"{stem}_start") or 0) for c in districts]
-        end = [int(data.get(c, window, f"{stem}_end") or 0) for c in districts]
-        rows = range(len(districts))
-        first, last = data.term_periods[0], data.period.last
-        axes.barh([r - 0.2 for r in rows], start, height=0.4, color=COLOURS["start"], label=f"Đầu {first}")
-        axes.barh([r + 0.2 for r in rows], end, height=0.4, color=COLOURS["end"], label=f"Cuối {last}")
-        axes.set_yticks(list(rows), names, fontsize=8)
+        for row, code in enumerate(units):
+            if code is None:
+                _rest_strip(axes, row, [int(data.get(c, window, f"{stem}_end") or 0) for c in rest], COLOURS["end"])
+                continue
+            for offset, edge, colour in ((-0.2, "start", COLOURS["start"]), (0.2, "end", COLOURS["end"])):
+                axes.barh(row + offset, int(data.get(code, window, f"{stem}_{edge}") or 0), height=0.4, color=colour)
+        axes.set_yticks(range(len(units)), names, fontsize=8)
         axes.set_title(title, fontsize=9)
         axes.spines[["top", "right"]].set_visible(False)
         _vi_number_axis(axes.xaxis)
-        axes.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2)
     axes_pair[0].invert_yaxis()
-    figure.suptitle("Thôn, bản theo đảng bộ huyện, thị xã, thành phố", fontsize=10, x=0.02, ha="left")
+    handles = [Patch(color=COLOURS["start"], label=f"Đầu {first}"), Patch(color=COLOURS["end"], label=f"Cuối {last}")]
+    figure.legend(handles=handles, fontsize=7, frameon=False, loc="outside lower center", ncols=2)
+    title = "Thôn, bản theo đơn vị" + (": còn nhiều và ít thôn, bản chưa có đảng viên nhất" if rest else "")
+    figure.suptitle(title, fontsize=10, x=0.02, ha="left")
 
     def change(scope: str, stem: str) -> str:
         start, end = data.get(scope, window, f"{stem}_start"), data.get(scope, window, f"{stem}_end")
         return f"từ {fmt.number(start or 0)} xuống {fmt.number(end or 0)}"
 
-    most = max(districts, key=lambda c: int(data.get(c, window, "villages_no_member_end") or 0), default=None)
+    most = highest[0] if highest else None
     alt = (
-        "Biểu đồ thanh theo đảng bộ huyện, thị xã, thành phố, đầu và cuối kỳ. Toàn tỉnh, thôn, bản chưa có đảng "
+        "Biểu đồ thanh theo đơn vị có thôn, bản, đầu và cuối kỳ"
+        + (", các đơn vị còn nhiều và ít thôn, bản chưa có đảng viên nhất" if rest else "")
+        + ". Toàn tỉnh, thôn, bản chưa có đảng "
         f"viên {change(PROVINCE, 'villages_no_member')}; chưa có chi bộ, sinh hoạt ghép "
         f"{change(PROVINCE, 'villages_joint')}."
         + (
             f" Còn nhiều thôn, bản chưa có đảng viên nhất: {_short_name(data.unit_name(most))} "
-            f"({fmt.number(data.get(most, window, 'villages_no_member_end') or 0)})."
+            f"({fmt.number(left(most))})."
             if most
             else ""
         )
@@ -248,18 +332,27 @@ def half_year_label(text: str) -> str:
 def admissions_trend(data: BulletinData) -> Chart:
     """Admissions against the half-year target for every half-year on record."""
     series = data.indicators.trend()
-    figure, axes = _figure(2.8)
+    crowded = len(series) > MOST_BARS  # labels turned upright, so that they never overlap
+    figure, axes = _figure(3.6 if crowded else 2.8)
     labels = [half_year_label(period) for period, _, _ in series]
     admitted = [count for _, count, _ in series]
     # A half-year whose target cannot be computed leaves a gap in the target line.
     targets = [float("nan") if target is None else float(target) for _, _, target in series]
-    axes.bar(labels, admitted, color=COLOURS["admitted"], width=0.6, label="Kết nạp")
-    axes.plot(labels, targets, color="#333333", marker="o", linewidth=1.5, label="Chỉ tiêu 6 tháng")
-    axes.bar_label(axes.containers[0], [fmt.number(v) for v in admitted], padding=2, fontsize=8)
+    ticks = [label.replace("\n", " ") for label in labels] if crowded else labels
+    axes.bar(ticks, admitted, color=COLOURS["admitted"], width=0.6, label="Kết nạp")
+    axes.plot(ticks, targets, color="#333333", marker="o", linewidth=1.5, label="Chỉ tiêu 6 tháng")
+    axes.bar_label(
+        axes.containers[0],
+        [fmt.number(v) for v in admitted],
+        padding=2,
+        fontsize=7 if crowded else 8,
+        rotation=90 if crowded else 0,
+    )
+    axes.tick_params(axis="x", labelsize=7 if crowded else 8, labelrotation=90 if crowded else 0)
     _vi_number_axis(axes.yaxis)
     known = [t for _, _, t in series if t is not None]
-    axes.set_ylim(0, float(max([*admitted, *known, 1])) * 1.2)
-    axes.legend(fontsize=8, frameon=False, loc="upper left", ncols=2)
+    axes.set_ylim(0, float(max([*admitted, *known, 1])) * (1.35 if crowded else 1.2))
+    figure.legend(fontsize=8, frameon=False, loc="outside lower center", ncols=2)
     axes.set_title("Kết nạp đảng viên qua các kỳ (6 tháng)", fontsize=10, loc="left")
     alt = "Biểu đồ cột: kết nạp đảng viên qua các kỳ 6 tháng, so với chỉ tiêu 6 tháng. " + "; ".join(
         f"{label.replace(chr(10), ' ')}: {fmt.number(count)} (chỉ tiêu {fmt.number(target)})"

@@ -148,24 +148,45 @@ def period_ends(previous: pd.DataFrame) -> dict[tuple[str, str], tuple[int, str,
     return {(unit, code): (int(value), file, sheet, cell) for unit, code, value, file, sheet, cell in rows}
 
 
-def check_continuity(ret: Return, period: Period, ends: dict[tuple[str, str], tuple[int, str, str, str]]) -> None:
+def check_continuity(
+    ret: Return, period: Period, ends: dict[tuple[str, str], tuple[int, str, str, str]], reference: Reference
+) -> None:
     """Warn where a village count at the start of the half-year differs from the same unit's count at the
-    end of the half-year before (`period_ends`, SPEC 4): one of the two returns is wrong."""
+    end of the half-year before (`period_ends`, SPEC 4): one of the two returns is wrong. A unit formed by a
+    merger since then is compared with the sum of the units it was formed from."""
+    unit = reference.units.get(ret.unit_code)
     for stem in ("villages_no_member", "villages_joint"):
-        start, before = ret.figures.get(f"{stem}_start"), ends.get((ret.unit_code, f"{stem}_end"))
+        start = ret.figures.get(f"{stem}_start")
+        before = _end_before(ret.unit_code, unit.predecessors if unit else (), f"{stem}_end", ends)
         if start is None or before is None:
             continue
-        value, file, sheet, cell = before
+        value, where = before
         if value != start.value:
             ret.problem(
                 WARNING,
                 start.place,
                 f"«{forms.ROW_BY_CODE[start.code].label}» khác số cuối kỳ {period.shift(-1)} của cùng đơn vị "
-                f"({_where(file, sheet, cell)}).",
+                f"({where}).",
                 fmt.number(start.value),
                 fmt.number(value),
                 check=DISCONTINUITY,
             )
+
+
+def _end_before(
+    unit_code: str, predecessors: tuple[str, ...], code: str, ends: dict[tuple[str, str], tuple[int, str, str, str]]
+) -> tuple[int, str] | None:
+    """The count a unit's start must equal, with where it was read: its own end of the half-year before,
+    or else the sum of its predecessors' (when every one of them reported it)."""
+    own = ends.get((unit_code, code))
+    if own is not None:
+        value, file, sheet, cell = own
+        return value, _where(file, sheet, cell)
+    found = [ends.get((p, code)) for p in predecessors]
+    if not found or None in found:
+        return None
+    places = "; ".join(f"{p}: {_where(f, s, c)}" for p, (_, f, s, c) in zip(predecessors, found, strict=True))  # type: ignore[misc]
+    return sum(v for v, *_ in found), f"tổng của các đơn vị hợp nhất — {places}"  # type: ignore[misc]
 
 
 def _unit_problem(

@@ -76,7 +76,7 @@ def clean_period(
     if previous is not None:
         ends = checks.period_ends(previous)
         for ret in returns:
-            checks.check_continuity(ret, period, ends)
+            checks.check_continuity(ret, period, ends, reference)
 
     figure_rows, source_rows, problems = [], [], []
     for ret in returns:

@@ -142,6 +142,22 @@ def _target(reference: Reference, units: list[str], periods: list[Period]) -> Fr
     return sum(targets, Fraction(0))  # type: ignore[arg-type]
 
 
+def _comparison_base(
+    reference: Reference, units: list[str], edition: Edition, previous_year: list[Period]
+) -> list[str] | None:
+    """The units whose admissions of the year before a scope's are compared with: each of its units that
+    exists in the edition, with the units it was formed from. None (no comparison) when the scope has no
+    unit in the edition, or one of them did not exist the year before and was formed from no unit that did."""
+    current = [u for u in units if any(reference.units[u].expected_in(p) for p in edition.periods())]
+    base: list[str] = []
+    for code in current:
+        counterparts = reference.counterparts(code, previous_year)
+        if counterparts is None:
+            return None
+        base += counterparts
+    return list(dict.fromkeys(base)) or None
+
+
 def compute(
     figures: pd.DataFrame, reference: Reference, edition: Period | Edition, on_record: list[Period]
 ) -> pd.DataFrame:
@@ -155,7 +171,17 @@ def compute(
     previous_year = edition.previous_year().periods()
     compare = all(p in on_record for p in previous_year)
     rows: list[tuple[str, str, str, object]] = []
-    for scope, units in scopes(reference, edition, figures).items():
+    by_scope = scopes(reference, edition, figures)
+    # Each unit's share of target by window, which the province and the kinds count units below target by.
+    unit_pct: dict[tuple[str, str], Decimal] = {}
+    for code in (c for c in by_scope if is_unit_scope(c)):
+        for window, periods in windows.items():
+            target = _target(reference, [code], periods)
+            pct = None if target is None else percent(values.total(periods, code, forms.REQUIRED_CODE), target)
+            if pct is not None:
+                unit_pct[(code, window)] = pct
+    for scope, units in by_scope.items():
+        is_aggregate = not is_unit_scope(scope)
         for window, periods in windows.items():
 
             def add(indicator: str, value: object, scope: str = scope, window: str = window) -> None:
@@ -188,9 +214,15 @@ def compute(
                     add("villages_no_member_eliminated", start - end)
             add("new_village_cells", values.total(periods, scope, "new_village_cells"))
             if window == "period" and compare:
-                previous = values.total(previous_year, scope, forms.REQUIRED_CODE)
-                add("admitted_prev_year", previous)
-                add("admitted_change_pct", percent(admitted - previous, previous))
+                base = [PROVINCE] if scope == PROVINCE else _comparison_base(reference, units, edition, previous_year)
+                if base is not None:
+                    previous = sum(values.total(previous_year, u, forms.REQUIRED_CODE) for u in base)
+                    add("admitted_prev_year", previous)
+                    add("admitted_change_pct", percent(admitted - previous, previous))
+            if is_aggregate:
+                pcts = [unit_pct[(u, window)] for u in units if (u, window) in unit_pct]
+                add("units_with_target", len(pcts))
+                add("units_below_target", sum(pct < 100 for pct in pcts))
     rows += _trend_rows(values, reference, [p for p in on_record if p <= edition.last])
     frame = pd.DataFrame(rows, columns=list(INDICATOR_COLUMNS))
     frame["value"] = frame["value"].map(format_value)

@@ -37,6 +37,7 @@ class Unit:
     has_villages: bool
     valid_from: Period
     valid_to: Period | None
+    predecessors: tuple[str, ...] = ()  # the units it was formed from, when units merged
 
     def expected_in(self, period: Period) -> bool:
         return self.valid_from <= period and (self.valid_to is None or period <= self.valid_to)
@@ -59,6 +60,16 @@ class Reference:
 
     def expected_units(self, period: Period) -> list[Unit]:
         return [unit for unit in self.units.values() if unit.expected_in(period)]
+
+    def counterparts(self, unit_code: str, periods: list[Period]) -> list[str] | None:
+        """The units whose figures of `periods` stand for `unit_code` in a comparison: the unit itself and
+        the units it was formed from (`predecessors`). None when, in some of those half-years, none of
+        them was expected: a unit new since then has nothing to be compared with."""
+        unit = self.units[unit_code]
+        codes = [unit_code, *unit.predecessors]
+        if not all(any(self.units[c].expected_in(p) for c in codes) for p in periods):
+            return None
+        return codes
 
     def half_year_target(self, unit_code: str, period: Period) -> Fraction | None:
         """Half of the annual target of the period's year (SPEC 5), or None when none is set."""
@@ -94,6 +105,7 @@ def _period(path: Path, line: int, column: str, text: str) -> Period:
 def load_units(path: Path, kinds: dict[str, str]) -> dict[str, Unit]:
     columns = ("unit_code", "unit_name", "unit_kind", "has_villages", "valid_from", "valid_to")
     units: dict[str, Unit] = {}
+    lines: dict[str, int] = {}
     for line, row in _read_csv(path, columns):
         code = row["unit_code"]
         if not code:
@@ -115,7 +127,16 @@ def load_units(path: Path, kinds: dict[str, str]) -> dict[str, Unit]:
             has_villages=row["has_villages"] == "1",
             valid_from=_period(path, line, "valid_from", row["valid_from"]),
             valid_to=_period(path, line, "valid_to", valid_to) if valid_to else None,
+            predecessors=tuple(c.strip() for c in row.get("predecessors", "").split(";") if c.strip()),
         )
+        lines[code] = line
+    for code, unit in units.items():
+        unknown = [c for c in unit.predecessors if c not in units or c == code]
+        if unknown:
+            raise UserError(
+                f"{path}, dòng {lines[code]}, cột predecessors: {', '.join(unknown)} không phải mã một đơn vị "
+                "khác trong units.csv (ghi mã các đơn vị đã hợp nhất thành đơn vị này, cách nhau bởi dấu ;)."
+            )
     return units
 
 
