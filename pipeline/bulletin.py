@@ -181,15 +181,15 @@ def key_figures(data: BulletinData) -> Html:
         ],
         row("Chi bộ thôn, bản thành lập mới, chia tách", "new_village_cells"),
     ]
-    if data.get(PROVINCE, "period", "admitted_prev_year") is not None:
-        rows.insert(
-            1,
-            [
-                f"{'Năm' if data.period.annual else 'Cùng kỳ năm'} {data.period.year - 1}",
-                fmt.number(data.get(PROVINCE, "period", "admitted_prev_year")),
-                "",
-            ],
-        )
+    # The year before, or `—` when it cannot be compared (not on record): said the same way as elsewhere.
+    rows.insert(
+        1,
+        [
+            f"{'Năm' if data.period.annual else 'Cùng kỳ năm'} {data.period.year - 1}",
+            fmt.number(data.get(PROVINCE, "period", "admitted_prev_year")),
+            "",
+        ],
+    )
     return Html("<h2>Số liệu chủ yếu</h2>" + _table(headers, rows, "key-figures") + _not_computable_note(rows))
 
 

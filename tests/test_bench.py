@@ -10,7 +10,19 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-CASES = ("floor", "cold", "naive", "no-op", "touched", "changed", "reports -j1", "reports -j2", "intake", "national")
+CASES = (
+    "floor",
+    "cold",
+    "naive",
+    "cold 7 units",
+    "no-op",
+    "touched",
+    "changed",
+    "reports -j1",
+    "reports -j2",
+    "intake",
+    "national",
+)
 
 
 def test_bench_runs_every_case_on_tiny_sizes(tmp_path: Path) -> None:
@@ -25,6 +37,6 @@ def test_bench_runs_every_case_on_tiny_sizes(tmp_path: Path) -> None:
         assert row, case
         median, low, high, peak = (float(x) for x in row.groups())
         assert 0 < low <= median <= high and peak > 0, case
-    assert text.count("| yes |") + text.count("| **no** |") == 8  # every target is judged
+    assert text.count("| yes |") + text.count("| **no** |") == 9  # every target is judged
     assert "## Beyond one machine" in text
     assert "Tiny sizes" in text

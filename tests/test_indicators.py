@@ -202,3 +202,19 @@ def test_no_target_shown_when_a_unit_has_none(sample_reference: Reference) -> No
     assert not ind.has("province", "year_to_date", "annual_target")
     assert ind.has("MLA", "term_to_date", "target_pct")
     assert ind.has("DBP", "period", "admitted")
+
+
+def test_a_start_is_checked_against_the_predecessors_end() -> None:
+    """A unit formed by a merger starts from the sum of its predecessors' ends; without all of them, or
+    with none, there is nothing to check against."""
+    from pipeline.checks import _end_before
+
+    ends = {
+        ("A", "villages_joint_end"): (3, "a.xlsx", "Tổ chức", "C6"),
+        ("B", "villages_joint_end"): (4, "b.csv", "", "D9"),
+    }
+    value, where = _end_before("AB", ("A", "B"), "villages_joint_end", ends)  # type: ignore[misc]
+    assert value == 7 and "a.xlsx, Tổ chức!C6" in where and "b.csv, D9" in where
+    assert _end_before("AC", ("A", "C"), "villages_joint_end", ends) is None
+    assert _end_before("NEW", (), "villages_joint_end", ends) is None
+    assert _end_before("A", ("B",), "villages_joint_end", ends)[0] == 3  # type: ignore[index]

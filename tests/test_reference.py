@@ -35,6 +35,22 @@ def _spoil(raw: Path, name: str, text: str | bytes) -> None:
         ("province.toml", 'province = "Điện Biên"\n[[terms]]\nlabel = "x"\nstart = 2016\nend = "2020H2"\n', "nhiệm kỳ"),
         ("province.toml", 'province = "Điện Biên"\n[[terms]]\nlabel = "x"\nend = "2020H2"\n', "thiếu khóa"),
         ("province.toml", "province = \n", "TOML"),
+        (
+            "units.csv",
+            "unit_code,unit_name,unit_kind,has_villages,valid_from,valid_to,predecessors\n"
+            "DBP,Đảng bộ,district,1,2016H1,,\nMOI,Đảng bộ mới,bloc,0,2025H2,,DBP;KHONGCO\n",
+            "dòng 3, cột predecessors: KHONGCO",
+        ),
+        (
+            "units.csv",
+            "unit_code,unit_name,unit_kind,has_villages,valid_from,valid_to\nX1,Xã,ward,1,2025H2,\n",
+            "'ward'",
+        ),
+        (
+            "province.toml",
+            'province = "A"\n[[terms]]\nlabel = "x"\nstart = "2016H1"\nend = "2020H2"\n[[unit_kinds]]\ncode = "x"\n',
+            "label",
+        ),
     ],
 )
 def test_reference_mistakes(raw_copy: Path, name: str, content: str | bytes, expected: str) -> None:
@@ -48,3 +64,22 @@ def test_province_toml_with_bom(raw_copy: Path) -> None:
     toml = raw_copy / "province.toml"
     toml.write_bytes(b"\xef\xbb\xbf" + toml.read_bytes())
     assert load_reference(raw_copy).province == "Điện Biên"
+
+
+def test_commune_units_load_without_declaring_kinds(raw_copy: Path) -> None:
+    """Since July 2025 communes report to the province: a kind of unit known without any declaration."""
+    units = raw_copy / "units.csv"
+    units.write_text(
+        units.read_text(encoding="utf-8") + "X001,Đảng bộ xã Thanh Nưa,commune,1,2025H2,,\n", encoding="utf-8"
+    )
+    reference = load_reference(raw_copy)
+    assert reference.units["X001"].kind == "commune"
+    assert list(reference.kinds) == ["district", "commune", "bloc", "armed_forces"]
+
+
+def test_declared_kinds_and_their_order(raw_copy: Path) -> None:
+    toml = raw_copy / "province.toml"
+    declared = '[[unit_kinds]]\ncode = "armed_forces"\nlabel = "Lực lượng vũ trang"\n'
+    declared += '[[unit_kinds]]\ncode = "district"\nlabel = "Huyện"\n[[unit_kinds]]\ncode = "bloc"\nlabel = "Khối"\n'
+    toml.write_text(toml.read_text(encoding="utf-8") + declared, encoding="utf-8")
+    assert load_reference(raw_copy).kinds == {"armed_forces": "Lực lượng vũ trang", "district": "Huyện", "bloc": "Khối"}
