@@ -11,6 +11,7 @@ import pypdf
 import pytest
 
 from pipeline import fmt
+from pipeline.bulletin import APPENDIX_TITLE
 from pipeline.indicators import Indicators
 from pipeline.iorw import sha256
 from tests.conftest import ROOT, make
@@ -68,7 +69,7 @@ def test_pdf_text_bookmarks_and_fonts(every_edition: Path) -> None:
     assert {
         "BẢN TIN CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN",
         "Số liệu chủ yếu",
-        "Kết quả theo đơn vị",
+        APPENDIX_TITLE,
         "Ghi chú về số liệu",
     } <= titles
 

@@ -62,8 +62,13 @@ def test_run_killed_then_rerun_gives_the_same_outputs(
 
 def test_hostile_text_stays_text(raw_copy: Path, tmp_path: Path) -> None:
     units = raw_copy / "units.csv"
+    # A unit called by a formula: the bulletin names units (its appendix), and must show it as text.
+    quoted_formula = '"' + FORMULA.replace('"', '""') + '"'
     units.write_text(
-        units.read_text(encoding="utf-8").replace("Đảng bộ thành phố Điện Biên Phủ", SCRIPT), encoding="utf-8"
+        units.read_text(encoding="utf-8")
+        .replace("Đảng bộ thành phố Điện Biên Phủ", SCRIPT)
+        .replace("Đảng bộ thị xã Mường Lay", quoted_formula),
+        encoding="utf-8",
     )
     path = raw_copy / "returns" / "2017H1" / "DBP_2017H1.xlsx"
     book = openpyxl.load_workbook(path)
