@@ -15,8 +15,7 @@ import pandas as pd
 
 from pipeline import clean, fmt
 from pipeline.checks import LATE_RETURN, MISSING_RETURN
-from pipeline.indicators import PROVINCE, Indicators, kind_scope, window_periods, window_span
-from pipeline.narrative import lead_paragraph
+from pipeline.indicators import Indicators, window_periods, window_span
 from pipeline.periods import Edition, Period, parse_edition, periods_on_record
 from pipeline.problems import ERROR, SEVERITY_VI, Problem
 from pipeline.reference import Reference, load_reference
@@ -107,28 +106,10 @@ def load(
     )
 
 
-def _table(
-    headers: list[str],
-    rows: list[list[str]],
-    css_class: str = "",
-    numeric_from: int = 1,
-    row_classes: list[str] | None = None,
-) -> str:
+def _table(headers: list[str], rows: list[list[str]], css_class: str = "") -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = []
-    for number, row in enumerate(rows):
-        cells = "".join(
-            f'<td class="num">{cell}</td>' if i >= numeric_from else f"<td>{cell}</td>" for i, cell in enumerate(row)
-        )
-        row_class = row_classes[number] if row_classes else ""
-        body.append(f'<tr class="{row_class}">{cells}</tr>' if row_class else f"<tr>{cells}</tr>")
-    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-
-
-def _start_end(data: BulletinData, scope: str, window: str, stem: str) -> str:
-    """`95 → 51`: a village count at the start and at the end of the window."""
-    start, end = (data.get(scope, window, f"{stem}_{edge}") for edge in ("start", "end"))
-    return f"{fmt.number(start)} → {fmt.number(end)}"  # type: ignore[arg-type]
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def title_block(data: BulletinData) -> Html:
@@ -145,193 +126,6 @@ def title_block(data: BulletinData) -> Html:
             + (f" Chưa có báo cáo của các kỳ: {periods}." if periods else "")
             + "</div>"
         )
-    return Html("\n".join(parts))
-
-
-def lead(data: BulletinData) -> Html:
-    return Html(lead_paragraph(data.indicators, data.reference, data.period))
-
-
-def key_figures(data: BulletinData) -> Html:
-    """The key figures of the half-year and of the term to date, side by side."""
-    windows = ("period", "term_to_date")
-    first, last = data.term_periods[0], data.period.last
-    headers = ["Chỉ tiêu", data.period.label_vi().capitalize(), f"Từ đầu nhiệm kỳ ({first}–{last})"]
-
-    def row(label: str, indicator: str, show: object = fmt.number) -> list[str]:
-        return [escape(label)] + [show(data.get(PROVINCE, w, indicator)) for w in windows]  # type: ignore[operator]
-
-    rows = [
-        row("Đảng viên mới kết nạp", "admitted"),
-        row("Chỉ tiêu tỉnh giao", "target"),
-        row("Tỷ lệ so với chỉ tiêu", "target_pct", fmt.percent),
-        row("Đoàn viên thanh niên", "youth_union_pct", fmt.percent),
-        row("Nữ", "women_pct", fmt.percent),
-        row("Người dân tộc thiểu số", "ethnic_minority_pct", fmt.percent),
-        row("Nông dân", "occ_farmer_pct", fmt.percent),
-        row("Trình độ trung học phổ thông", "edu_upper_secondary_pct", fmt.percent),
-        row("Kết nạp ở chi bộ xã, phường, thị trấn", "org_commune"),
-        [
-            "Thôn, bản chưa có đảng viên (đầu → cuối)",
-            *[_start_end(data, PROVINCE, w, "villages_no_member") for w in windows],
-        ],
-        [
-            "Thôn, bản chưa có chi bộ, sinh hoạt ghép (đầu → cuối)",
-            *[_start_end(data, PROVINCE, w, "villages_joint") for w in windows],
-        ],
-        row("Chi bộ thôn, bản thành lập mới, chia tách", "new_village_cells"),
-    ]
-    # The year before, or `—` when it cannot be compared (not on record): said the same way as elsewhere.
-    rows.insert(
-        1,
-        [
-            f"{'Năm' if data.period.annual else 'Cùng kỳ năm'} {data.period.year - 1}",
-            fmt.number(data.get(PROVINCE, "period", "admitted_prev_year")),
-            "",
-        ],
-    )
-    return Html("<h2>Số liệu chủ yếu</h2>" + _table(headers, rows, "key-figures") + _not_computable_note(rows))
-
-
-APPENDIX_TITLE = "Phụ lục: Kết quả theo đơn vị"
-TABLE_WINDOWS = ("period", "term_to_date")  # the windows the table by unit shows
-
-
-def shown_units(data: BulletinData, windows: tuple[str, ...] = TABLE_WINDOWS) -> list[str]:
-    """The units a table of `windows` lists: those expected in a half-year of one of them, or with members
-    admitted in one. A unit retired before them (a district after the 2025 reorganisation) has nothing
-    there and is left out, rather than shown as a row of zeros."""
-    periods = {p for w in windows for p in window_periods(w, data.period, data.reference)}
-    shown = []
-    for code in data.indicators.unit_scopes():
-        unit = data.reference.units.get(code)
-        expected = unit is not None and any(unit.expected_in(p) for p in periods)
-        if expected or any(data.get(code, w, "admitted") for w in windows):
-            shown.append(code)
-    return shown
-
-
-def unit_table(data: BulletinData) -> Html:
-    """The appendix: admissions, target and make-up of every unit, for the half-year and the term to date,
-    grouped by kind of unit (in the declared order) with a subtotal for each, then the province."""
-    headers = [
-        "Đơn vị",
-        "Kết nạp trong kỳ",
-        "Kết nạp từ đầu nhiệm kỳ",
-        "Chỉ tiêu từ đầu nhiệm kỳ",
-        "% chỉ tiêu",
-        "Nữ",
-        "Dân tộc thiểu số",
-        "Đoàn viên",
-        "Thôn, bản chưa có đảng viên",
-    ]
-
-    def row(scope: str, label: str, with_villages: bool) -> list[str]:
-        return [
-            label,
-            fmt.number(data.get(scope, "period", "admitted")),
-            fmt.number(data.get(scope, "term_to_date", "admitted")),
-            fmt.number(data.get(scope, "term_to_date", "target")),
-            fmt.percent(data.get(scope, "term_to_date", "target_pct")),
-            fmt.percent(data.get(scope, "term_to_date", "women_pct")),
-            fmt.percent(data.get(scope, "term_to_date", "ethnic_minority_pct")),
-            fmt.percent(data.get(scope, "term_to_date", "youth_union_pct")),
-            _start_end(data, scope, "term_to_date", "villages_no_member") if with_villages else "",
-        ]
-
-    shown = shown_units(data)
-    rows, classes = [], []
-    for kind, label in data.reference.kinds.items():
-        members = [c for c in shown if c in data.reference.units and data.reference.units[c].kind == kind]
-        if not members:
-            continue
-        for code in members:
-            rows.append(row(code, escape(data.unit_name(code)), data.reference.units[code].has_villages))
-            classes.append("")
-        any_villages = any(data.reference.units[c].has_villages for c in members)
-        rows.append(row(kind_scope(kind), f"<strong>Cộng: {escape(label)}</strong>", any_villages))
-        classes.append("subtotal")
-    rows += [row(c, escape(data.unit_name(c)), True) for c in shown if c not in data.reference.units]
-    classes += ["" for c in shown if c not in data.reference.units]
-    rows.append(row(PROVINCE, "<strong>Toàn tỉnh</strong>", True))
-    classes.append("total")
-    table = _table(headers, rows, "by-unit", row_classes=classes)
-    return Html(
-        f'<section class="appendix"><h2>{escape(APPENDIX_TITLE)}</h2>{table}{_not_computable_note(rows)}</section>'
-    )
-
-
-def _not_computable_note(rows: list[list[str]]) -> str:
-    """The legend of `—`, under a table that shows it: the same words wherever a figure is missing."""
-    shown = any(fmt.NOT_COMPUTABLE in cell for row in rows for cell in row)
-    return f'<p class="table-note">{escape(fmt.NOT_COMPUTABLE_NOTE)}</p>' if shown else ""
-
-
-MOST_NAMED = 5  # units below target the text names, for each kind of unit: the lowest
-
-
-def below_target_units(data: BulletinData, window: str = "term_to_date") -> list[tuple[str, Decimal]]:
-    """Units whose admissions are below their target in the window, lowest first."""
-    found = []
-    for code in data.indicators.unit_scopes():
-        pct = data.get(code, window, "target_pct")
-        if isinstance(pct, Decimal) and pct < 100:
-            found.append((code, pct))
-    return sorted(found, key=lambda item: item[1])
-
-
-def kinds_attainment(data: BulletinData, window: str = "term_to_date") -> list[tuple[str, str, int, Decimal | None]]:
-    """(kind, label, admitted, share of target) by kind of unit, in the declared order: the `kind:…` rows
-    of the indicators (the share is None when not computable)."""
-    result = []
-    kinds_shown = {data.reference.units[c].kind for c in shown_units(data, (window,)) if c in data.reference.units}
-    for kind, label in data.reference.kinds.items():
-        scope = kind_scope(kind)
-        if kind in kinds_shown and data.indicators.has(scope, window, "admitted"):
-            admitted = int(data.get(scope, window, "admitted") or 0)
-            result.append((kind, label, admitted, data.get(scope, window, "target_pct")))
-    return result
-
-
-def below_target(data: BulletinData, window: str = "term_to_date") -> Html:
-    """By kind of unit: how many units are below target and the lowest of them by name; then the kinds."""
-    lowest = below_target_units(data, window)
-    parts = ["<h2>Đơn vị, loại hình chưa đạt chỉ tiêu</h2>"]
-    items = []
-    for kind, label, _, _ in kinds_attainment(data, window):
-        scope = kind_scope(kind)
-        below, counted = data.get(scope, window, "units_below_target"), data.get(scope, window, "units_with_target")
-        if not below:
-            continue
-        named = [(c, p) for c, p in lowest if data.reference.units[c].kind == kind][:MOST_NAMED]
-        listed = "; ".join(f"{escape(data.unit_name(c))} ({fmt.percent(p)})" for c, p in named)
-        which = "thấp nhất là" if below > len(named) else "gồm"  # type: ignore[operator]
-        items.append(f"<li>{escape(label)}: {fmt.number(below)}/{fmt.number(counted)} đơn vị, {which} {listed}.</li>")
-    if items:
-        parts.append(f"<p>Tính từ đầu nhiệm kỳ, các đơn vị chưa đạt chỉ tiêu kết nạp:</p><ul>{''.join(items)}</ul>")
-    else:
-        parts.append("<p>Tính từ đầu nhiệm kỳ, tất cả các đơn vị đều đạt hoặc vượt chỉ tiêu kết nạp.</p>")
-    kinds = kinds_attainment(data, window)
-    lagging = [(label, pct) for _, label, _, pct in kinds if pct is not None and pct < 100]
-    if lagging:
-        parts.append(
-            "<p>Theo loại hình đảng bộ, chưa đạt chỉ tiêu: "
-            + "; ".join(f"{escape(label.lower())} ({fmt.percent(pct)})" for label, pct in lagging)
-            + ".</p>"
-        )
-    kind_rows = [
-        [
-            escape(label),
-            fmt.number(admitted),
-            fmt.percent(pct),
-            f"{fmt.number(data.get(kind_scope(kind), window, 'units_below_target'))}/"
-            f"{fmt.number(data.get(kind_scope(kind), window, 'units_with_target'))}",
-        ]
-        for kind, label, admitted, pct in kinds
-    ]
-    headers = ["Loại hình đảng bộ", "Kết nạp từ đầu nhiệm kỳ", "% chỉ tiêu", "Số đơn vị chưa đạt"]
-    parts.append(_table(headers, kind_rows, "by-kind"))
-    parts.append(_not_computable_note(kind_rows))
     return Html("\n".join(parts))
 
 
@@ -381,9 +175,7 @@ def data_notes(data: BulletinData) -> Html:
         )
     if data.problems:
         parts.append("<h3>Lỗi và cảnh báo khi kiểm tra báo cáo</h3>")
-        parts.append(
-            _table(["Mức", "Kỳ", "Đơn vị", "Vị trí", "Nội dung"], _problem_rows(data.problems), "problems", 99)
-        )
+        parts.append(_table(["Mức", "Kỳ", "Đơn vị", "Vị trí", "Nội dung"], _problem_rows(data.problems), "problems"))
     else:
         parts.append("<p>Kiểm tra báo cáo không phát hiện lỗi hay cảnh báo nào.</p>")
     parts.append("<h3>Nguồn số liệu</h3>")

@@ -22,7 +22,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from pipeline import fmt, forms
-from pipeline.bulletin import BulletinData, shown_units
+from pipeline.blocks import shown_units
+from pipeline.bulletin import BulletinData
 from pipeline.indicators import PROVINCE
 from pipeline.periods import parse
 
@@ -30,10 +31,12 @@ P = ParamSpec("P")
 
 COLOURS = {"admitted": "#b22222", "target": "#9e9e9e", "start": "#f4a261", "end": "#2a9d8f", "other": "#457b9d"}
 WIDTH, DPI = 7.2, 150
+PRINT_DPI = 300  # the picture Word gets: sharp when printed
 
 # The bulletin's style, applied while a chart is drawn and saved, over whatever rcParams the notebook has:
 # an analyst may restyle the charts there, and nothing is left set in the process once a chart is made.
-STYLE = {"font.family": "DejaVu Sans", "svg.hashsalt": "bulletin", "axes.spines.top": False}
+# SVG text stays text (`svg.fonttype`), and its ids are the same on every run (`svg.hashsalt`).
+STYLE = {"font.family": "DejaVu Sans", "svg.hashsalt": "bulletin", "svg.fonttype": "none", "axes.spines.top": False}
 
 
 def _styled(draw: Callable[P, Chart]) -> Callable[P, Chart]:
@@ -47,19 +50,39 @@ def _styled(draw: Callable[P, Chart]) -> Callable[P, Chart]:
 
 @dataclass
 class Chart:
+    """A chart, its text alternative (stating its figures) and its caption (its title, for the report's
+    numbered captions). Shown as SVG (vector, text as text) and, for Word, as a 300-dpi PNG."""
+
     figure: Figure
     alt: str
+    caption: str = ""
 
-    def png(self) -> bytes:
-        """The chart as PNG; no metadata that changes between runs."""
+    def __post_init__(self) -> None:
+        if not self.caption:  # the chart's own title
+            titles = [self.figure.get_suptitle()] + [a.get_title(loc="left") or a.get_title() for a in self.figure.axes]
+            self.caption = next((t for t in titles if t), "")
+
+    def _save(self, kind: str, **options: object) -> bytes:
         buffer = io.BytesIO()
         with matplotlib.rc_context(STYLE):
-            self.figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+            self.figure.savefig(buffer, format=kind, **options)
         return buffer.getvalue()
 
+    def png(self, dpi: int = PRINT_DPI) -> bytes:
+        """The chart as PNG; no metadata that changes between runs."""
+        return self._save("png", dpi=dpi, metadata={"Software": None})
+
+    def svg(self) -> str:
+        return self._save("svg", metadata={"Date": None, "Creator": None}).decode("utf-8")
+
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> tuple[dict, dict]:
-        data = {"image/png": base64.b64encode(self.png()).decode("ascii"), "text/plain": self.alt}
-        return data, {"image/png": {"alt": self.alt}}
+        data = {
+            "image/svg+xml": self.svg(),
+            "image/png": base64.b64encode(self.png()).decode("ascii"),
+            "text/plain": self.alt,
+        }
+        about = {"alt": self.alt, "caption": self.caption}
+        return data, {"image/svg+xml": about, "image/png": about}
 
 
 def _figure(height: float) -> tuple[Figure, object]:

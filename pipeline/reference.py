@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -44,6 +44,32 @@ class Unit:
 
 
 @dataclass(frozen=True)
+class ReportHeader:
+    """The formal report's header, signature and recipients (`[report]` in province.toml, SPEC 8)."""
+
+    superior_body: str
+    issuing_body: str
+    document_code: str
+    place: str
+    signer_role: str
+    signer_name: str
+    recipients: tuple[str, ...]
+
+    @classmethod
+    def of_province(cls, province: str) -> ReportHeader:
+        """What a province without a `[report]` table gets: everything follows from its name."""
+        return cls(
+            superior_body=f"TỈNH ỦY {province.upper()}",
+            issuing_body="BAN TỔ CHỨC",
+            document_code="BC/BTCTU",
+            place=province,
+            signer_role="TRƯỞNG BAN",
+            signer_name="",
+            recipients=("Ban Tổ chức Trung ương (b/c)", "Thường trực Tỉnh ủy (b/c)", "Lưu Văn phòng"),
+        )
+
+
+@dataclass(frozen=True)
 class Reference:
     province: str
     terms: tuple[Term, ...]
@@ -51,6 +77,7 @@ class Reference:
     targets: dict[tuple[str, int], int]  # (unit_code, year) -> annual admission target
     files: tuple[Path, ...]
     kinds: dict[str, str]  # unit_kind code -> its Vietnamese label, in the order documents group them
+    report: ReportHeader
 
     def term_of(self, period: Period) -> Term:
         for term in self.terms:
@@ -174,7 +201,32 @@ def _unit_kinds(path: Path, declared: object) -> dict[str, str]:
     return kinds
 
 
-def load_province(path: Path) -> tuple[str, tuple[Term, ...], dict[str, str]]:
+def _report_header(path: Path, province: str, table: object) -> ReportHeader:
+    header = ReportHeader.of_province(province)
+    if table is None:
+        return header
+    if not isinstance(table, dict):
+        raise UserError(f"{path}: [report] phải là một bảng khóa = giá trị.")
+    known = set(ReportHeader.__dataclass_fields__)
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise UserError(
+            f"{path}: [report] có khóa không dùng được: {', '.join(unknown)} (dùng: {', '.join(sorted(known))})."
+        )
+    values = {}
+    for key, value in table.items():
+        if key == "recipients":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise UserError(f"{path}: [report] recipients phải là một danh sách chữ.")
+            values[key] = tuple(v.strip() for v in value if v.strip())
+        elif not isinstance(value, str):
+            raise UserError(f"{path}: [report] {key} phải là chữ (trong dấu ngoặc kép).")
+        else:
+            values[key] = value.strip()
+    return replace(header, **values)
+
+
+def load_province(path: Path) -> tuple[str, tuple[Term, ...], dict[str, str], ReportHeader]:
     if not path.is_file():
         raise UserError(f"Thiếu tệp {path}.")
     try:
@@ -196,13 +248,15 @@ def load_province(path: Path) -> tuple[str, tuple[Term, ...], dict[str, str]]:
     if not terms:
         raise UserError(f"{path}: cần ít nhất một nhiệm kỳ [[terms]].")
     kinds = _unit_kinds(path, data.get("unit_kinds"))
-    return data["province"].strip(), tuple(sorted(terms, key=lambda t: t.start)), kinds
+    province = data["province"].strip()
+    header = _report_header(path, province, data.get("report"))
+    return province, tuple(sorted(terms, key=lambda t: t.start)), kinds, header
 
 
 def load_reference(raw_dir: Path) -> Reference:
     raw_dir = Path(raw_dir)
     files = tuple(raw_dir / name for name in REFERENCE_FILES)
-    province, terms, kinds = load_province(files[0])
+    province, terms, kinds, header = load_province(files[0])
     units = load_units(files[1], kinds)
     targets = load_targets(files[2], units)
-    return Reference(province, terms, units, targets, files, kinds)
+    return Reference(province, terms, units, targets, files, kinds, header)

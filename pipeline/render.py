@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 import os
@@ -50,6 +51,7 @@ def _exporter() -> HTMLExporter:
     )
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
     exporter.register_preprocessor(FallbackAltText(), enabled=True)
+    exporter.register_filter("base64_text", lambda text: base64.b64encode(str(text).encode("utf-8")).decode("ascii"))
     return exporter
 
 

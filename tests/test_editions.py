@@ -11,7 +11,7 @@ import pypdf
 import pytest
 
 from pipeline import fmt
-from pipeline.bulletin import APPENDIX_TITLE
+from pipeline.blocks import APPENDIX_TITLE
 from pipeline.indicators import Indicators
 from pipeline.iorw import sha256
 from tests.conftest import ROOT, make
