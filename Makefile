@@ -35,7 +35,7 @@ STAGE = $(PY) -m pipeline --raw-dir '$(RAW_DIR)' --processed-dir '$(PROCESSED_DI
 # What a report depends on besides data: the notebooks and the code. Make reruns a report when one of them
 # is newer; which of its stages must then run, `pipeline/stages.py` decides from content.
 CODE := $(filter-out pipeline/sample.py,$(wildcard pipeline/*.py pipeline/templates/*.* pipeline/templates/nbconvert/bulletin/*))
-NOTEBOOKS := notebooks/01_clean.ipynb notebooks/02_indicators.ipynb notebooks/03_bulletin.ipynb
+NOTEBOOKS := $(wildcard notebooks/0[0-9]_*.ipynb)
 # Half-years on record: those with a returns folder. Names sort in time order.
 # (Listed by the shell, not make's wildcard: RAW_DIR may hold spaces, as in `dữ liệu thô`.)
 ON_RECORD := $(sort $(shell cd '$(RAW_DIR)/returns' 2>/dev/null && for d in [0-9][0-9][0-9][0-9]H[12]; do \
@@ -148,13 +148,15 @@ $(CODE_VERSION_FILE): FORCE
 
 # A report: one process runs the stages that are out of date (cleaning, indicators, bulletin), so the
 # libraries are loaded once. Reports of different periods run in parallel under make -j.
-report_outputs = $(foreach f,indicators.csv bulletin.html bulletin.pdf manifest.json,$(REPORTS_DIR)/$(1)/$(f))
+# An edition's outputs, as pipeline/layout.py declares them.
+EDITION_OUTPUTS := $(shell $(SYSTEM_PY) -m pipeline.layout)
+report_outputs = $(foreach f,$(EDITION_OUTPUTS),$(REPORTS_DIR)/$(1)/$(f))
 define report_rule
 $(call report_outputs,$(1)) &: $(foreach q,$(call upto,$(call last_half,$(1))),$(call fingerprint,$(q))) \
 		$(ON_RECORD_FILE) $(NOTEBOOKS) $(CODE) $(REPORTS_DIR)/$(1)/.options $(CODE_VERSION_FILE) $(VENV_READY)
 	@$$(STAGE) report --period '$(1)'
 	@touch $(foreach f,$(call report_outputs,$(1)),'$(f)')
-	@echo 'Bản tin kỳ $(1): $(REPORTS_DIR)/$(1)/bulletin.html, $(REPORTS_DIR)/$(1)/bulletin.pdf'
+	@echo 'Kỳ $(1): $(REPORTS_DIR)/$(1)/ (bản tin bulletin.html, bulletin.pdf; báo cáo report.docx, report.pdf; phụ lục tables.xlsx)'
 endef
 $(foreach p,$(EDITIONS),$(eval $(call report_rule,$(p))))
 

@@ -14,14 +14,14 @@ from pathlib import Path
 
 from pipeline import stages
 from pipeline.errors import Interrupted, StageFailed, UserError
-from pipeline.layout import returns_dir
+from pipeline.layout import EDITION_OUTPUTS, returns_dir
 from pipeline.periods import Edition, Period, parse, parse_edition, periods_on_record
 from pipeline.stages import Folders
 
 STAGE_VI = {
     "clean": "Làm sạch báo cáo",
     "indicators": "Tính chỉ tiêu",
-    "bulletin": "Lập bản tin",
+    "bulletin": "Lập bản tin, báo cáo và phụ lục số liệu",
 }
 COMMANDS = ["report", "clean", "validate", "templates", "index"]
 
@@ -76,7 +76,7 @@ def gate(raw_dir: Path, processed_dir: Path, edition: Edition, on_record: list[P
 
 def _remove_report(report_dir: Path) -> None:
     """A refused report leaves no bulletin behind: an older one, or a draft, must not pass for it."""
-    for name in ("indicators.csv", "bulletin.html", "bulletin.pdf", "manifest.json"):
+    for name in EDITION_OUTPUTS:
         (report_dir / name).unlink(missing_ok=True)
     for stamp in (".indicators.stamp", ".bulletin.stamp"):
         (report_dir / stamp).unlink(missing_ok=True)
@@ -132,15 +132,10 @@ def report(folders: Folders, edition: Edition, draft: bool, engine: str) -> None
             indicators.run(lambda: run_notebook(notebook, executed, parameters, engine))
         bulletin = stages.bulletin_stage(folders, edition, inputs)  # its key holds the new indicators
         if not bulletin.is_fresh():
-            from pipeline.publish import publish
+            from pipeline.documents import write_documents
 
             print(f"{STAGE_VI['bulletin']} kỳ {edition}…", file=sys.stderr)
-            executed = folders.executed(edition, "bulletin").parent
-            bulletin.run(
-                lambda: publish(
-                    folders.notebook("bulletin"), executed, parameters | {"draft": draft}, on_record, engine
-                )
-            )
+            bulletin.run(lambda: write_documents(folders, parameters | {"draft": draft}, on_record, engine))
 
 
 def validate(folders: Folders, period: Period, engine: str) -> int:

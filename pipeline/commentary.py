@@ -21,17 +21,17 @@ from pipeline import fmt
 from pipeline.content import Block, BulletList, Heading, Paragraph, Run
 from pipeline.errors import UserError
 from pipeline.indicators import PROVINCE, Indicators, kind_scope
+from pipeline.layout import COMMENTARY_DIR
 from pipeline.periods import Edition
 from pipeline.reference import Reference
 
-FOLDER = "commentary"
 MAX_BYTES = 1_000_000  # a commentary is a few pages; a larger file is a mistake, refused before reading it
 UNKNOWN = "[?]"
 _SENTINEL = re.compile("\ue000(\\d+)\ue001")
 
 
 def path_of(raw_dir: Path, edition: Edition | str) -> Path:
-    return Path(raw_dir) / FOLDER / f"{edition}.md"
+    return Path(raw_dir) / COMMENTARY_DIR / f"{edition}.md"
 
 
 @dataclass
@@ -150,6 +150,11 @@ class _Resolver:
         return fmt.percent(value) if indicator.endswith("_pct") else fmt.number(value)  # type: ignore[arg-type]
 
 
+def markdown_blocks(text: str) -> list[Block]:
+    """Markdown with no placeholders (a notebook's Markdown cell) as blocks."""
+    return _blocks(text, [])
+
+
 def _blocks(text: str, values: list[str]) -> list[Block]:
     """CommonMark → blocks: headings, paragraphs, lists; raw HTML kept as the text it is."""
     tokens = mistune.create_markdown(renderer=None)(text)
@@ -157,7 +162,7 @@ def _blocks(text: str, values: list[str]) -> list[Block]:
     for token in tokens:  # type: ignore[union-attr]
         kind = token["type"]
         if kind == "heading":
-            blocks.append(Heading(_plain(token, values), min(int(token["attrs"]["level"]) + 1, 4)))
+            blocks.append(Heading(_plain(token, values), int(token["attrs"]["level"])))
         elif kind == "paragraph":
             blocks.append(Paragraph(_runs(token["children"], values), "commentary"))
         elif kind == "list":

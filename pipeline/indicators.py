@@ -279,6 +279,10 @@ class Indicators:
         """Every row: ((scope, window, indicator), value)."""
         return list(self._table.items())
 
+    def names(self) -> list[str]:
+        """Every indicator's name, in the order of the file."""
+        return list(dict.fromkeys(self.frame["indicator"]))
+
     def has(self, scope: str, window: str, indicator: str) -> bool:
         return (scope, window, indicator) in self._table
 

@@ -97,3 +97,19 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def fixed_zip(data: bytes) -> bytes:
+    """A zip (.docx, .xlsx) rewritten with every member's time fixed and its order kept: libraries stamp
+    members with the time of writing, which would make each build's bytes differ."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            member = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type, member.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            target.writestr(member, source.read(item.filename))
+    return buffer.getvalue()

@@ -7,6 +7,7 @@ from pathlib import Path
 PROVINCE_FILE, UNITS_FILE, TARGETS_FILE = "province.toml", "units.csv", "targets.csv"
 REFERENCE_FILES = (PROVINCE_FILE, UNITS_FILE, TARGETS_FILE)
 RETURNS_DIR = "returns"
+COMMENTARY_DIR = "commentary"  # the analysts' words for each edition: commentary/<E>.md (SPEC 8)
 
 
 def returns_dir(raw_dir: Path, period: object) -> Path:
@@ -33,3 +34,18 @@ def return_files(raw_dir: Path, period: object) -> list[Path]:
         for p in folder.iterdir()
         if (p.is_file() or p.is_symlink()) and not _is_office_lock_file(p) and not p.is_dir()
     )
+
+
+# An edition's outputs in its report folder, declared once: the stages, the Makefile (`python -m
+# pipeline.layout`), the clean-up of a refused report, the manifest and the index read them from here.
+INDICATORS_FILE = "indicators.csv"
+BULLETIN_HTML, BULLETIN_PDF = "bulletin.html", "bulletin.pdf"
+REPORT_DOCX, REPORT_PDF = "report.docx", "report.pdf"
+ANNEX_XLSX = "tables.xlsx"
+MANIFEST_FILE = "manifest.json"
+DOCUMENTS = (BULLETIN_HTML, BULLETIN_PDF, REPORT_DOCX, REPORT_PDF, ANNEX_XLSX)
+EDITION_OUTPUTS = (INDICATORS_FILE, *DOCUMENTS, MANIFEST_FILE)
+
+
+if __name__ == "__main__":
+    print(" ".join(EDITION_OUTPUTS))

@@ -21,6 +21,7 @@ from pipeline import iorw
 from pipeline.version import code_version
 
 TEMPLATES = Path(__file__).parent / "templates"
+PRODUCT_FONTS = Path(__file__).parent / "fonts"  # Liberation Serif: Times New Roman's metrics, every Vietnamese glyph
 REMOVE_TAG = "remove-cell"  # analysts tag a cell with this to keep it out of the bulletin
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 # The text alternative of a picture an analyst's cell shows without one (nbconvert's own is English).
@@ -103,6 +104,7 @@ def _private_fontconfig() -> str:
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <fontconfig>
   <dir>{escape(str(_fonts_dir()))}</dir>
+  <dir>{escape(str(PRODUCT_FONTS))}</dir>
   <cachedir>{escape(str(folder / "cache"))}</cachedir>
 </fontconfig>
 """
@@ -135,9 +137,10 @@ def _weasyprint() -> tuple[type, type, type]:
     return CSS, HTML, FontConfiguration
 
 
-def html_to_pdf(html_path: Path, pdf_path: Path, source_date: dt.date) -> None:
+def html_to_pdf(html_path: Path, pdf_path: Path, source_date: dt.date, stylesheet: str | None = None) -> None:
     """`source_date`: the date the PDF's embedded fonts are stamped with, taken from the inputs (the end
-    of the bulletin's period), so that the same inputs give the same bytes on any day."""
+    of the bulletin's period), so that the same inputs give the same bytes on any day. The PDF is tagged
+    (PDF/UA structure: headings, paragraphs, tables, figures with their text alternatives)."""
     # Imported here: WeasyPrint loads Pango at import, which the other stages do not need.
     css, html, font_configuration = _weasyprint()
 
@@ -146,5 +149,36 @@ def html_to_pdf(html_path: Path, pdf_path: Path, source_date: dt.date) -> None:
     os.environ["SOURCE_DATE_EPOCH"] = str(int(epoch))
     fonts = font_configuration()
     document = html(filename=str(html_path))
+    sheet = css(string=stylesheet if stylesheet is not None else print_css(), font_config=fonts)
     with iorw.atomic_path(pdf_path) as temporary:
-        document.write_pdf(temporary, stylesheets=[css(string=print_css(), font_config=fonts)], font_config=fonts)
+        document.write_pdf(temporary, stylesheets=[sheet], font_config=fonts, pdf_tags=True)
+
+
+def report_css() -> str:
+    """The formal report's page and type (report.css), with the product's serif."""
+    template = Template((TEMPLATES / "report.css").read_text(encoding="utf-8"))
+    return template.render(
+        **{
+            style: (PRODUCT_FONTS / f"LiberationSerif-{name}.ttf").as_uri()
+            for style, name in (
+                ("regular", "Regular"),
+                ("bold", "Bold"),
+                ("italic", "Italic"),
+                ("bold_italic", "BoldItalic"),
+            )
+        }
+    )
+
+
+def blocks_to_pdf(blocks: list, pdf_path: Path, *, title: str, draft: bool, source_date: dt.date) -> None:
+    """The formal report as PDF: its blocks as one HTML page, laid out by report.css."""
+    body = "\n".join(block.html() for block in blocks)
+    mark = '<p class="draft-mark">BẢN NHÁP</p>' if draft else ""
+    page = (
+        f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><title>{escape(title)}</title></head>'
+        f'<body class="report">{mark}<main>{body}</main></body></html>\n'
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        html_path = Path(folder) / "report.html"
+        html_path.write_text(page, encoding="utf-8")
+        html_to_pdf(html_path, pdf_path, source_date, stylesheet=report_css())

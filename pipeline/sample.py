@@ -44,7 +44,43 @@ end = "2020H2"
 label = "2020–2025"
 start = "2021H1"
 end = "2025H2"
+[report]             # the formal report's header, signature and recipients
+superior_body = "TỈNH ỦY ĐIỆN BIÊN"
+issuing_body = "BAN TỔ CHỨC"
+document_code = "BC/BTCTU"
+place = "Điện Biên"
+signer_role = "TRƯỞNG BAN"
+signer_name = "Nguyễn Văn A"
+recipients = ["Ban Tổ chức Trung ương (b/c)", "Thường trực Tỉnh ủy (b/c)", "Các đảng bộ trực thuộc", "Lưu Văn phòng"]
 """
+
+# The analysts' commentary of the 2017H1 edition (SPEC 8): every figure it states is a placeholder.
+COMMENTARY = {
+    "2017H1": """\
+## Đánh giá chung
+
+Sáu tháng đầu năm 2017, cấp ủy các cấp tiếp tục quan tâm lãnh đạo công tác tạo nguồn, bồi dưỡng và kết nạp
+đảng viên. Toàn tỉnh kết nạp {{ province.period.admitted }} đảng viên, đạt {{ province.period.target_pct }}
+chỉ tiêu 6 tháng; tính từ đầu nhiệm kỳ đã kết nạp {{ province.term_to_date.admitted }} đảng viên, đạt
+{{ province.term_to_date.target_pct }} chỉ tiêu. Các đảng bộ huyện, thị xã, thành phố đạt
+{{ kinds.district.term_to_date.target_pct }} chỉ tiêu nhiệm kỳ; {{ units.NPO.name }} dẫn đầu với
+{{ units.NPO.term_to_date.target_pct }}. Đảng viên mới là đoàn viên thanh niên chiếm
+{{ province.period.youth_union_pct }}, là người dân tộc thiểu số chiếm {{ province.period.ethnic_minority_pct }}.
+
+## Hạn chế, nguyên nhân
+
+Kết nạp ở các đảng bộ khối và lực lượng vũ trang còn thấp: khối cơ quan, doanh nghiệp đạt
+{{ kinds.bloc.term_to_date.target_pct }}, lực lượng vũ trang đạt {{ kinds.armed_forces.term_to_date.target_pct }}
+chỉ tiêu nhiệm kỳ. {{ units.MNH.name }} mới đạt {{ units.MNH.term_to_date.target_pct }}. Nguyên nhân chủ yếu là
+nguồn quần chúng ưu tú ở vùng sâu, vùng xa còn ít; một số chi bộ chưa chủ động giới thiệu quần chúng.
+
+## Nhiệm vụ 6 tháng cuối năm 2017
+
+- Tập trung tạo nguồn ở {{ province.term_to_date.villages_no_member_end }} thôn, bản chưa có đảng viên và
+  {{ province.term_to_date.villages_joint_end }} thôn, bản còn sinh hoạt ghép.
+- Các đảng bộ chưa đạt chỉ tiêu xây dựng kế hoạch cụ thể, phấn đấu hoàn thành chỉ tiêu năm 2017.
+""",
+}
 
 # Province totals over 2016H1..2017H1 that the article reports (SPEC 7).
 PROVINCE_TOTALS: dict[str, int] = {
@@ -798,6 +834,12 @@ def write_sample(out_dir: Path) -> list[Path]:
     toml = out_dir / "province.toml"
     toml.write_text(PROVINCE_TOML, encoding="utf-8", newline="\n")
     written.append(toml)
+
+    for edition, text in COMMENTARY.items():
+        notes = out_dir / "commentary" / f"{edition}.md"
+        notes.parent.mkdir(parents=True, exist_ok=True)
+        notes.write_text(text, encoding="utf-8", newline="\n")
+        written.append(notes)
 
     units = out_dir / "units.csv"
     _write_text(

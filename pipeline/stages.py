@@ -25,16 +25,37 @@ from pathlib import Path
 
 from pipeline import iorw
 from pipeline.fingerprint import fingerprint
-from pipeline.layout import returns_dir
+from pipeline.layout import COMMENTARY_DIR, DOCUMENTS, MANIFEST_FILE, returns_dir
 from pipeline.periods import Edition, Period
 from pipeline.version import code_version
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
-NOTEBOOKS = {"clean": "01_clean.ipynb", "indicators": "02_indicators.ipynb", "bulletin": "03_bulletin.ipynb"}
+NOTEBOOKS = {
+    "clean": "01_clean.ipynb",
+    "indicators": "02_indicators.ipynb",
+    "bulletin": "03_bulletin.ipynb",
+    "report": "04_report.ipynb",
+}
 PROCESSED_FILES = ("figures.csv", "problems.csv", "sources.csv")
 # How the bulletin looks: a change here reruns the bulletin stage only, not the cleaning or the indicators.
-PRESENTATION = {"bulletin", "charts", "narrative", "render", "publish", "manifest", "validation", "index"}
+PRESENTATION = {
+    "annex",
+    "blocks",
+    "bulletin",
+    "charts",
+    "commentary",
+    "content",
+    "documents",
+    "index",
+    "manifest",
+    "narrative",
+    "notebook_content",
+    "render",
+    "report",
+    "report_docx",
+    "validation",
+}
 # Not part of any stage: the sample generator writes raw data, the console entry point only starts stages.
 NOT_STAGE_CODE = {"sample", "__main__"}
 
@@ -46,7 +67,7 @@ def _code_digest(presentation: bool) -> str:
     if not presentation:
         paths = [p for p in paths if p.stem not in PRESENTATION]
     else:
-        paths += sorted(p for p in (PACKAGE / "templates").rglob("*") if p.is_file())
+        paths += sorted(p for folder in ("templates", "fonts") for p in (PACKAGE / folder).rglob("*") if p.is_file())
     lock = ROOT / "requirements.lock"
     return _digest_of_files([*paths, lock] if lock.is_file() else paths, PACKAGE.parent)
 
@@ -174,8 +195,8 @@ def indicators_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]
 def bulletin_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) -> Stage:
     """`inputs`: from `report_inputs`; the indicators, as the other files of the report folder, are read here."""
     report = folders.reports / str(edition)
-    names = ("bulletin.html", "bulletin.pdf", "manifest.json")
-    outputs = [*(report / name for name in names), folders.executed(edition, "bulletin")]
+    names = (*DOCUMENTS, MANIFEST_FILE)
+    outputs = [*(report / name for name in names), *(folders.executed(edition, n) for n in ("bulletin", "report"))]
     # The manifest lists every file of the report folder (the other stages' files are inputs too), and
     # the folders it was made from.
     others = [p for p in report_files(report) if p not in outputs]
@@ -185,6 +206,9 @@ def bulletin_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) 
         code_version(),
         _code_digest(True),
         iorw.sha256(folders.notebook("bulletin")),
+        iorw.sha256(folders.notebook("report")),
+        # The edition's commentary, an input of the documents alone.
+        iorw.sha256(commentary) if (commentary := folders.raw / COMMENTARY_DIR / f"{edition}.md").is_file() else "",
         _digest_of_files(others, report),
         *map(str, (folders.raw, folders.processed, folders.reports)),
         *inputs,
