@@ -60,7 +60,7 @@ ifneq ($(filter report reports verify validate templates,$(MAKECMDGOALS)),)
     $(error Không thấy thư mục dữ liệu RAW_DIR='$(RAW_DIR)' (cần province.toml, units.csv, targets.csv và returns/))
   endif
 endif
-ifneq ($(filter report verify,$(MAKECMDGOALS)),)
+ifneq ($(filter report verify commentary,$(MAKECMDGOALS))$(if $(PERIOD),$(filter lab,$(MAKECMDGOALS))),)
   ifeq ($(shell [[ '$(PERIOD)' =~ ^[0-9]{4}(H[12])?$$ ]] && echo ok),)
     $(error PERIOD phải có dạng YYYYH1 hoặc YYYYH2 (bản tin 6 tháng) hoặc YYYY (bản tin năm), ví dụ: make report PERIOD=2017H1 (đã nhận: '$(PERIOD)'))
   endif
@@ -79,7 +79,7 @@ ifneq ($(filter validate,$(MAKECMDGOALS)),)
   endif
 endif
 
-.PHONY: help report reports verify validate templates test-tools test bench lab clean venv lock lint format FORCE
+.PHONY: help report reports verify validate templates commentary test-tools test bench lab clean venv lock lint format FORCE
 
 help:
 	@echo 'Bản tin công tác phát triển đảng viên: các lệnh'
@@ -90,7 +90,8 @@ help:
 	@echo '  make templates PERIOD=…     mẫu báo cáo trống (.xlsx) cho mọi đơn vị phải báo cáo trong kỳ'
 	@echo '  make test                   chạy mọi kiểm thử (pytest, nbval)'
 	@echo '  make bench                  đo thời gian, bộ nhớ (vài phút); ghi bench/RESULTS.md'
-	@echo '  make lab                    mở JupyterLab trên thư mục notebooks/'
+	@echo '  make commentary PERIOD=…    tạo tệp lời bình ban đầu commentary/<kỳ>.md trong RAW_DIR (không ghi đè)'
+	@echo '  make lab PERIOD=…           mở JupyterLab trên thư mục notebooks/, gắn với kỳ và thư mục dữ liệu'
 	@echo '  make clean                  xóa kết quả trong $(PROCESSED_DIR)/ và $(REPORTS_DIR)/ (không bao giờ xóa $(RAW_DIR)/)'
 	@echo 'Biến: PERIOD, RAW_DIR=$(RAW_DIR), PROCESSED_DIR=$(PROCESSED_DIR), REPORTS_DIR=$(REPORTS_DIR), DRAFT=1 (lập bản nháp dù thiếu hoặc lỗi báo cáo)'
 	@echo '      ENGINE=kernel (chạy notebook trong Jupyter kernel thay cho tiến trình của make)'
@@ -207,8 +208,18 @@ test: $(VENV_READY) test-tools
 bench: $(VENV_READY)
 	$(PY) bench/run.py
 
+# JupyterLab on notebooks/, the parameters' defaults bound to PERIOD and the folders (local.mk included): what
+# the analyst sees is the edition being prepared. Run `make report PERIOD=…` first: the notebooks read its
+# stages' outputs.
 lab: $(VENV_READY)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	BANTIN_PERIOD='$(or $(PERIOD),2017H1)' BANTIN_HALF_YEAR='$(call last_half,$(or $(PERIOD),2017H1))' \
+	BANTIN_RAW_DIR='$(abspath $(RAW_DIR))' BANTIN_PROCESSED_DIR='$(abspath $(PROCESSED_DIR))' \
+	BANTIN_REPORTS_DIR='$(abspath $(REPORTS_DIR))' BANTIN_DRAFT='$(DRAFT)' \
+		$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+# A starting commentary for PERIOD's edition, in RAW_DIR/commentary/ (never over an existing one).
+commentary: $(VENV_READY)
+	@$(STAGE) commentary --period '$(PERIOD)'
 
 lint: $(VENV_READY)
 	$(PY) -m ruff check .

@@ -23,7 +23,7 @@ STAGE_VI = {
     "indicators": "Tính chỉ tiêu",
     "bulletin": "Lập bản tin, báo cáo và phụ lục số liệu",
 }
-COMMANDS = ["report", "clean", "validate", "templates", "index"]
+COMMANDS = ["report", "clean", "validate", "templates", "index", "commentary"]
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -168,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         try:
             # Half-year commands take a half-year; a report also a whole year (`2017`).
-            period = parse_edition(args.period) if args.command == "report" else parse(args.period)
+            editions = ("report", "commentary")
+            period = parse_edition(args.period) if args.command in editions else parse(args.period)
         except (TypeError, ValueError) as error:
             print(f"Lỗi: PERIOD: {error}.", file=sys.stderr)
             return 2
@@ -183,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             report(folders, period, args.draft.strip() not in ("", "0"), args.engine)
             return 0
+        if args.command == "commentary":
+            from pipeline.commentary import write_starter
+
+            return write_starter(folders.raw, folders.reports, period)
         if not returns_dir(folders.raw, period).is_dir():
             raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {returns_dir(folders.raw, period)}.")
         if args.command == "validate":

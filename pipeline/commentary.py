@@ -203,3 +203,64 @@ def _plain(token: dict, values: list[str]) -> str:
 
 def _fill(text: str, values: list[str]) -> str:
     return _SENTINEL.sub(lambda m: values[int(m.group(1))], text)
+
+
+STARTER = """\
+## Đánh giá chung
+
+Trong {{ edition.label }}, toàn tỉnh kết nạp {{ province.period.admitted }} đảng viên, đạt
+{{ province.period.target_pct }} chỉ tiêu; tính từ đầu nhiệm kỳ đã kết nạp {{ province.term_to_date.admitted }}
+đảng viên, đạt {{ province.term_to_date.target_pct }} chỉ tiêu tỉnh giao. Đoàn viên thanh niên chiếm
+{{ province.period.youth_union_pct }}, nữ {{ province.period.women_pct }}, người dân tộc thiểu số
+{{ province.period.ethnic_minority_pct }} số đảng viên mới kết nạp trong kỳ.
+
+(Ghi đánh giá của Ban Tổ chức: kết quả nổi bật, đơn vị làm tốt, cách làm hay.)
+
+## Hạn chế, nguyên nhân
+
+(Ghi hạn chế và nguyên nhân.) Toàn tỉnh còn {{ province.term_to_date.villages_no_member_end }} thôn, bản chưa
+có đảng viên và {{ province.term_to_date.villages_joint_end }} thôn, bản chưa có chi bộ, phải sinh hoạt ghép.
+
+## Nhiệm vụ thời gian tới
+
+- (Ghi nhiệm vụ, giải pháp.)
+"""
+_STARTER_HELP = (
+    "Số liệu viết bằng chỗ điền, ví dụ {{ province.term_to_date.admitted }}, {{ units.DBP.period.target_pct }}, "
+    "{{ kinds.district.term_to_date.target_pct }}, {{ units.DBP.name }}: xem README."
+)
+
+
+def write_starter(raw_dir: Path, reports_dir: Path, edition: Edition) -> int:
+    """`make commentary`: a starting file with the usual sections and the headline placeholders, never over
+    one that exists. The one command that writes into the raw folder, and only this new file; where the
+    raw folder is read-only, the file goes to the edition's report folder instead, and it says so."""
+    import os
+    import sys
+
+    from pipeline import iorw
+
+    target = path_of(raw_dir, edition)
+    if target.exists():
+        print(f"Đã có tệp lời bình {target}; không ghi đè. Sửa trực tiếp tệp đó.", file=sys.stderr)
+        return 0
+    try:
+        target.parent.mkdir(exist_ok=True)
+        with target.open("x", encoding="utf-8") as handle:  # `x`: never over a file made meanwhile
+            handle.write(STARTER)
+    except OSError as error:
+        if not isinstance(error, PermissionError) and os.access(target.parent.parent, os.W_OK):
+            raise
+        fallback = Path(reports_dir) / str(edition) / "commentary.md"
+        if fallback.exists():
+            print(f"Thư mục dữ liệu chỉ đọc; đã có {fallback}, không ghi đè.", file=sys.stderr)
+            return 0
+        iorw.write_text(fallback, STARTER)
+        print(
+            f"Thư mục dữ liệu {raw_dir} chỉ đọc, không ghi được {target}. Đã ghi tệp lời bình ban đầu vào {fallback}; "
+            f"khi sửa xong, hãy chép vào {target} (nhờ người quản lý thư mục dữ liệu) để bản tin dùng đến.",
+            file=sys.stderr,
+        )
+        return 0
+    print(f"Đã tạo tệp lời bình {target}. {_STARTER_HELP}", file=sys.stderr)
+    return 0
