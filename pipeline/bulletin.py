@@ -16,13 +16,13 @@ import pandas as pd
 from pipeline import clean, fmt
 from pipeline.checks import LATE_RETURN, MISSING_RETURN
 from pipeline.indicators import Indicators, window_periods, window_span
+from pipeline.layout import INDICATORS_FILE
 from pipeline.periods import Edition, Period, parse_edition, periods_on_record
 from pipeline.problems import ERROR, SEVERITY_VI, Problem
 from pipeline.reference import Reference, load_reference
 from pipeline.version import code_version
 
 TITLE = "BẢN TIN CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN"
-INDICATORS_FILE = "indicators.csv"
 
 
 def subtitle(province: str, edition: Edition) -> str:

@@ -7,10 +7,26 @@ from html import escape
 from pathlib import Path
 
 from pipeline import fmt, iorw
-from pipeline.bulletin import INDICATORS_FILE
 from pipeline.indicators import PROVINCE, Indicators
+from pipeline.layout import (
+    ANNEX_XLSX,
+    BULLETIN_HTML,
+    BULLETIN_PDF,
+    INDICATORS_FILE,
+    MANIFEST_FILE,
+    REPORT_DOCX,
+    REPORT_PDF,
+)
 from pipeline.periods import Edition, parse_edition
-from pipeline.publish import HTML_FILE, MANIFEST_FILE, PDF_FILE
+
+# The documents each edition links to, with how the index names them.
+LINKS = (
+    (BULLETIN_HTML, "Bản tin (HTML)"),
+    (BULLETIN_PDF, "Bản tin (PDF)"),
+    (REPORT_DOCX, "Báo cáo (Word)"),
+    (REPORT_PDF, "Báo cáo (PDF)"),
+    (ANNEX_XLSX, "Phụ lục số liệu (Excel)"),
+)
 
 INDEX_FILE = "index.html"
 
@@ -46,7 +62,7 @@ def _row(edition: Edition, folder: Path) -> str:
         n("term_to_date", "admitted"),
         p("term_to_date", "target_pct"),
         f"{n('term_to_date', 'villages_no_member_start')} → {n('term_to_date', 'villages_no_member_end')}",
-        f'<a href="{escape(folder.name)}/{HTML_FILE}">HTML</a> · <a href="{escape(folder.name)}/{PDF_FILE}">PDF</a>',
+        " · ".join(f'<a href="{escape(folder.name)}/{name}">{label}</a>' for name, label in LINKS),
     ]
     return "<tr>" + "".join(f"<td{' class=num' if 0 < i < 6 else ''}>{c}</td>" for i, c in enumerate(cells)) + "</tr>"
 
@@ -60,7 +76,7 @@ def write_index(reports_dir: Path, province: str) -> Path:
         "Kết nạp từ đầu nhiệm kỳ",
         "% chỉ tiêu nhiệm kỳ",
         "Thôn, bản chưa có đảng viên",
-        "Bản tin",
+        "Tài liệu",
     )
     html = f"""<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -15,7 +15,7 @@ from pipeline.periods import Edition
 
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 REPORT_TITLE = "BÁO CÁO"
-BLANK = "\u2002" * 4  # the room left for a number or a day written by hand before publication
+BLANK = "…"  # where the number, day and month go once the report is published (SPEC 8)
 
 
 @dataclass(frozen=True)
@@ -72,14 +72,14 @@ KINDS.update({cls.__name__: cls for cls in (DocumentHeader, DocumentTitle, Signa
 
 
 def number_line(document_code: str, number: str = "") -> str:
-    """`Số 12-BC/BTCTU`, or `Số    -BC/BTCTU` until the report is published with its number."""
+    """`Số 12-BC/BTCTU`, or `Số …-BC/BTCTU` until the report is published with its number."""
     return f"Số {number.strip() or BLANK}-{document_code}"
 
 
 def place_date(place: str, year: int, date: dt.date | None = None) -> str:
     """`Điện Biên, ngày 15 tháng 7 năm 2017`; before publication the day and month are left blank."""
     if date is None:
-        return f"{place}, ngày{BLANK}tháng{BLANK}năm {year}"
+        return f"{place}, ngày {BLANK} tháng {BLANK} năm {year}"
     return f"{place}, ngày {date.day} tháng {date.month} năm {date.year}"
 
 
