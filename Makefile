@@ -141,6 +141,12 @@ REPORT_OPTIONS := DRAFT=$(DRAFT) ENGINE=$(ENGINE)
 $(REPORTS_DIR)/%/.options: FORCE
 	@mkdir -p '$(@D)'; [[ "$$(cat '$@' 2>/dev/null)" == '$(REPORT_OPTIONS)' ]] || echo '$(REPORT_OPTIONS)' > '$@'
 
+# The edition's commentary (RAW_DIR/commentary/<E>.md), by content: a changed commentary reruns the documents
+# only (the stages decide that from its SHA-256 too).
+$(REPORTS_DIR)/%/.commentary.sha256: FORCE
+	@mkdir -p '$(@D)'; digest=$$({ sha256sum < '$(RAW_DIR)/commentary/$*.md'; } 2>/dev/null || echo none); \
+		[[ "$$(cat '$@' 2>/dev/null)" == "$$digest" ]] || echo "$$digest" > '$@'
+
 # The code version the documents print (commit, `.dirty`): a commit that changes no file still changes it.
 CODE_VERSION_FILE := $(REPORTS_DIR)/.code-version
 $(CODE_VERSION_FILE): FORCE
@@ -154,7 +160,8 @@ EDITION_OUTPUTS := $(shell $(SYSTEM_PY) -m pipeline.layout)
 report_outputs = $(foreach f,$(EDITION_OUTPUTS),$(REPORTS_DIR)/$(1)/$(f))
 define report_rule
 $(call report_outputs,$(1)) &: $(foreach q,$(call upto,$(call last_half,$(1))),$(call fingerprint,$(q))) \
-		$(ON_RECORD_FILE) $(NOTEBOOKS) $(CODE) $(REPORTS_DIR)/$(1)/.options $(CODE_VERSION_FILE) $(VENV_READY)
+		$(ON_RECORD_FILE) $(NOTEBOOKS) $(CODE) $(REPORTS_DIR)/$(1)/.options \
+		$(REPORTS_DIR)/$(1)/.commentary.sha256 $(CODE_VERSION_FILE) $(VENV_READY)
 	@$$(STAGE) report --period '$(1)'
 	@touch $(foreach f,$(call report_outputs,$(1)),'$(f)')
 	@echo 'Kỳ $(1): $(REPORTS_DIR)/$(1)/ (bản tin bulletin.html, bulletin.pdf; báo cáo report.docx, report.pdf; phụ lục tables.xlsx)'
@@ -237,4 +244,5 @@ clean:
 FORCE:
 
 # Kept between runs: they are how make knows what changed.
-.PRECIOUS: $(PROCESSED_DIR)/%/.inputs.sha256 $(REPORTS_DIR)/%/.options $(ON_RECORD_FILE) $(CODE_VERSION_FILE)
+.PRECIOUS: $(PROCESSED_DIR)/%/.inputs.sha256 $(REPORTS_DIR)/%/.options $(REPORTS_DIR)/%/.commentary.sha256 \
+	$(ON_RECORD_FILE) $(CODE_VERSION_FILE)
