@@ -157,6 +157,7 @@ $(CODE_VERSION_FILE): FORCE
 # libraries are loaded once. Reports of different periods run in parallel under make -j.
 # An edition's outputs, as pipeline/layout.py declares them.
 EDITION_OUTPUTS := $(shell $(SYSTEM_PY) -m pipeline.layout)
+MANIFEST := manifest.json  # lists the folders it was made in: not compared by verify
 report_outputs = $(foreach f,$(EDITION_OUTPUTS),$(REPORTS_DIR)/$(1)/$(f))
 define report_rule
 $(call report_outputs,$(1)) &: $(foreach q,$(call upto,$(call last_half,$(1))),$(call fingerprint,$(q))) \
@@ -197,7 +198,7 @@ verify: report
 	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
 	$(MAKE) --no-print-directory report PERIOD='$(PERIOD)' PROCESSED_DIR="$$scratch/processed" \
 		REPORTS_DIR="$$scratch/reports" >/dev/null 2>&1 && \
-	status=0 && for name in bulletin.html bulletin.pdf indicators.csv; do \
+	status=0 && for name in $(filter-out $(MANIFEST),$(EDITION_OUTPUTS)); do \
 		if cmp -s '$(REPORTS_DIR)/$(PERIOD)/'$$name "$$scratch/reports/$(PERIOD)/$$name"; then \
 			echo "Giống hệt: $$name ($$(sha256sum < "$$scratch/reports/$(PERIOD)/$$name" | cut -c1-16)…)"; \
 		else echo "KHÁC: $$name"; status=1; fi; done; exit $$status

@@ -15,6 +15,7 @@ import pypdf
 import pytest
 
 from pipeline.indicators import Indicators
+from pipeline.layout import DOCUMENTS
 from tests.conftest import ROOT, SAMPLE_RAW, make, make_command, sheet_named
 from tests.test_indicators import ARTICLE
 
@@ -334,7 +335,7 @@ def test_raw_folder_read_only_with_spaces_and_vietnamese_name(tmp_path: Path, bu
     finally:
         for path in [raw, *raw.rglob("*")]:
             path.chmod(path.stat().st_mode | 0o200)
-    for name in ("bulletin.html", "bulletin.pdf"):
+    for name in DOCUMENTS:
         assert (tmp_path / "out" / "reports" / "2017H1" / name).read_bytes() == (
             built / "reports" / "2017H1" / name
         ).read_bytes()

@@ -64,7 +64,10 @@ def printed_figures(html: str) -> list[tuple[Decimal, bool, str]]:
     """(value, is a percentage, the text around it) for every number the bulletin prints as a figure."""
     parser = _Figures()
     parser.feed(html)
-    text = " ".join(parser.parts)
+    return figures_in_text(" ".join(parser.parts))
+
+
+def figures_in_text(text: str) -> list[tuple[Decimal, bool, str]]:
     for pattern in _NOT_A_FIGURE:
         text = pattern.sub(" ", text)
     found = []
@@ -132,3 +135,32 @@ def test_a_missing_target_is_withheld_and_said_the_same_way(without_a_target: Pa
         assert fmt.NOT_COMPUTABLE_NOTE in text
         assert f"tỷ lệ so với chỉ tiêu tỉnh giao {fmt.NOT_COMPUTABLE_TEXT}" in text
     assert "158,24%" not in html and "877,5" not in html  # what rendering used to compute on its own
+
+
+def _report_text(path: Path) -> str:
+    """The formal report's words, without its header block and signature (a number, a date, names): its
+    paragraphs, its tables, and its pictures' text alternatives."""
+    from docx import Document
+
+    document = Document(path)
+    tables = document.tables[1:-1] if len(document.tables) > 2 else []
+    parts = [p.text for p in document.paragraphs if not p.text.startswith("Biểu đồ ")]  # captions number charts
+    parts += [cell.text for table in tables for row in table.rows for cell in row.cells]
+    parts += [shape._inline.docPr.get("descr") or "" for shape in document.inline_shapes]
+    return " ".join(parts)
+
+
+def _assert_report_traceable(report: Path) -> int:
+    percentages, counts = _indicator_values(report / "indicators.csv")
+    figures = figures_in_text(_report_text(report / "report.docx"))
+    untraced = [(v, p, where) for v, p, where in figures if v not in (percentages if p else counts)]
+    assert untraced == []
+    return len(figures)
+
+
+def test_every_figure_of_the_report_is_an_indicator(sample_build: Path, without_a_target: Path) -> None:
+    assert _assert_report_traceable(sample_build / "reports" / "2017H1") > 100
+    _assert_report_traceable(without_a_target)
+    from tests.test_documents import docx_text
+
+    assert fmt.NOT_COMPUTABLE_NOTE in docx_text(without_a_target / "report.docx")
