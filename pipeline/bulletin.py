@@ -47,6 +47,8 @@ class BulletinData:
     problems: list[Problem]
     sources: pd.DataFrame
     draft: bool
+    # Charts also as 300-dpi pictures, for Word (the report's notebook); SVG alone elsewhere.
+    word_pictures: bool = False
 
     @property
     def term_periods(self) -> list[Period]:
@@ -88,6 +90,7 @@ def load(
     processed_dir: str | Path,
     reports_dir: str | Path,
     draft: bool = False,
+    word_pictures: bool = False,
 ) -> BulletinData:
     """Everything the bulletin of `period` is written from; the stages before it must have run."""
     period = parse_edition(period) if isinstance(period, str) else Edition.of(period)
@@ -103,6 +106,7 @@ def load(
         problems=clean.load_problems(Path(processed_dir), on_record),
         sources=clean.load_sources(Path(processed_dir), on_record),
         draft=draft,
+        word_pictures=word_pictures,
     )
 
 

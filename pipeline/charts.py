@@ -56,6 +56,7 @@ class Chart:
     figure: Figure
     alt: str
     caption: str = ""
+    word_picture: bool = False  # also a 300-dpi PNG, for the Word report
 
     def __post_init__(self) -> None:
         if not self.caption:  # the chart's own title
@@ -76,11 +77,9 @@ class Chart:
         return self._save("svg", metadata={"Date": None, "Creator": None}).decode("utf-8")
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> tuple[dict, dict]:
-        data = {
-            "image/svg+xml": self.svg(),
-            "image/png": base64.b64encode(self.png()).decode("ascii"),
-            "text/plain": self.alt,
-        }
+        data = {"image/svg+xml": self.svg(), "text/plain": self.alt}
+        if self.word_picture:
+            data["image/png"] = base64.b64encode(self.png()).decode("ascii")
         about = {"alt": self.alt, "caption": self.caption}
         return data, {"image/svg+xml": about, "image/png": about}
 
@@ -163,7 +162,7 @@ def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Ch
         + ". "
         + _below_target_sentence(data, window)
     )
-    return Chart(figure, alt)
+    return Chart(figure, alt, word_picture=data.word_pictures)
 
 
 def _admissions_beside_target(data: BulletinData, window: str, units: list[str]) -> Figure:
@@ -264,7 +263,7 @@ def composition(data: BulletinData, window: str = "term_to_date") -> Chart:
     alt = "Biểu đồ thanh: tỷ lệ đảng viên mới kết nạp từ đầu nhiệm kỳ là " + "; ".join(
         f"{label.lower()} {fmt.percent(s)}" for label, s in zip(COMPOSITION.values(), shares, strict=True)
     )
-    return Chart(figure, alt + ".")
+    return Chart(figure, alt + ".", word_picture=data.word_pictures)
 
 
 @_styled
@@ -285,7 +284,7 @@ def by_organization(data: BulletinData, window: str = "term_to_date") -> Chart:
         f"{forms.ROW_BY_CODE[code].label} {fmt.number(c)} ({fmt.percent(s)})"
         for code, c, s in zip(codes, counts, shares, strict=True)
     )
-    return Chart(figure, alt + ".")
+    return Chart(figure, alt + ".", word_picture=data.word_pictures)
 
 
 @_styled
@@ -342,7 +341,7 @@ def villages(data: BulletinData, window: str = "term_to_date") -> Chart:
             else ""
         )
     )
-    return Chart(figure, alt)
+    return Chart(figure, alt, word_picture=data.word_pictures)
 
 
 def half_year_label(text: str) -> str:
@@ -381,4 +380,4 @@ def admissions_trend(data: BulletinData) -> Chart:
         f"{label.replace(chr(10), ' ')}: {fmt.number(count)} (chỉ tiêu {fmt.number(target)})"
         for label, (_, count, target) in zip(labels, series, strict=True)
     )
-    return Chart(figure, alt + ".")
+    return Chart(figure, alt + ".", word_picture=data.word_pictures)

@@ -10,7 +10,6 @@ import tempfile
 from html import escape
 from pathlib import Path
 
-import matplotlib
 import nbformat
 from jinja2 import Template
 from nbconvert import HTMLExporter
@@ -21,7 +20,9 @@ from pipeline import iorw
 from pipeline.version import code_version
 
 TEMPLATES = Path(__file__).parent / "templates"
-PRODUCT_FONTS = Path(__file__).parent / "fonts"  # Liberation Serif: Times New Roman's metrics, every Vietnamese glyph
+# The fonts the PDFs embed (tools/make_fonts.py): DejaVu Sans for the bulletin and the charts' SVG text, Liberation
+# Serif (Times New Roman's metrics) for the formal report; every Vietnamese glyph in each.
+PRODUCT_FONTS = Path(__file__).parent / "fonts"
 REMOVE_TAG = "remove-cell"  # analysts tag a cell with this to keep it out of the bulletin
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 # The text alternative of a picture an analyst's cell shows without one (nbconvert's own is English).
@@ -74,17 +75,13 @@ def notebook_to_html(notebook: Path, html_path: Path, *, title: str, running_tit
     iorw.write_text(html_path, body)
 
 
-def _fonts_dir() -> Path:
-    """The fonts the product ships (matplotlib's copy of DejaVu): the only ones a PDF may use."""
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-
-
 def _font(name: str) -> str:
-    return (_fonts_dir() / name).as_uri()
+    return (PRODUCT_FONTS / name).as_uri()
 
 
 def print_css() -> str:
-    """The paged-media stylesheet, with fonts from matplotlib's own copy of DejaVu (no system font needed)."""
+    """The paged-media stylesheet, with the product's fonts (DejaVu Sans, cut to Latin and Vietnamese by
+    tools/make_fonts.py): no system font needed."""
     template = Template((TEMPLATES / "print.css").read_text(encoding="utf-8"))
     return template.render(
         regular=_font("DejaVuSans.ttf"),
@@ -103,7 +100,6 @@ def _private_fontconfig() -> str:
     config = f"""<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
 <fontconfig>
-  <dir>{escape(str(_fonts_dir()))}</dir>
   <dir>{escape(str(PRODUCT_FONTS))}</dir>
   <cachedir>{escape(str(folder / "cache"))}</cachedir>
 </fontconfig>

@@ -242,3 +242,21 @@ def test_a_province_without_report_table_or_commentary(tmp_path: Path) -> None:
 def test_documents_list_is_declared_once() -> None:
     assert set(DOCUMENTS) == {"bulletin.html", "bulletin.pdf", "report.docx", "report.pdf", "tables.xlsx"}
     assert (SAMPLE_RAW / "commentary" / "2017H1.md").is_file()
+
+
+VIETNAMESE = (
+    "ĂÂĐÊÔƠƯăâđêôơư"
+    + "ÀÁẢÃẠẰẮẲẴẶẦẤẨẪẬÈÉẺẼẸỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌỒỐỔỖỘỜỚỞỠỢÙÚỦŨỤỪỨỬỮỰỲÝỶỸỴ"
+    + "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+    + "0123456789%.,;:()–—→×−≤•“”‘’…*/"
+)
+
+
+def test_the_shipped_fonts_hold_every_vietnamese_glyph() -> None:
+    from fontTools.ttLib import TTFont
+
+    fonts = sorted((Path(__file__).resolve().parent.parent / "pipeline" / "fonts").glob("*.ttf"))
+    assert len(fonts) == 9
+    for path in fonts:
+        cmap = TTFont(path).getBestCmap()
+        assert [c for c in VIETNAMESE if ord(c) not in cmap] == [], path.name

@@ -30,7 +30,11 @@ def reference_run(sample_build: Path) -> Path:
 
 @pytest.mark.parametrize(
     ("stage_line", "delay"),
-    [("Làm sạch báo cáo kỳ 2016H2", 0.05), ("Tính chỉ tiêu kỳ 2017H1", 0.05), ("Lập bản tin kỳ 2017H1", 1.5)],
+    [
+        ("Làm sạch báo cáo kỳ 2016H2", 0.05),
+        ("Tính chỉ tiêu kỳ 2017H1", 0.05),
+        ("Lập bản tin, báo cáo và phụ lục số liệu kỳ 2017H1", 1.5),
+    ],
     ids=["cleaning", "indicators", "bulletin"],
 )
 def test_run_killed_then_rerun_gives_the_same_outputs(
