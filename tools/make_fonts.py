@@ -29,7 +29,13 @@ RANGES = [
     (0x2500, 0x25FF),
     (0xFFFD, 0xFFFD),
 ]
-DEJAVU = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf", "DejaVuSansMono.ttf")
+DEJAVU = (
+    "DejaVuSans.ttf",
+    "DejaVuSans-Bold.ttf",
+    "DejaVuSans-Oblique.ttf",
+    "DejaVuSans-BoldOblique.ttf",
+    "DejaVuSansMono.ttf",
+)
 LIBERATION = ("Regular", "Bold", "Italic", "BoldItalic")
 
 
