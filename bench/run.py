@@ -219,6 +219,16 @@ class Bench:
             command,
             lambda number: target.write_bytes(changed if number % 2 == 0 else original),
         )
+        target.write_bytes(original)
+        notes = raw / "commentary" / f"{self.period}.md"
+        words = notes.read_text(encoding="utf-8") if notes.is_file() else ""
+        measure(command())
+        self.repeat(
+            "commentary",
+            "the same, after the edition's commentary changed (a sentence added, then taken out): the documents alone",
+            command,
+            lambda number: notes.write_text(words + ("\nMột câu thêm.\n" if number % 2 == 0 else ""), encoding="utf-8"),
+        )
 
     # 6. Every bulletin, with one job and with two, taking turns.
     def parallel(self) -> None:
@@ -347,7 +357,11 @@ def report(bench: Bench, tiny: bool) -> str:
             f"| {case.name} | {case.what} | {case.median:.3f} | {min(times):.3f}–{max(times):.3f} | {case.peak:.0f} |"
         )
     checks = [
-        ("cold ≤ 4 × floor", f"{cold:.2f} s = {cold / floor:.2f} × floor ({floor:.2f} s)", cold <= 4 * floor),
+        (
+            "cold, five documents, ≤ 3.5 × floor",
+            f"{cold:.2f} s = {cold / floor:.2f} × floor ({floor:.2f} s)",
+            cold <= 3.5 * floor,
+        ),
         ("cold ≤ 0.7 × naive", f"{cold:.2f} s = {cold / naive:.2f} × naive ({naive:.2f} s)", cold <= 0.7 * naive),
         (
             f"{units} units ≤ 1.5 × cold",
@@ -357,6 +371,11 @@ def report(bench: Bench, tiny: bool) -> str:
         ("no-op ≤ 0.3 s", f"{c['no-op'].median:.3f} s", c["no-op"].median <= 0.3),
         ("touched ≤ 0.5 s", f"{c['touched'].median:.3f} s", c["touched"].median <= 0.5),
         ("changed ≤ cold", f"{c['changed'].median:.2f} s (cold {cold:.2f} s)", c["changed"].median <= cold),
+        (
+            "commentary ≤ 0.5 × cold",
+            f"{c['commentary'].median:.2f} s = {c['commentary'].median / cold:.2f} × cold",
+            c["commentary"].median <= 0.5 * cold,
+        ),
         ("-j2 ≤ 0.65 × -j1", f"{j2:.2f} s = {j2 / j1:.2f} × {j1:.2f} s", j2 <= 0.65 * j1),
         (
             "intake ≥ 100 workbooks/s",

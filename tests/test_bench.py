@@ -18,6 +18,7 @@ CASES = (
     "no-op",
     "touched",
     "changed",
+    "commentary",
     "reports -j1",
     "reports -j2",
     "intake",
@@ -37,6 +38,6 @@ def test_bench_runs_every_case_on_tiny_sizes(tmp_path: Path) -> None:
         assert row, case
         median, low, high, peak = (float(x) for x in row.groups())
         assert 0 < low <= median <= high and peak > 0, case
-    assert text.count("| yes |") + text.count("| **no** |") == 9  # every target is judged
+    assert text.count("| yes |") + text.count("| **no** |") == 10  # every target is judged
     assert "## Beyond one machine" in text
     assert "Tiny sizes" in text

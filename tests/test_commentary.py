@@ -204,3 +204,24 @@ def test_make_commentary_on_a_read_only_raw_folder(tmp_path: Path) -> None:
     assert (
         (tmp_path / "reports" / "2016H2" / "commentary.md").read_text(encoding="utf-8").startswith("## Đánh giá chung")
     )
+
+
+def test_make_lab_binds_the_notebooks_to_the_edition_and_folders(tmp_path: Path) -> None:
+    """The parameters' defaults come from the make variables (local.mk included): `make -n` shows them."""
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "local.mk").write_text(
+        f"RAW_DIR = {SAMPLE_RAW}\nREPORTS_DIR = {tmp_path / 'reports'}\n", encoding="utf-8"
+    )
+    command = ["make", "--no-print-directory", "-n", "-f", str(root / "Makefile"), "-f", str(tmp_path / "local.mk")]
+    said = subprocess.run([*command, "lab", "PERIOD=2016"], capture_output=True, text=True, cwd=root).stdout
+    for setting in ("BANTIN_PERIOD='2016'", "BANTIN_HALF_YEAR='2016H2'", f"BANTIN_RAW_DIR='{SAMPLE_RAW}'"):
+        assert setting in said, said
+    assert f"BANTIN_REPORTS_DIR='{tmp_path / 'reports'}'" in said
+    import json
+
+    parameters = next(
+        c
+        for c in json.loads((root / "notebooks" / "04_report.ipynb").read_text())["cells"]
+        if "parameters" in c["metadata"].get("tags", [])
+    )
+    assert 'os.environ.get("BANTIN_PERIOD", "2017H1")' in "".join(parameters["source"])  # as committed: the sample

@@ -107,6 +107,12 @@ def test_the_report_header_title_and_signature_in_word(edition: Path) -> None:
     assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
     pictures = document.inline_shapes
     assert len(pictures) == 5 and all(p._inline.docPr.get("descr") for p in pictures)
+    from PIL import Image
+
+    for picture in pictures:  # printed sharp: at least 300 pixels to the inch at the size Word shows it
+        blob = document.part.related_parts[picture._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
+        width_px = Image.open(__import__("io").BytesIO(blob)).size[0]
+        assert width_px / (picture.width.inches) >= 300
 
 
 def test_the_report_pdf_opens_with_its_header_block(edition: Path) -> None:

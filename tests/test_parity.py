@@ -78,6 +78,30 @@ def test_a_notebook_that_changes_settings_does_not_change_the_bulletin(sample_bu
     assert _same(sample_build / "reports" / "2017H1", out / "reports" / "2017H1") == []
 
 
+def test_what_an_analyst_adds_to_the_report_notebook_reaches_the_report(sample_build: Path, tmp_path: Path) -> None:
+    """A chart and a DataFrame shown by cells added to 04_report.ipynb: a picture and a table in Word and PDF."""
+
+    def add(nb: nbformat.NotebookNode) -> None:
+        nb.cells.append(
+            nbformat.v4.new_code_cell(
+                "import matplotlib.pyplot as plt\nplt.bar(['Nữ', 'Nam'], [1381, 2341])\nplt.title('Thêm')\nplt.show()"
+            )
+        )
+        nb.cells.append(
+            nbformat.v4.new_code_cell("import pandas as pd\npd.DataFrame({'Đơn vị': ['Khối mới'], 'Số': [12]})")
+        )
+
+    out = _cleaned_copy(sample_build, tmp_path)
+    _pipeline(_notebooks_with(tmp_path, NOTEBOOKS["report"], add), out)
+    from docx import Document
+
+    document = Document(out / "reports" / "2017H1" / "report.docx")
+    assert len(document.inline_shapes) == 6
+    assert document.inline_shapes[-1]._inline.docPr.get("descr") == FALLBACK_ALT
+    assert any(cell.text == "Khối mới" for table in document.tables for row in table.rows for cell in row.cells)
+    assert _same(sample_build / "reports" / "2017H1", out / "reports" / "2017H1", ("bulletin.html",)) == []
+
+
 def test_a_chart_an_analyst_adds_appears_with_vietnamese_alt_text(sample_build: Path, tmp_path: Path) -> None:
     def add_chart(nb: nbformat.NotebookNode) -> None:
         for cell in nb.cells:  # no magic anywhere: the inline backend is on as in a fresh kernel
