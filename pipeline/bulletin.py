@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import clean, fmt
+from pipeline.chart import CACHE_DIR, edition_key
 from pipeline.checks import LATE_RETURN, MISSING_RETURN
 from pipeline.indicators import Indicators, window_periods, window_span
 from pipeline.layout import INDICATORS_FILE
@@ -49,6 +50,8 @@ class BulletinData:
     draft: bool
     # Charts also as 300-dpi pictures, for Word (the report's notebook); SVG alone elsewhere.
     word_pictures: bool = False
+    chart_cache: Path | None = None  # where the edition's charts are kept once drawn (pipeline/chart.py)
+    chart_key: str = ""  # what they are drawn from
 
     @property
     def term_periods(self) -> list[Period]:
@@ -107,6 +110,8 @@ def load(
         sources=clean.load_sources(Path(processed_dir), on_record),
         draft=draft,
         word_pictures=word_pictures,
+        chart_cache=Path(reports_dir) / str(period) / CACHE_DIR,
+        chart_key=edition_key(Path(reports_dir) / str(period) / INDICATORS_FILE, reference.files, str(period), draft),
     )
 
 

@@ -1,22 +1,15 @@
-"""The bulletin's charts (SPEC 6.3), drawn with matplotlib's object API.
+"""The bulletin's and the report's charts (SPEC 6.3), drawn with matplotlib's object API.
 
-Each function returns a `Chart`: the matplotlib Figure and a text alternative stating its main figures
-(the HTML's alt text). A notebook shows it by evaluating it; analysts adjust one through `chart.figure`
-or draw their own from the same `BulletinData`.
-DejaVu Sans, which matplotlib ships, has every Vietnamese glyph, so labels render the same everywhere.
+Each function returns a `Chart` (pipeline/chart.py): the figure and a text alternative stating its main
+figures. A notebook shows it by evaluating it; analysts adjust one through `chart.figure` or draw their own
+from the same `BulletinData`. DejaVu Sans has every Vietnamese glyph, so labels render the same everywhere.
 """
 
 from __future__ import annotations
 
-import base64
-import functools
-import io
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import ParamSpec
 
-import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
@@ -24,64 +17,12 @@ from matplotlib.ticker import FuncFormatter
 from pipeline import fmt, forms
 from pipeline.blocks import shown_units
 from pipeline.bulletin import BulletinData
+from pipeline.chart import Chart, cached
 from pipeline.indicators import PROVINCE
 from pipeline.periods import parse
 
-P = ParamSpec("P")
-
 COLOURS = {"admitted": "#b22222", "target": "#9e9e9e", "start": "#f4a261", "end": "#2a9d8f", "other": "#457b9d"}
 WIDTH, DPI = 7.2, 150
-PRINT_DPI = 300  # the picture Word gets: sharp when printed
-
-# The bulletin's style, applied while a chart is drawn and saved, over whatever rcParams the notebook has:
-# an analyst may restyle the charts there, and nothing is left set in the process once a chart is made.
-# SVG text stays text (`svg.fonttype`), and its ids are the same on every run (`svg.hashsalt`).
-STYLE = {"font.family": "DejaVu Sans", "svg.hashsalt": "bulletin", "svg.fonttype": "none", "axes.spines.top": False}
-
-
-def _styled(draw: Callable[P, Chart]) -> Callable[P, Chart]:
-    @functools.wraps(draw)
-    def styled(*args: P.args, **kwargs: P.kwargs) -> Chart:
-        with matplotlib.rc_context(STYLE):
-            return draw(*args, **kwargs)
-
-    return styled
-
-
-@dataclass
-class Chart:
-    """A chart, its text alternative (stating its figures) and its caption (its title, for the report's
-    numbered captions). Shown as SVG (vector, text as text) and, for Word, as a 300-dpi PNG."""
-
-    figure: Figure
-    alt: str
-    caption: str = ""
-    word_picture: bool = False  # also a 300-dpi PNG, for the Word report
-
-    def __post_init__(self) -> None:
-        if not self.caption:  # the chart's own title
-            titles = [self.figure.get_suptitle()] + [a.get_title(loc="left") or a.get_title() for a in self.figure.axes]
-            self.caption = next((t for t in titles if t), "")
-
-    def _save(self, kind: str, **options: object) -> bytes:
-        buffer = io.BytesIO()
-        with matplotlib.rc_context(STYLE):
-            self.figure.savefig(buffer, format=kind, **options)
-        return buffer.getvalue()
-
-    def png(self, dpi: int = PRINT_DPI) -> bytes:
-        """The chart as PNG; no metadata that changes between runs."""
-        return self._save("png", dpi=dpi, metadata={"Software": None})
-
-    def svg(self) -> str:
-        return self._save("svg", metadata={"Date": None, "Creator": None}).decode("utf-8")
-
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> tuple[dict, dict]:
-        data = {"image/svg+xml": self.svg(), "text/plain": self.alt}
-        if self.word_picture:
-            data["image/png"] = base64.b64encode(self.png()).decode("ascii")
-        about = {"alt": self.alt, "caption": self.caption}
-        return data, {"image/svg+xml": about, "image/png": about}
 
 
 def _figure(height: float) -> tuple[Figure, object]:
@@ -138,7 +79,7 @@ def _below_target_sentence(data: BulletinData, window: str) -> str:
     return f"{fmt.number(below)}/{fmt.number(counted)} đơn vị chưa đạt chỉ tiêu."
 
 
-@_styled
+@cached
 def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Units ranked by the share of their target reached: admissions beside target for every unit; with many
     units, the share of target of the highest and the lowest, and the distribution of the others."""
@@ -248,7 +189,7 @@ def _labelled_bars(labels: list[str], values: list[float], texts: list[str], col
     return figure
 
 
-@_styled
+@cached
 def composition(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Shares of the members admitted who are youth union members, women, ethnic minority, …"""
     shares = [data.get(PROVINCE, window, f"{code}_pct") for code in COMPOSITION]
@@ -266,7 +207,7 @@ def composition(data: BulletinData, window: str = "term_to_date") -> Chart:
     return Chart(figure, alt + ".", word_picture=data.word_pictures)
 
 
-@_styled
+@cached
 def by_organization(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Admissions by type of grassroots party organization."""
     codes = forms.BREAKDOWNS["organization"]
@@ -287,7 +228,7 @@ def by_organization(data: BulletinData, window: str = "term_to_date") -> Chart:
     return Chart(figure, alt + ".", word_picture=data.word_pictures)
 
 
-@_styled
+@cached
 def villages(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Villages with no party member and villages with no cell of their own, start and end, by unit with
     villages; with many units, those with the most and the fewest left at the end, and the others' spread."""
@@ -350,7 +291,7 @@ def half_year_label(text: str) -> str:
     return f"6T {'đầu' if period.half == 1 else 'cuối'}\n{period.year}"
 
 
-@_styled
+@cached
 def admissions_trend(data: BulletinData) -> Chart:
     """Admissions against the half-year target for every half-year on record."""
     series = data.indicators.trend()

@@ -41,6 +41,7 @@ PROCESSED_FILES = ("figures.csv", "problems.csv", "sources.csv")
 # How the bulletin looks: a change here reruns the bulletin stage only, not the cleaning or the indicators.
 PRESENTATION = {
     "annex",
+    "chart",
     "blocks",
     "bulletin",
     "charts",
@@ -70,6 +71,12 @@ def _code_digest(presentation: bool) -> str:
         paths += sorted(p for folder in ("templates", "fonts") for p in (PACKAGE / folder).rglob("*") if p.is_file())
     lock = ROOT / "requirements.lock"
     return _digest_of_files([*paths, lock] if lock.is_file() else paths, PACKAGE.parent)
+
+
+def presentation_digest() -> str:
+    """The code the documents are made with (the whole package, its templates and fonts, the locked
+    libraries)."""
+    return _code_digest(True)
 
 
 def _digest_of_files(paths: list[Path], base: Path) -> str:
