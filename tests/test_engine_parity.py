@@ -18,6 +18,7 @@ from nbclient.exceptions import CellTimeoutError
 from papermill.exceptions import PapermillExecutionError
 
 from pipeline.engine import ENGINE_NAME
+from tests.test_engine import _notebook as notebook_with_cells
 
 KERNEL_ENGINE = "nbclient"
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
@@ -82,13 +83,7 @@ CORPUS: dict[str, tuple[list[str], dict[str, Any]]] = {
 
 
 def _notebook(path: Path, sources: list[str]) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    parameters = nbformat.v4.new_code_cell('name = "mặc định"')
-    parameters.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# Thử"), parameters, *map(nbformat.v4.new_code_cell, sources)]
-    nbformat.write(nb, path)
-    return path
+    return notebook_with_cells(path, *sources)
 
 
 def _stream_text(outputs: list[dict], name: str) -> str:
