@@ -98,19 +98,21 @@ def test_an_interrupt_is_an_interrupt_not_a_bug(tmp_path: Path) -> None:
     notebooks.mkdir()
     from tests.conftest import SAMPLE_RAW
 
-    slow = _notebook(notebooks / "01_clean.ipynb", "import time\nprint('đang chạy', flush=True)\ntime.sleep(120)")
+    marker = tmp_path / "sleeping"
+    code = f"import pathlib, time\npathlib.Path({str(marker)!r}).touch()\ntime.sleep(120)"
+    slow = _notebook(notebooks / "01_clean.ipynb", code)
     assert slow.is_file()
     command = [sys.executable, "-m", "pipeline", "clean", "--period", "2016H1", "--raw-dir", str(SAMPLE_RAW)]
     command += ["--processed-dir", str(tmp_path / "p"), "--reports-dir", str(tmp_path / "r")]
     command += ["--notebooks-dir", str(notebooks)]
     run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    for line in run.stderr:  # type: ignore[union-attr]
-        if "Làm sạch báo cáo kỳ 2016H1" in line:
-            break
-    time.sleep(2)
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline:  # the cell is running: now interrupt it
+        time.sleep(0.1)
+    assert marker.exists(), "the notebook never reached its slow cell"
     os.kill(run.pid, signal.SIGINT)
     said = run.stderr.read()  # type: ignore[union-attr]
-    assert run.wait(timeout=60) == 130
+    assert run.wait(timeout=60) == 130, said
     assert "bị ngắt (Ctrl-C)" in said and "Traceback" not in said and "Lỗi chương trình" not in said
 
 
