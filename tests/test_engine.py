@@ -105,7 +105,9 @@ def test_an_interrupt_is_an_interrupt_not_a_bug(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "pipeline", "clean", "--period", "2016H1", "--raw-dir", str(SAMPLE_RAW)]
     command += ["--processed-dir", str(tmp_path / "p"), "--reports-dir", str(tmp_path / "r")]
     command += ["--notebooks-dir", str(notebooks)]
-    run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    # As from a terminal: pytest-xdist's workers ignore SIGINT, and a child would inherit that.
+    default_interrupt = lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)  # noqa: E731
+    run = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, preexec_fn=default_interrupt)
     deadline = time.monotonic() + 60
     while not marker.exists() and time.monotonic() < deadline:  # the cell is running: now interrupt it
         time.sleep(0.1)
