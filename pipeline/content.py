@@ -9,7 +9,6 @@ Text is always text: the renderers escape it, never interpret it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from html import escape
 from typing import Any
@@ -168,11 +167,3 @@ def from_json(data: dict[str, Any]) -> Block:
     if kind is BulletList:
         data["items"] = [[Run(**r) for r in item] for item in data["items"]]
     return kind(**data)
-
-
-def dumps(blocks: list[Block]) -> str:
-    return json.dumps([to_json(b) for b in blocks], ensure_ascii=False)
-
-
-def text(runs: str | list[Run]) -> list[Run]:
-    return [Run(runs)] if isinstance(runs, str) else runs

@@ -81,7 +81,7 @@ def write_documents(folders: Folders, parameters: dict[str, object], on_record: 
 
 
 def numbered_figures(blocks: list[Block]) -> list[Block]:
-    """Charts get their numbers in order: `Biểu đồ 1. …` (the Word writer numbers them the same way)."""
+    """Charts get their numbers in order, in their captions: `Biểu đồ 1. …`, in Word and PDF alike."""
     numbered, count = [], 0
     for block in blocks:
         if isinstance(block, Figure):
@@ -96,10 +96,10 @@ def _write_report(executed: Path, report_dir: Path, reference: Reference, editio
     from pipeline import report_docx
     from pipeline.notebook_content import blocks_of
 
-    blocks = blocks_of(executed)
+    blocks = numbered_figures(blocks_of(executed))
     title = f"{REPORT_TITLE} {subject(edition)} — Tỉnh {reference.province}" + (" (BẢN NHÁP)" if draft else "")
     when = edition.last.end_date()
     report_docx.write_docx(
         blocks, report_dir / REPORT_DOCX, title=title, author=reference.report.issuing_body, when=when
     )
-    render.blocks_to_pdf(numbered_figures(blocks), report_dir / REPORT_PDF, title=title, draft=draft, source_date=when)
+    render.blocks_to_pdf(blocks, report_dir / REPORT_PDF, title=title, draft=draft, source_date=when)

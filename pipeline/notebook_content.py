@@ -8,7 +8,6 @@ out, as they are from the bulletin.
 
 from __future__ import annotations
 
-import base64
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -87,7 +86,3 @@ def _html_table(html: str) -> Table | None:
     width = max(len(row) for row in rows)
     rows = [row + [""] * (width - len(row)) for row in rows]
     return Table(rows[0], rows[1:], "analyst")
-
-
-def png_bytes(figure: Figure) -> bytes:
-    return base64.b64decode(figure.png) if figure.png else b""

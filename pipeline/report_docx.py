@@ -154,7 +154,7 @@ class _Writer:
         properties.set("name", f"Biểu đồ {self.figures}")
         caption = self.document.add_paragraph()
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        caption.add_run(f"Biểu đồ {self.figures}. {block.caption}".rstrip(". ") + ".").italic = True
+        caption.add_run(block.caption).italic = True  # numbered by documents.numbered_figures
 
     def _documentheader(self, block: DocumentHeader) -> None:
         table = self.document.add_table(rows=1, cols=2)
