@@ -55,12 +55,12 @@ $(foreach v,PROCESSED_DIR REPORTS_DIR,$(if $(filter-out 1,$(words $($(v)))),\
 ifeq ($(filter $(ENGINE),in-process kernel),)
   $(error ENGINE phải là in-process (mặc định) hoặc kernel (đã nhận: '$(ENGINE)'))
 endif
-ifneq ($(filter report reports verify validate templates,$(MAKECMDGOALS)),)
+ifneq ($(filter report reports verify validate templates publish diff,$(MAKECMDGOALS)),)
   ifeq ($(shell [ -d '$(RAW_DIR)' ] && echo ok),)
     $(error Không thấy thư mục dữ liệu RAW_DIR='$(RAW_DIR)' (cần province.toml, units.csv, targets.csv và returns/))
   endif
 endif
-ifneq ($(filter report verify commentary,$(MAKECMDGOALS))$(if $(PERIOD),$(filter lab,$(MAKECMDGOALS))),)
+ifneq ($(filter report verify commentary publish diff,$(MAKECMDGOALS))$(if $(PERIOD),$(filter lab,$(MAKECMDGOALS))),)
   ifeq ($(shell [[ '$(PERIOD)' =~ ^[0-9]{4}(H[12])?$$ ]] && echo ok),)
     $(error PERIOD phải có dạng YYYYH1 hoặc YYYYH2 (bản tin 6 tháng) hoặc YYYY (bản tin năm), ví dụ: make report PERIOD=2017H1 (đã nhận: '$(PERIOD)'))
   endif
@@ -79,20 +79,24 @@ ifneq ($(filter validate,$(MAKECMDGOALS)),)
   endif
 endif
 
-.PHONY: help report reports verify validate templates commentary test-tools test bench lab clean venv lock lint format FORCE
+.PHONY: help report reports verify validate templates commentary publish diff test-tools test bench lab clean venv lock lint format FORCE
 
 help:
 	@echo 'Bản tin công tác phát triển đảng viên: các lệnh'
 	@echo '  make report PERIOD=2017H1   làm sạch → tính chỉ tiêu → bản tin (HTML, PDF) của kỳ; PERIOD=2016: bản tin năm'
 	@echo '  make reports                bản tin của mọi kỳ có báo cáo (dùng được với make -j)'
 	@echo '  make verify PERIOD=…        dựng lại bản tin trong thư mục tạm và so sánh từng byte'
+	@echo '  make publish PERIOD=… [NUMBER=12] [DATE=2017-07-15] [REASON="…"]'
+	@echo '                              phát hành: lưu một phiên bản không bao giờ thay đổi trong $(REPORTS_DIR)/published/'
+	@echo '  make diff PERIOD=… [FROM=v1]  so sánh bản hiện tại với phiên bản đã phát hành (diff.csv, diff.html)'
+	@echo '  make verify PERIOD=… VERSION=1  dựng lại phiên bản đã phát hành từ các tệp đầu vào của nó và so sánh'
 	@echo '  make validate PERIOD=…      chỉ kiểm tra báo cáo của kỳ; in mọi lỗi; ghi báo cáo kiểm tra'
 	@echo '  make templates PERIOD=…     mẫu báo cáo trống (.xlsx) cho mọi đơn vị phải báo cáo trong kỳ'
 	@echo '  make test                   chạy mọi kiểm thử (pytest, nbval)'
 	@echo '  make bench                  đo thời gian, bộ nhớ (vài phút); ghi bench/RESULTS.md'
 	@echo '  make commentary PERIOD=…    tạo tệp lời bình ban đầu commentary/<kỳ>.md trong RAW_DIR (không ghi đè)'
 	@echo '  make lab PERIOD=…           mở JupyterLab trên thư mục notebooks/, gắn với kỳ và thư mục dữ liệu'
-	@echo '  make clean                  xóa kết quả trong $(PROCESSED_DIR)/ và $(REPORTS_DIR)/ (không bao giờ xóa $(RAW_DIR)/)'
+	@echo '  make clean                  xóa kết quả trong $(PROCESSED_DIR)/ và $(REPORTS_DIR)/ (không bao giờ xóa $(RAW_DIR)/ hay các phiên bản đã phát hành)'
 	@echo 'Biến: PERIOD, RAW_DIR=$(RAW_DIR), PROCESSED_DIR=$(PROCESSED_DIR), REPORTS_DIR=$(REPORTS_DIR), DRAFT=1 (lập bản nháp dù thiếu hoặc lỗi báo cáo)'
 	@echo '      ENGINE=kernel (chạy notebook trong Jupyter kernel thay cho tiến trình của make)'
 
@@ -118,11 +122,13 @@ lock:
 # A half-year's inputs (its returns and the reference files, with their SHA-256), rewritten only when they
 # change: saving a return again unchanged reruns nothing. One process for every half-year on record.
 # The list of half-years on record is kept too: removing a whole half-year's folder reruns what read it.
+# And the code version the documents print (commit, `.dirty`): a commit that changes no file still changes it.
 fingerprint = $(PROCESSED_DIR)/$(1)/.inputs.sha256
 ON_RECORD_FILE := $(PROCESSED_DIR)/.on-record
+CODE_VERSION_FILE := $(REPORTS_DIR)/.code-version
 ifneq ($(ON_RECORD),)
-$(ON_RECORD_FILE) $(foreach q,$(ON_RECORD),$(call fingerprint,$(q))) &: FORCE
-	@$(SYSTEM_PY) -m pipeline.fingerprint '$(RAW_DIR)' '$(PROCESSED_DIR)' $(ON_RECORD)
+$(ON_RECORD_FILE) $(CODE_VERSION_FILE) $(foreach q,$(ON_RECORD),$(call fingerprint,$(q))) &: FORCE
+	@$(SYSTEM_PY) -m pipeline.fingerprint '$(RAW_DIR)' '$(PROCESSED_DIR)' '$(REPORTS_DIR)' $(ON_RECORD)
 endif
 
 # A half-year cleaned (with those before it, whose figures its start-of-period checks read). A report does
@@ -147,16 +153,15 @@ $(REPORTS_DIR)/%/.commentary.sha256: FORCE
 	@mkdir -p '$(@D)'; digest=$$({ sha256sum < '$(RAW_DIR)/commentary/$*.md'; } 2>/dev/null || echo none); \
 		[[ "$$(cat '$@' 2>/dev/null)" == "$$digest" ]] || echo "$$digest" > '$@'
 
-# The code version the documents print (commit, `.dirty`): a commit that changes no file still changes it.
-CODE_VERSION_FILE := $(REPORTS_DIR)/.code-version
-$(CODE_VERSION_FILE): FORCE
-	@mkdir -p '$(@D)'; version=$$($(SYSTEM_PY) -m pipeline.version); \
-		[[ "$$(cat '$@' 2>/dev/null)" == "$$version" ]] || echo "$$version" > '$@'
-
 # A report: one process runs the stages that are out of date (cleaning, indicators, bulletin), so the
 # libraries are loaded once. Reports of different periods run in parallel under make -j.
-# An edition's outputs, as pipeline/layout.py declares them.
-EDITION_OUTPUTS := $(shell $(SYSTEM_PY) -m pipeline.layout)
+# An edition's outputs, as pipeline/layout.py declares them: in a makefile written from it (make writes it
+# again, and starts over, when layout.py changes).
+LAYOUT_MK := $(PROCESSED_DIR)/.layout.mk
+-include $(LAYOUT_MK)
+$(LAYOUT_MK): pipeline/layout.py
+	@mkdir -p '$(@D)'; written=$$(mktemp '$(@D)/.layout.XXXXXX'); \
+		$(SYSTEM_PY) -m pipeline.layout > "$$written" && mv "$$written" '$@'
 MANIFEST := manifest.json  # lists the folders it was made in: not compared by verify
 report_outputs = $(foreach f,$(EDITION_OUTPUTS),$(REPORTS_DIR)/$(1)/$(f))
 define report_rule
@@ -167,7 +172,9 @@ $(call report_outputs,$(1)) &: $(foreach q,$(call upto,$(call last_half,$(1))),$
 	@touch $(foreach f,$(call report_outputs,$(1)),'$(f)')
 	@echo 'Kỳ $(1): $(REPORTS_DIR)/$(1)/ (bản tin bulletin.html, bulletin.pdf; báo cáo report.docx, report.pdf; phụ lục tables.xlsx)'
 endef
+ifneq ($(EDITION_OUTPUTS),)
 $(foreach p,$(EDITIONS),$(eval $(call report_rule,$(p))))
+endif
 
 report: $(REPORTS_DIR)/$(PERIOD)/manifest.json
 
@@ -193,7 +200,28 @@ test-tools:
 		grep -q 'install ok installed' || echo "$$package"; done); \
 	[[ -z "$$missing" ]] || { apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; }
 
-# Rebuild PERIOD's bulletin from scratch in a temporary folder and compare it with the one in REPORTS_DIR.
+# Publishing (SPEC 9): a version that never changes under REPORTS_DIR/published/<E>/v<N>/, built first if
+# out of date. NUMBER, DATE (default today) and REASON are the publication's; they alone make no new version.
+NUMBER ?=
+DATE ?=
+REASON ?=
+FROM ?=
+VERSION ?=
+quoted = '$(subst ','\'',$(1))'
+publish: report
+	@$(STAGE) publish --period '$(PERIOD)' --number $(call quoted,$(NUMBER)) --date $(call quoted,$(DATE)) \
+		--reason $(call quoted,$(REASON))
+
+# What changed since a published version (FROM, default the latest): a table, diff.csv and diff.html.
+diff: report
+	@$(STAGE) diff --period '$(PERIOD)' --from $(call quoted,$(FROM))
+
+# Rebuild PERIOD's bulletin from scratch in a temporary folder and compare it with the one in REPORTS_DIR;
+# with VERSION=N, rebuild that published version from the inputs its manifest records.
+ifneq ($(VERSION),)
+verify: $(VENV_READY)
+	@$(STAGE) verify --period '$(PERIOD)' --version $(call quoted,$(VERSION))
+else
 verify: report
 	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
 	$(MAKE) --no-print-directory report PERIOD='$(PERIOD)' PROCESSED_DIR="$$scratch/processed" \
@@ -202,6 +230,7 @@ verify: report
 		if cmp -s '$(REPORTS_DIR)/$(PERIOD)/'$$name "$$scratch/reports/$(PERIOD)/$$name"; then \
 			echo "Giống hệt: $$name ($$(sha256sum < "$$scratch/reports/$(PERIOD)/$$name" | cut -c1-16)…)"; \
 		else echo "KHÁC: $$name"; status=1; fi; done; exit $$status
+endif
 
 # The notebooks run by nbval use their defaults (2017H1 on the sample data), which read these outputs.
 test: $(VENV_READY) test-tools

@@ -1,3 +1,21 @@
-from pipeline.cli import main
+"""`python -m pipeline`: the command line the Makefile runs."""
 
-raise SystemExit(main())
+import gc
+import logging
+import os
+import sys
+
+# Laying out a PDF makes millions of short-lived objects, and with the default threshold (700) the cycle
+# collector ran often enough to cost a sixth of a rebuild. Collections still run, every 100,000 allocations.
+gc.set_threshold(100_000, 50, 100)
+
+from pipeline.cli import main  # noqa: E402
+
+status = main()
+# A report loads pandas, matplotlib, nbconvert and WeasyPrint, and freeing their objects one by one at exit
+# takes a third of a second: a seventh of a rebuild after a commentary change. Every file is written and
+# closed by now (atomically, see iorw), so the process flushes what it printed and leaves at once.
+logging.shutdown()
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(status)

@@ -23,7 +23,7 @@ STAGE_VI = {
     "indicators": "Tính chỉ tiêu",
     "bulletin": "Lập bản tin, báo cáo và phụ lục số liệu",
 }
-COMMANDS = ["report", "clean", "validate", "templates", "index", "commentary"]
+COMMANDS = ["report", "clean", "validate", "templates", "index", "commentary", "publish", "diff", "verify"]
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -35,6 +35,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--reports-dir", default="reports", type=Path)
     parser.add_argument("--notebooks-dir", default=stages.ROOT / "notebooks", type=Path)
     parser.add_argument("--draft", default="0", help="1: render although returns are missing or invalid")
+    parser.add_argument("--number", default="", help="publish: the report's number (12 → Số 12-BC/BTCTU)")
+    parser.add_argument("--date", default="", help="publish: the report's date, 2017-07-15 (default: today)")
+    parser.add_argument("--reason", default="", help="publish: why a later version replaces the last one")
+    parser.add_argument("--from", dest="from_version", default="", help="diff: the published version (default: latest)")
+    parser.add_argument("--version", default="", help="verify: the published version to rebuild")
     parser.add_argument(
         "--engine", default="in-process", choices=["in-process", "kernel"], help="kernel: run the notebooks in Jupyter"
     )
@@ -153,6 +158,27 @@ def validate(folders: Folders, period: Period, engine: str) -> int:
     return 1 if has_errors(problems) else 0
 
 
+def _published(args: argparse.Namespace, folders: Folders, edition: Edition) -> int:
+    """`make publish`, `make diff` and `make verify VERSION=N` (SPEC 9)."""
+    on_record = periods_on_record(folders.raw, until=edition.last)
+    if args.command == "diff":
+        from pipeline.changes import diff
+
+        return diff(folders.reports, edition, args.from_version)
+    if args.command == "verify":
+        from pipeline.verify_version import verify_version
+
+        return verify_version(folders, edition, args.version, args.engine)
+    from pipeline.index import write_index
+    from pipeline.publishing import Publication, publish
+    from pipeline.reference import load_reference
+
+    publication = Publication.parse(args.number, args.date, args.reason)
+    status = publish(folders, edition, on_record, publication, args.engine)
+    write_index(folders.reports, load_reference(folders.raw).province)
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     folders = Folders(
@@ -168,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         try:
             # Half-year commands take a half-year; a report also a whole year (`2017`).
-            editions = ("report", "commentary")
+            editions = ("report", "commentary", "publish", "diff", "verify")
             period = parse_edition(args.period) if args.command in editions else parse(args.period)
         except (TypeError, ValueError) as error:
             print(f"Lỗi: PERIOD: {error}.", file=sys.stderr)
@@ -184,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             report(folders, period, args.draft.strip() not in ("", "0"), args.engine)
             return 0
+        if args.command in ("publish", "diff", "verify"):
+            return _published(args, folders, period)
         if args.command == "commentary":
             from pipeline.commentary import write_starter
 

@@ -9,13 +9,15 @@ the same in each; the annex is written from `indicators.csv` itself.
 
 from __future__ import annotations
 
+import functools
 import sys
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline import annex, clean, commentary, manifest, render
+from pipeline import annex, background, clean, commentary, manifest, render
 from pipeline.bulletin import TITLE, subtitle
 from pipeline.content import Block, Figure
+from pipeline.font_subsets import FONT_CACHE_DIR
 from pipeline.indicators import Indicators
 from pipeline.layout import (
     ANNEX_XLSX,
@@ -32,6 +34,8 @@ from pipeline.report import REPORT_TITLE, subject
 from pipeline.runner import run_notebook
 from pipeline.stages import Folders, report_files
 
+REPORT_ONLY_PARAMETERS = ("number", "date")  # given at publication; the bulletin's notebook has no such parameters
+
 
 def write_documents(folders: Folders, parameters: dict[str, object], on_record: list[Period], engine: str) -> Path:
     edition = parse_edition(str(parameters["period"]))
@@ -43,26 +47,15 @@ def write_documents(folders: Folders, parameters: dict[str, object], on_record: 
     for warning in found.warnings:
         print(f"  [CẢNH BÁO] {warning}", file=sys.stderr)
 
-    bulletin_notebook = folders.executed(edition, "bulletin")
-    run_notebook(folders.notebook("bulletin"), bulletin_notebook, parameters, engine)
-    edition_line = subtitle(reference.province, edition)
-    when = edition.last.end_date()  # what the documents are stamped with: the inputs' date, not today's
-    render.notebook_to_html(
-        bulletin_notebook,
-        report_dir / BULLETIN_HTML,
-        title=f"{TITLE} — {edition_line}" + (" (BẢN NHÁP)" if draft else ""),
-        running_title=f"Bản tin công tác phát triển đảng viên — {edition_line}",
-        draft=draft,
-    )
-    render.html_to_pdf(report_dir / BULLETIN_HTML, report_dir / BULLETIN_PDF, source_date=when)
-
-    report_notebook = folders.executed(edition, "report")
-    run_notebook(folders.notebook("report"), report_notebook, parameters, engine)
-    _write_report(report_notebook, report_dir, reference, edition, draft)
-
-    sources = clean.load_sources(folders.processed, on_record)
-    ind = Indicators.read(report_dir / INDICATORS_FILE)
-    annex.write_annex(report_dir / ANNEX_XLSX, ind, reference, edition, sources, when)
+    # The bulletin is made in a child process while this one makes the report and the annex.
+    bulletin = functools.partial(_write_bulletin, folders, parameters, engine, reference)
+    with background.alongside(bulletin, "The bulletin"):
+        report_notebook = folders.executed(edition, "report")
+        run_notebook(folders.notebook("report"), report_notebook, parameters, engine)
+        _write_report(report_notebook, report_dir, reference, edition, draft)
+        sources = clean.load_sources(folders.processed, on_record)
+        indicators = Indicators.read(report_dir / INDICATORS_FILE)
+        annex.write_annex(report_dir / ANNEX_XLSX, indicators, reference, edition, sources, edition.last.end_date())
 
     inputs = [(path.relative_to(folders.raw).as_posix(), path) for path in reference.files]
     inputs += [(label, folders.raw / label) for label in sorted(set(sources["file"]))]
@@ -92,6 +85,24 @@ def numbered_figures(blocks: list[Block]) -> list[Block]:
     return numbered
 
 
+def _write_bulletin(folders: Folders, parameters: dict[str, object], engine: str, reference: Reference) -> None:
+    edition, draft = parse_edition(str(parameters["period"])), bool(parameters["draft"])
+    report_dir, executed = folders.reports / str(edition), folders.executed(edition, "bulletin")
+    shown = {name: value for name, value in parameters.items() if name not in REPORT_ONLY_PARAMETERS}
+    run_notebook(folders.notebook("bulletin"), executed, shown, engine)
+    edition_line = subtitle(reference.province, edition)
+    render.notebook_to_html(
+        executed,
+        report_dir / BULLETIN_HTML,
+        title=f"{TITLE} — {edition_line}" + (" (BẢN NHÁP)" if draft else ""),
+        running_title=f"Bản tin công tác phát triển đảng viên — {edition_line}",
+        draft=draft,
+    )
+    # Stamped with the inputs' date (the end of the edition), not today's.
+    when, fonts = edition.last.end_date(), report_dir / FONT_CACHE_DIR
+    render.html_to_pdf(report_dir / BULLETIN_HTML, report_dir / BULLETIN_PDF, source_date=when, font_cache=fonts)
+
+
 def _write_report(executed: Path, report_dir: Path, reference: Reference, edition: Edition, draft: bool) -> None:
     from pipeline import report_docx
     from pipeline.notebook_content import blocks_of
@@ -102,4 +113,11 @@ def _write_report(executed: Path, report_dir: Path, reference: Reference, editio
     report_docx.write_docx(
         blocks, report_dir / REPORT_DOCX, title=title, author=reference.report.issuing_body, when=when
     )
-    render.blocks_to_pdf(blocks, report_dir / REPORT_PDF, title=title, draft=draft, source_date=when)
+    render.blocks_to_pdf(
+        blocks,
+        report_dir / REPORT_PDF,
+        title=title,
+        draft=draft,
+        source_date=when,
+        font_cache=report_dir / FONT_CACHE_DIR,
+    )

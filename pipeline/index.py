@@ -14,10 +14,12 @@ from pipeline.layout import (
     BULLETIN_PDF,
     INDICATORS_FILE,
     MANIFEST_FILE,
+    PUBLISHED_DIR,
     REPORT_DOCX,
     REPORT_PDF,
 )
 from pipeline.periods import Edition, parse_edition
+from pipeline.versions import content_of, versions
 
 # The documents each edition links to, with how the index names them.
 LINKS = (
@@ -63,8 +65,24 @@ def _row(edition: Edition, folder: Path) -> str:
         p("term_to_date", "target_pct"),
         f"{n('term_to_date', 'villages_no_member_start')} → {n('term_to_date', 'villages_no_member_end')}",
         " · ".join(f'<a href="{escape(folder.name)}/{name}">{label}</a>' for name, label in LINKS),
+        _published(edition, folder),
     ]
     return "<tr>" + "".join(f"<td{' class=num' if 0 < i < 6 else ''}>{c}</td>" for i, c in enumerate(cells)) + "</tr>"
+
+
+def _published(edition: Edition, folder: Path) -> str:
+    """Each published version, linked, with its date; a flag when the current build differs from the last."""
+    published = versions(folder.parent, edition)
+    if not published:
+        return "chưa phát hành"
+    links = " · ".join(
+        f'<a href="{PUBLISHED_DIR}/{escape(str(edition))}/{v.name}/{BULLETIN_HTML}">{v.name}</a> '
+        f"({fmt.date_short(v.date)})"
+        for v in published
+    )
+    if published[-1].content != content_of(folder):
+        links += f' <strong class="changed">⚠ bản hiện tại khác {published[-1].name}</strong>'
+    return links
 
 
 def write_index(reports_dir: Path, province: str) -> Path:
@@ -77,6 +95,7 @@ def write_index(reports_dir: Path, province: str) -> Path:
         "% chỉ tiêu nhiệm kỳ",
         "Thôn, bản chưa có đảng viên",
         "Tài liệu",
+        "Đã phát hành",
     )
     html = f"""<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

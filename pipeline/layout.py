@@ -36,8 +36,8 @@ def return_files(raw_dir: Path, period: object) -> list[Path]:
     )
 
 
-# An edition's outputs in its report folder, declared once: the stages, the Makefile (`python -m
-# pipeline.layout`), the clean-up of a refused report, the manifest and the index read them from here.
+# An edition's outputs in its report folder, declared once: the stages, the Makefile (which includes
+# what `python -m pipeline.layout` prints), the clean-up of a refused report, the manifest and the index read them from here.
 INDICATORS_FILE = "indicators.csv"
 BULLETIN_HTML, BULLETIN_PDF = "bulletin.html", "bulletin.pdf"
 REPORT_DOCX, REPORT_PDF = "report.docx", "report.pdf"
@@ -45,7 +45,20 @@ ANNEX_XLSX = "tables.xlsx"
 MANIFEST_FILE = "manifest.json"
 DOCUMENTS = (BULLETIN_HTML, BULLETIN_PDF, REPORT_DOCX, REPORT_PDF, ANNEX_XLSX)
 EDITION_OUTPUTS = (INDICATORS_FILE, *DOCUMENTS, MANIFEST_FILE)
+# `make diff` writes these beside the documents; they are about the edition, not part of it (not in its
+# manifest, not an input of its stages).
+DIFF_CSV, DIFF_HTML = "diff.csv", "diff.html"
+NOT_EDITION_FILES = (DIFF_CSV, DIFF_HTML)
+
+# Published versions (SPEC 9): REPORTS_DIR/published/<E>/v<N>/, never rewritten, never cleaned.
+PUBLISHED_DIR = "published"
+PUBLICATION_FILE = "publication.json"
+PUBLISHED_FILES = (*DOCUMENTS, INDICATORS_FILE, MANIFEST_FILE)
+
+
+def published_dir(reports_dir: Path, edition: object) -> Path:
+    return Path(reports_dir) / PUBLISHED_DIR / str(edition)
 
 
 if __name__ == "__main__":
-    print(" ".join(EDITION_OUTPUTS))
+    print(f"EDITION_OUTPUTS := {' '.join(EDITION_OUTPUTS)}")

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import nbformat
 from jinja2 import Template
-from nbconvert import HTMLExporter
+from nbconvert import HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets.config import Config
 
-from pipeline import iorw
+from pipeline import font_subsets, iorw
 from pipeline.version import code_version
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -42,13 +44,29 @@ class FallbackAltText(Preprocessor):
         return cell, resources
 
 
+class _BulletinExporter(HTMLExporter):
+    """nbconvert's HTML exporter without its last pass, which parses the page again (BeautifulSoup) to give
+    pictures an English alt text and JupyterLab's cells a focus order: the bulletin has no JupyterLab cells,
+    FallbackAltText gives every picture a Vietnamese alt text, and that pass was most of the conversion's
+    time. The filters are those `HTMLExporter.from_notebook_node` registers."""
+
+    def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[no-untyped-def]
+        language = nb.metadata.get("language_info", {})
+        lexer = language.get("pygments_lexer", language.get("name"))
+        self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+        resources = self._init_resources(resources)
+        data_types = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources)
+        self.register_filter("filter_data_type", data_types)
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+
 def _exporter() -> HTMLExporter:
     config = Config()
     config.TemplateExporter.exclude_input = True
     config.TemplateExporter.exclude_input_prompt = True
     config.TemplateExporter.exclude_output_prompt = True
     config.HTMLExporter.embed_images = True
-    exporter = HTMLExporter(
+    exporter = _BulletinExporter(
         config=config, extra_template_basedirs=[str(TEMPLATES / "nbconvert")], template_name="bulletin"
     )
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
@@ -115,7 +133,7 @@ class _QuietFontToolsNotice(logging.Filter):
         return "Using fontTools instead of HarfBuzz-Subset" not in record.getMessage()
 
 
-def _weasyprint() -> tuple[type, type, type]:
+def load_weasyprint() -> tuple[type, type, type]:
     """WeasyPrint, set to use only the product's fonts and one way of subsetting them.
 
     WeasyPrint subsets embedded fonts with HarfBuzz when the system has `libharfbuzz-subset` and with
@@ -127,18 +145,26 @@ def _weasyprint() -> tuple[type, type, type]:
     from weasyprint.text.fonts import FontConfiguration
 
     pdf_fonts.harfbuzz_subset = None
+    font_subsets.install(pdf_fonts.Font)
     logger = logging.getLogger("weasyprint")
     if not any(isinstance(f, _QuietFontToolsNotice) for f in logger.filters):
         logger.addFilter(_QuietFontToolsNotice())
     return CSS, HTML, FontConfiguration
 
 
-def html_to_pdf(html_path: Path, pdf_path: Path, source_date: dt.date, stylesheet: str | None = None) -> None:
+def html_to_pdf(
+    html_path: Path,
+    pdf_path: Path,
+    source_date: dt.date,
+    stylesheet: str | None = None,
+    font_cache: Path | None = None,
+) -> None:
     """`source_date`: the date the PDF's embedded fonts are stamped with, taken from the inputs (the end
     of the bulletin's period), so that the same inputs give the same bytes on any day. The PDF is tagged
-    (PDF/UA structure: headings, paragraphs, tables, figures with their text alternatives)."""
+    (PDF/UA structure: headings, paragraphs, tables, figures with their text alternatives). `font_cache`:
+    where the fonts cut to the PDF's glyphs are kept for the next run (`font_subsets`)."""
     # Imported here: WeasyPrint loads Pango at import, which the other stages do not need.
-    css, html, font_configuration = _weasyprint()
+    css, html, font_configuration = load_weasyprint()
 
     # fontTools stamps the font subsets it embeds with the time, unless SOURCE_DATE_EPOCH says otherwise.
     epoch = dt.datetime.combine(source_date, dt.time(), tzinfo=dt.UTC).timestamp()
@@ -146,7 +172,7 @@ def html_to_pdf(html_path: Path, pdf_path: Path, source_date: dt.date, styleshee
     fonts = font_configuration()
     document = html(filename=str(html_path))
     sheet = css(string=stylesheet if stylesheet is not None else print_css(), font_config=fonts)
-    with iorw.atomic_path(pdf_path) as temporary:
+    with iorw.atomic_path(pdf_path) as temporary, font_subsets.kept_in(font_cache):
         document.write_pdf(temporary, stylesheets=[sheet], font_config=fonts, pdf_tags=True)
 
 
@@ -166,7 +192,9 @@ def report_css() -> str:
     )
 
 
-def blocks_to_pdf(blocks: list, pdf_path: Path, *, title: str, draft: bool, source_date: dt.date) -> None:
+def blocks_to_pdf(
+    blocks: list, pdf_path: Path, *, title: str, draft: bool, source_date: dt.date, font_cache: Path | None = None
+) -> None:
     """The formal report as PDF: its blocks as one HTML page, laid out by report.css."""
     body = "\n".join(block.html() for block in blocks)
     mark = '<p class="draft-mark">BẢN NHÁP</p>' if draft else ""
@@ -177,4 +205,4 @@ def blocks_to_pdf(blocks: list, pdf_path: Path, *, title: str, draft: bool, sour
     with tempfile.TemporaryDirectory() as folder:
         html_path = Path(folder) / "report.html"
         html_path.write_text(page, encoding="utf-8")
-        html_to_pdf(html_path, pdf_path, source_date, stylesheet=report_css())
+        html_to_pdf(html_path, pdf_path, source_date, stylesheet=report_css(), font_cache=font_cache)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from pipeline import iorw
 from pipeline.fingerprint import fingerprint
-from pipeline.layout import COMMENTARY_DIR, DOCUMENTS, MANIFEST_FILE, returns_dir
+from pipeline.layout import COMMENTARY_DIR, DOCUMENTS, MANIFEST_FILE, NOT_EDITION_FILES, returns_dir
 from pipeline.periods import Edition, Period
 from pipeline.version import code_version
 
@@ -41,6 +41,8 @@ PROCESSED_FILES = ("figures.csv", "problems.csv", "sources.csv")
 # How the bulletin looks: a change here reruns the bulletin stage only, not the cleaning or the indicators.
 PRESENTATION = {
     "annex",
+    "font_subsets",
+    "background",
     "chart",
     "blocks",
     "bulletin",
@@ -224,9 +226,12 @@ def bulletin_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) 
 
 
 def report_files(report: Path) -> list[Path]:
-    """The files of a report folder, without the dot files (stamps, locks, `.options`, files being written)."""
+    """The files of a report folder, without the dot files (stamps, locks, `.options`, files being written)
+    and `make diff`'s."""
     return sorted(
         p
         for p in report.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(report).parts)
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(report).parts)
+        and p.relative_to(report).as_posix() not in NOT_EDITION_FILES
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 import pipeline
@@ -43,13 +42,9 @@ def code_version() -> str:
 
 def library_versions() -> dict[str, str]:
     import platform
+    from importlib import metadata
 
     versions = {"python": platform.python_version()}
     for name in LIBRARIES:
         versions[name] = metadata.version(name)
     return versions
-
-
-if __name__ == "__main__":
-    # `make` keeps the version in a file, so that a commit that changes only the version reruns reports.
-    print(code_version())

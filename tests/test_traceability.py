@@ -21,6 +21,7 @@ from tests.conftest import SAMPLE_RAW, make
 # What is not a figure of the indicators: the data notes (returns received, files, problems found) and the
 # definitions, which the bulletin marks as such; dates, years, half-year names and month numbers.
 NOT_FIGURES = ("data-notes", "celltag_definitions")
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{3})+|\d+)(,\d+)?(%?)(?![\w])")
 _NOT_A_FIGURE = [
     re.compile(r"\d{4}H[12]"),  # half-year names
@@ -43,16 +44,18 @@ class _Figures(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
+        if tag in VOID_ELEMENTS:  # no end tag follows: never a section to skip
+            if tag == "img" and values.get("alt") and not self._skipping:
+                self.parts.append(values["alt"] or "")
+            return
         hidden = tag in ("head", "style", "script") or any(
             c in NOT_FIGURES for c in (values.get("class") or "").split()
         )
         if self._skipping or hidden:
             self._skipping.append(tag)
-        elif tag == "img" and values.get("alt"):
-            self.parts.append(values["alt"] or "")
 
     def handle_endtag(self, tag: str) -> None:
-        if self._skipping:
+        if self._skipping and tag not in VOID_ELEMENTS:
             self._skipping.pop()
 
     def handle_data(self, data: str) -> None:

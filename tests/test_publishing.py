@@ -1,0 +1,200 @@
+"""Publishing and revising (SPEC 9): published versions that never change, revision notes, `make diff`,
+`make verify VERSION=N`, and the faults: killed, concurrent, drafts, folders altered by hand."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from pipeline import fmt
+from pipeline.indicators import PROVINCE, Indicators
+from pipeline.layout import PUBLISHED_FILES
+from tests.conftest import ROOT, digests, make, make_command, sheet_named
+from tests.test_documents import docx_text, pdf_text
+
+EDITION = "2017H1"
+CHANGED_RETURN = "returns/2017H1/BaoCao_DienBien_6T2017.xlsx"  # unit DBI, a district
+
+
+def _published(out: Path) -> Path:
+    return out / "reports" / "published" / EDITION
+
+
+def _versions(out: Path) -> list[str]:
+    folder = _published(out)
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
+
+
+def _one_fewer_woman(raw: Path) -> tuple[int, int]:
+    """A consistent correction: one woman fewer among DBI's members admitted in the half-year (the total and
+    every other row unchanged). Returns (old, new)."""
+    path = raw / CHANGED_RETURN
+    book = openpyxl.load_workbook(path)
+    sheet = sheet_named(book, "Kết nạp")
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "women")
+    old = int(row[2].value)
+    row[2].value = old - 1
+    book.save(path)
+    return old, old - 1
+
+
+def test_publish_revise_diff_and_verify(raw_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    make("publish", f"PERIOD={EDITION}", "NUMBER=12", "DATE=2017-07-15", raw=raw_copy, out=out)
+    v1 = _published(out) / "v1"
+    assert sorted(p.name for p in v1.iterdir()) == sorted([*PUBLISHED_FILES, "publication.json"])
+    for path in v1.iterdir():
+        assert not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH), path.name
+    record = json.loads((v1 / "publication.json").read_text(encoding="utf-8"))
+    assert (record["version"], record["number"], record["date"], record["replaces"]) == (1, "12", "2017-07-15", None)
+    # The published report carries the number and the date; the working build keeps its blanks.
+    for text in (pdf_text(v1 / "report.pdf"), docx_text(v1 / "report.docx")):
+        assert "Số 12-BC/BTCTU" in text and "Điện Biên, ngày 15 tháng 7 năm 2017" in text
+    working = out / "reports" / EDITION
+    assert "Số …-BC/BTCTU" in docx_text(working / "report.docx")
+    assert "ngày … tháng … năm 2017" in pdf_text(working / "report.pdf")
+    v1_files = digests(v1)
+
+    # Another number, date or reason alone: nothing written.
+    again = make("publish", f"PERIOD={EDITION}", "NUMBER=13", "DATE=2017-07-20", "REASON=x", raw=raw_copy, out=out)
+    assert "không ghi phiên bản mới" in again.stderr
+    assert _versions(out) == ["v1"]
+
+    # A corrected return: `make diff` names exactly its figure's indicators and the file.
+    old_count, new_count = _one_fewer_woman(raw_copy)
+    shown = make("diff", f"PERIOD={EDITION}", raw=raw_copy, out=out)
+    with (working / "diff.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    changed = [r for r in rows if r["kind"] == "indicator"]
+    assert {r["indicator"] for r in changed} == {"women", "women_pct"}
+    assert {r["scope"] for r in changed} == {PROVINCE, "kind:district", "DBI"}
+    assert [(r["kind"], r["file"]) for r in rows if r["kind"] != "indicator"] == [("input_changed", CHANGED_RETURN)]
+    period_women = next(r for r in changed if (r["scope"], r["window"], r["indicator"]) == ("DBI", "period", "women"))
+    assert (period_women["published"], period_women["now"]) == (str(old_count), str(new_count))
+    assert CHANGED_RETURN in shown.stderr and "women_pct" in shown.stderr
+    assert CHANGED_RETURN in (working / "diff.html").read_text(encoding="utf-8")
+    assert "diff.csv" not in json.dumps(json.loads((working / "manifest.json").read_text(encoding="utf-8")))
+
+    # v2 opens with a revision note: the version it replaces, the reason, each headline figure old → new.
+    reason = "Huyện Điện Biên sửa số đảng viên nữ"
+    make("publish", f"PERIOD={EDITION}", "NUMBER=15", "DATE=2017-08-20", f"REASON={reason}", raw=raw_copy, out=out)
+    assert _versions(out) == ["v1", "v2"]
+    v2 = _published(out) / "v2"
+    before, now = Indicators.read(v1 / "indicators.csv"), Indicators.read(v2 / "indicators.csv")
+    expected = [
+        f"{fmt.number(before.get(PROVINCE, 'period', 'women'))} → {fmt.number(now.get(PROVINCE, 'period', 'women'))}",
+        f"{fmt.percent(before.get(PROVINCE, 'term_to_date', 'women_pct'))} → "
+        f"{fmt.percent(now.get(PROVINCE, 'term_to_date', 'women_pct'))}",
+    ]
+    for text in (pdf_text(v2 / "bulletin.pdf"), pdf_text(v2 / "report.pdf"), docx_text(v2 / "report.docx")):
+        assert "Thay thế phiên bản 1 phát hành ngày 15/07/2017" in text
+        assert reason in text
+        assert all(change in text for change in expected), text[:1500]
+    assert "Bản sửa đổi" not in pdf_text(v1 / "bulletin.pdf")
+    assert digests(v1) == v1_files
+
+    # Nothing changed since v2: nothing written. `make clean` leaves the published versions as they were.
+    make("publish", f"PERIOD={EDITION}", raw=raw_copy, out=out)
+    assert _versions(out) == ["v1", "v2"]
+    everything = digests(out / "reports" / "published")
+    make("clean", raw=raw_copy, out=out)
+    assert not working.exists()
+    assert digests(out / "reports" / "published") == everything
+
+    # v2 rebuilt from the inputs its manifest records: byte-identical. v1's inputs are gone (corrected).
+    verified = make("verify", f"PERIOD={EDITION}", "VERSION=2", raw=raw_copy, out=out)
+    assert verified.stdout.count("Giống hệt") + verified.stderr.count("Giống hệt") == len(PUBLISHED_FILES) - 1
+    refused = make("verify", f"PERIOD={EDITION}", "VERSION=1", raw=raw_copy, out=out, check=False)
+    assert refused.returncode != 0 and f"đã khác: {CHANGED_RETURN}" in refused.stderr
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The sample's raw folder copied, and 2017H1 built from it: (raw, out), copied by each test."""
+    base = tmp_path_factory.mktemp("publishing")
+    raw = base / "raw"
+    shutil.copytree(ROOT / "data" / "raw", raw)
+    make("report", f"PERIOD={EDITION}", raw=raw, out=base / "out")
+    return raw, base / "out"
+
+
+def _copy(built: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    raw, out = built
+    shutil.copytree(out, tmp_path / "out")
+    return raw, tmp_path / "out"
+
+
+def test_a_draft_is_not_published(built: tuple[Path, Path], tmp_path: Path) -> None:
+    raw, out = _copy(built, tmp_path)
+    refused = make("publish", f"PERIOD={EDITION}", "DRAFT=1", raw=raw, out=out, check=False)
+    assert refused.returncode != 0
+    assert "không phát hành bản nháp" in refused.stderr and "Traceback" not in refused.stderr
+    assert _versions(out) == []
+
+
+def test_diff_before_any_publication_says_so(built: tuple[Path, Path], tmp_path: Path) -> None:
+    raw, out = _copy(built, tmp_path)
+    said = make("diff", f"PERIOD={EDITION}", raw=raw, out=out, check=False)
+    assert "chưa có phiên bản nào được phát hành" in said.stderr and "Traceback" not in said.stderr
+
+
+@pytest.mark.parametrize("delay", [0.3, 1.0, 1.8, 2.6])
+def test_a_killed_publish_leaves_no_partial_version(built: tuple[Path, Path], tmp_path: Path, delay: float) -> None:
+    raw, out = _copy(built, tmp_path)
+    make("report", f"PERIOD={EDITION}", raw=raw, out=out)  # up to date in its new place: publishing starts at once
+    run = subprocess.Popen(
+        make_command("publish", f"PERIOD={EDITION}", raw=raw, out=out),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    time.sleep(delay)
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+    versions = _versions(out)
+    assert versions in ([], ["v1"])
+    if versions:  # complete: every file as its record says
+        record = json.loads((_published(out) / "v1" / "publication.json").read_text(encoding="utf-8"))
+        assert {
+            name: digest for name, digest in digests(_published(out) / "v1").items() if name in record["files"]
+        } == (record["files"])
+    make("publish", f"PERIOD={EDITION}", raw=raw, out=out)
+    assert _versions(out) == ["v1"]
+    assert not [p for p in _published(out).iterdir() if p.name.startswith(".partial")]
+
+
+def test_two_publishes_at_once_give_one_version(built: tuple[Path, Path], tmp_path: Path) -> None:
+    raw, out = _copy(built, tmp_path)
+    command = make_command("publish", f"PERIOD={EDITION}", raw=raw, out=out)
+    runs = [
+        subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in "ab"
+    ]
+    results = [(run.wait(timeout=600), run.stderr.read()) for run in runs]  # type: ignore[union-attr]
+    assert [code for code, _ in results] == [0, 0], results
+    assert _versions(out) == ["v1"]
+    assert sum("không ghi phiên bản mới" in said for _, said in results) == 1
+
+
+def test_a_published_version_altered_by_hand_is_reported(built: tuple[Path, Path], tmp_path: Path) -> None:
+    raw, out = _copy(built, tmp_path)
+    make("publish", f"PERIOD={EDITION}", raw=raw, out=out)
+    altered = _published(out) / "v1" / "bulletin.html"
+    altered.chmod(0o644)
+    altered.write_text(altered.read_text(encoding="utf-8").replace("3.722", "3.723"), encoding="utf-8")
+    before = digests(_published(out))
+    refused = make("publish", f"PERIOD={EDITION}", "REASON=x", raw=raw, out=out, check=False)
+    assert refused.returncode != 0 and "bulletin.html" in refused.stderr and "sửa bằng tay" in refused.stderr
+    said = make("diff", f"PERIOD={EDITION}", raw=raw, out=out)
+    assert "bulletin.html" in said.stderr and "sửa bằng tay" in said.stderr
+    assert digests(_published(out)) == before
