@@ -12,6 +12,11 @@ SHELL := /bin/bash
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules
 
+# Grouped targets (`a b &: …`) came with GNU make 4.3 (Debian 11, Ubuntu 22.04 and later).
+ifeq ($(filter grouped-target,$(.FEATURES)),)
+  $(error Cần GNU make 4.3 trở lên; máy này có make $(MAKE_VERSION). Cài bản mới hơn (Debian/Ubuntu: apt install make))
+endif
+
 # An office keeps its own data folders in local.mk (not committed), e.g. `RAW_DIR = /srv/bantin/raw`.
 -include local.mk
 
@@ -22,14 +27,43 @@ REPORTS_DIR ?= reports
 DRAFT ?= 0
 # in-process (default): the notebooks run in the report's own process; kernel: in a real Jupyter kernel.
 ENGINE ?= in-process
-PYTHON ?= python3
 
+# The Python that builds the environment: PYTHON (a command or a path) when given; else python3 when it is
+# 3.11, 3.12 or 3.13; else the newest python3.13, python3.12 or python3.11 that runs (a pyenv shim of a
+# version not selected does not). Looked for only when needed: once .venv exists, it is used.
+supported = $(shell '$(1)' -I -S -c 'import sys; print(int((3, 11) <= sys.version_info[:2] <= (3, 13)))' 2>/dev/null)
+first_supported = $(if $(1),$(if $(filter 1,$(call supported,$(firstword $(1)))),$(firstword $(1)),$(call first_supported,$(wordlist 2,9,$(1)))))
+ifdef PYTHON
+  BASE_PYTHON = $(if $(filter 1,$(call supported,$(PYTHON))),$(PYTHON),$(error PYTHON=$(PYTHON): không chạy được, hoặc không phải Python 3.11, 3.12 hay 3.13))
+else
+  BASE_PYTHON = $(or $(call first_supported,python3 python3.13 python3.12 python3.11),$(error Không tìm thấy Python 3.11, 3.12 hay 3.13 (đã thử python3, python3.13, python3.12, python3.11). Cài một bản (Debian/Ubuntu: apt install python3 python3-venv) hoặc chỉ rõ: make … PYTHON=/đường/dẫn/python3))
+endif
+
+# The environment: an active conda or virtual environment that already holds every pin of requirements.lock
+# is used as it is; otherwise .venv, built from the lock file.
 VENV := .venv
-PY := $(VENV)/bin/python
-VENV_READY := $(VENV)/.ready
-# The helpers make calls before the venv exists use the standard library only.
-SYSTEM_PY := PYTHONPATH='$(CURDIR)' $(PYTHON)
-STAGE = $(PY) -m pipeline --raw-dir '$(RAW_DIR)' --processed-dir '$(PROCESSED_DIR)' \
+ACTIVE_ENV := $(or $(VIRTUAL_ENV),$(CONDA_PREFIX))
+ifneq ($(ACTIVE_ENV),)
+  ifneq ($(abspath $(ACTIVE_ENV)),$(abspath $(VENV)))
+    ifeq ($(shell PYTHONPATH='$(CURDIR)' '$(ACTIVE_ENV)/bin/python' -I -m pipeline.pins requirements.lock >/dev/null 2>&1 && echo ok),ok)
+      USE_ACTIVE_ENV := 1
+    else
+      $(info Môi trường đang kích hoạt $(ACTIVE_ENV) chưa có đủ các gói đúng phiên bản trong requirements.lock: dùng $(VENV) của dự án.)
+    endif
+  endif
+endif
+ifdef USE_ACTIVE_ENV
+  PY := $(ACTIVE_ENV)/bin/python
+  VENV_READY :=
+else
+  PY := $(VENV)/bin/python
+  VENV_READY := $(VENV)/.ready
+endif
+# The helpers make calls before the environment exists use the standard library only.
+SYSTEM_PY = PYTHONPATH='$(CURDIR)' $(if $(wildcard $(PY)),$(PY),$(BASE_PYTHON))
+# PYTHONPATH: the package is importable in a kernel (ENGINE=kernel) even in an environment that does not
+# have it installed.
+STAGE = PYTHONPATH='$(CURDIR)' $(PY) -m pipeline --raw-dir '$(RAW_DIR)' --processed-dir '$(PROCESSED_DIR)' \
 	--reports-dir '$(REPORTS_DIR)' --draft '$(DRAFT)' --engine '$(ENGINE)'
 
 # What a report depends on besides data: the notebooks and the code. Make reruns a report when one of them
@@ -100,24 +134,26 @@ help:
 	@echo 'Biến: PERIOD, RAW_DIR=$(RAW_DIR), PROCESSED_DIR=$(PROCESSED_DIR), REPORTS_DIR=$(REPORTS_DIR), DRAFT=1 (lập bản nháp dù thiếu hoặc lỗi báo cáo)'
 	@echo '      ENGINE=kernel (chạy notebook trong Jupyter kernel thay cho tiến trình của make)'
 
-# The environment: a venv from the lock file of exact pins, rebuilt when the lock changes.
+# .venv: from the lock file of exact pins, rebuilt when the lock changes.
+ifndef USE_ACTIVE_ENV
 $(VENV_READY): requirements.lock pyproject.toml
 	rm -rf '$(VENV)'
-	$(PYTHON) -m venv '$(VENV)'
+	$(BASE_PYTHON) -m venv '$(VENV)'
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch '$@'
+endif
 
 venv: $(VENV_READY)
 
 # Re-resolve the direct dependencies of pyproject.toml to exact pins (needs the package index).
 lock:
 	rm -rf .venv-lock
-	$(PYTHON) -m venv .venv-lock
+	$(BASE_PYTHON) -m venv .venv-lock
 	.venv-lock/bin/pip install --quiet --disable-pip-version-check -U setuptools .
 	.venv-lock/bin/pip freeze --all --exclude-editable | grep -vE '^(pip|dangvien-bulletin)==' | sort -f > requirements.lock
 	rm -rf .venv-lock
-	$(PYTHON) tools/write_environment_yml.py
+	$(BASE_PYTHON) tools/write_environment_yml.py
 
 # A half-year's inputs (its returns and the reference files, with their SHA-256), rewritten only when they
 # change: saving a return again unchanged reruns nothing. One process for every half-year on record.
@@ -252,7 +288,7 @@ lab: $(VENV_READY)
 	BANTIN_PERIOD='$(or $(PERIOD),2017H1)' BANTIN_HALF_YEAR='$(call last_half,$(or $(PERIOD),2017H1))' \
 	BANTIN_RAW_DIR='$(abspath $(RAW_DIR))' BANTIN_PROCESSED_DIR='$(abspath $(PROCESSED_DIR))' \
 	BANTIN_REPORTS_DIR='$(abspath $(REPORTS_DIR))' BANTIN_DRAFT='$(DRAFT)' \
-		$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+		$(dir $(PY))jupyter lab --notebook-dir=notebooks
 
 # A starting commentary for PERIOD's edition, in RAW_DIR/commentary/ (never over an existing one).
 commentary: $(VENV_READY)

@@ -60,7 +60,7 @@ PRESENTATION = {
     "validation",
 }
 # Not part of any stage: the sample generator writes raw data, the console entry point only starts stages.
-NOT_STAGE_CODE = {"sample", "__main__"}
+NOT_STAGE_CODE = {"sample", "__main__", "pins"}
 
 
 @cache
