@@ -193,11 +193,15 @@ $(REPORTS_DIR)/%/.commentary.sha256: FORCE
 # libraries are loaded once. Reports of different periods run in parallel under make -j.
 # An edition's outputs, as pipeline/layout.py declares them: in a makefile written from it (make writes it
 # again, and starts over, when layout.py changes).
+# Goals that make no report do without it (and need no Python to write it).
 LAYOUT_MK := $(PROCESSED_DIR)/.layout.mk
+ifneq ($(filter-out help venv lock lint format test-tools clean,$(or $(MAKECMDGOALS),help)),)
 -include $(LAYOUT_MK)
+endif
 $(LAYOUT_MK): pipeline/layout.py
 	@mkdir -p '$(@D)'; written=$$(mktemp '$(@D)/.layout.XXXXXX'); \
-		$(SYSTEM_PY) -m pipeline.layout > "$$written" && mv "$$written" '$@'
+		$(SYSTEM_PY) -m pipeline.layout > "$$written" && grep -q '^EDITION_OUTPUTS := ' "$$written" && \
+		mv "$$written" '$@' || { rm -f "$$written"; exit 1; }
 MANIFEST := manifest.json  # lists the folders it was made in: not compared by verify
 report_outputs = $(foreach f,$(EDITION_OUTPUTS),$(REPORTS_DIR)/$(1)/$(f))
 define report_rule

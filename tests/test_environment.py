@@ -37,8 +37,9 @@ def test_environment_yml_matches_the_lock() -> None:
     assert _environment_pins() == _lock_pins()
 
 
-def test_environment_yml_asks_for_python_3_11() -> None:
-    assert "  - python=3.11\n" in (ROOT / "environment.yml").read_text()
+def test_environment_yml_asks_for_a_supported_python_and_pango_from_conda_forge() -> None:
+    text = (ROOT / "environment.yml").read_text()
+    assert "  - python>=3.11,<3.14\n" in text and "  - pango>=1.44\n" in text
 
 
 def test_every_direct_dependency_is_locked() -> None:

@@ -10,12 +10,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = """\
 # Generated from requirements.lock by tools/write_environment_yml.py: edit pyproject.toml, then `make lock`.
-# conda env create -f environment.yml && conda activate dangvien-bulletin && pip install --no-deps -e .
+#   conda env create -f environment.yml && conda activate dangvien-bulletin
+#   make report PERIOD=2017H1        # make uses the active environment as it is (no .venv) when it holds every pin
+# From conda-forge: Python and the system libraries WeasyPrint loads (Pango, HarfBuzz, fontconfig, …), which pip
+# cannot install on Windows or macOS. From pip: the Python packages, at the lock file's exact versions (the same
+# ones .venv gets), so that every machine renders the same bytes.
 name: dangvien-bulletin
 channels:
   - conda-forge
 dependencies:
-  - python=3.11
+  - python>=3.11,<3.14
+  - pango>=1.44
+  - harfbuzz
+  - fontconfig
+  - libffi
+  - make>=4.3
   - pip
   - pip:
 """
