@@ -42,8 +42,8 @@ def _editions(reports_dir: Path) -> list[tuple[Edition, Path]]:
             continue
         if (folder / MANIFEST_FILE).is_file() and (folder / INDICATORS_FILE).is_file():
             found.append((edition, folder))
-    # Half-years of a year, then the year's annual edition; newest year first.
-    return sorted(found, key=lambda item: (-item[0].year, item[0].annual, item[0].first.half))
+    # Newest first, by the last half-year each covers; a year's edition before its second half-year's.
+    return sorted(found, key=lambda item: (item[0].last.index, item[0].annual), reverse=True)
 
 
 def _row(edition: Edition, folder: Path) -> str:
@@ -78,7 +78,7 @@ def _published(edition: Edition, folder: Path) -> str:
     links = " · ".join(
         f'<a href="{PUBLISHED_DIR}/{escape(str(edition))}/{v.name}/{BULLETIN_HTML}">{v.name}</a> '
         f"({fmt.date_short(v.date)})"
-        for v in published
+        for v in reversed(published)  # newest first
     )
     if published[-1].content != content_of(folder):
         links += f' <strong class="changed">⚠ bản hiện tại khác {published[-1].name}</strong>'

@@ -85,6 +85,9 @@ def test_index_lists_every_edition(every_edition: Path) -> None:
     for edition in EDITIONS:
         assert f'href="{edition}/bulletin.html"' in html and f'href="{edition}/bulletin.pdf"' in html
     assert "Năm 2016" in html and "6 tháng đầu năm 2017" in html
+    # Newest first: a year's edition before its second half-year's.
+    order = [html.index(f'href="{edition}/bulletin.html"') for edition in ("2017H1", "2016", "2016H2", "2016H1")]
+    assert order == sorted(order)
     assert (
         fmt.number(Indicators.read(every_edition / "2016" / "indicators.csv").get("province", "period", "admitted"))
         in html

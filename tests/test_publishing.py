@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 
 from pipeline import fmt
+from pipeline.index import write_index
 from pipeline.indicators import PROVINCE, Indicators
 from pipeline.layout import PUBLISHED_FILES
 from tests.conftest import ROOT, digests, make, make_command, sheet_named
@@ -84,6 +85,8 @@ def test_publish_revise_diff_and_verify(raw_copy: Path, tmp_path: Path) -> None:
     assert CHANGED_RETURN in shown.stderr and "women_pct" in shown.stderr
     assert CHANGED_RETURN in (working / "diff.html").read_text(encoding="utf-8")
     assert "diff.csv" not in json.dumps(json.loads((working / "manifest.json").read_text(encoding="utf-8")))
+    index = write_index(out / "reports", "Điện Biên").read_text(encoding="utf-8")
+    assert "bản hiện tại khác v1" in index and f"published/{EDITION}/v1/bulletin.html" in index
 
     # v2 opens with a revision note: the version it replaces, the reason, each headline figure old → new.
     reason = "Huyện Điện Biên sửa số đảng viên nữ"
@@ -101,6 +104,8 @@ def test_publish_revise_diff_and_verify(raw_copy: Path, tmp_path: Path) -> None:
         assert reason in text
         assert all(change in text for change in expected), text[:1500]
     assert "Bản sửa đổi" not in pdf_text(v1 / "bulletin.pdf")
+    index = (out / "reports" / "index.html").read_text(encoding="utf-8")  # rewritten by make publish
+    assert index.index(f"{EDITION}/v2/") < index.index(f"{EDITION}/v1/") and "bản hiện tại khác" not in index
     assert digests(v1) == v1_files
 
     # Nothing changed since v2: nothing written. `make clean` leaves the published versions as they were.
