@@ -118,7 +118,6 @@ class Form:
     info: SheetForm
     admissions: SheetForm
     organization: SheetForm
-    source: str  # the form file it was read from
 
     @property
     def sheets(self) -> tuple[SheetForm, SheetForm, SheetForm]:
@@ -267,7 +266,7 @@ def parse_form(data: dict[str, object], path: Path, base: Form | None) -> Form:
             other = names.setdefault(fold(name), sheet.key)
             if other != sheet.key:
                 raise UserError(f"{path}: tên trang «{name}» dùng cho cả [{other}] và [{sheet.key}].")
-    return Form(sheets[INFO], sheets[ADMISSIONS], sheets[ORGANIZATION], source=str(path))
+    return Form(sheets[INFO], sheets[ADMISSIONS], sheets[ORGANIZATION])
 
 
 def _read_toml(path: Path) -> dict[str, object]:

@@ -19,6 +19,7 @@ from pipeline.form_file import (
     load_form,
 )
 
+# The form's own names, reached through `forms` by the code that reads and checks returns.
 __all__ = ["FORM_FILE", "TOTAL", "Form", "SheetForm", "form_path", "load_form"]
 
 # The default form (pipeline/default_form.toml); a province's own is `load_form(raw_dir)`. The names below
