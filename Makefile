@@ -68,7 +68,7 @@ STAGE = PYTHONPATH='$(CURDIR)' $(PY) -m pipeline --raw-dir '$(RAW_DIR)' --proces
 
 # What a report depends on besides data: the notebooks and the code. Make reruns a report when one of them
 # is newer; which of its stages must then run, `pipeline/stages.py` decides from content.
-CODE := $(filter-out pipeline/sample.py,$(wildcard pipeline/*.py pipeline/templates/*.* pipeline/templates/nbconvert/bulletin/*))
+CODE := $(filter-out pipeline/sample.py,$(wildcard pipeline/*.py pipeline/default_form.toml pipeline/templates/*.* pipeline/templates/nbconvert/bulletin/*))
 NOTEBOOKS := $(wildcard notebooks/0[0-9]_*.ipynb)
 # Half-years on record: those with a returns folder. Names sort in time order.
 # (Listed by the shell, not make's wildcard: RAW_DIR may hold spaces, as in `dữ liệu thô`.)

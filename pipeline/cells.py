@@ -10,6 +10,8 @@ _PLAIN = re.compile(r"^\d+$")
 _GROUPED = re.compile(r"^\d{1,3}(?:([.\u00a0\u202f ])\d{3})(?:\1\d{3})*$")
 _BLANK = {"", "-", "–", "—"}
 _DATE_TEXT = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# Text a reader takes for a number, right or wrong: `12`, `1.234`, `12,5`, `-3`, `40 %`.
+_NUMBER_TEXT = re.compile(r"^[-+\u2212]?\d[\d.,\s\u00a0\u202f]*%?$")
 
 
 class NotACountError(ValueError):
@@ -33,6 +35,15 @@ def cell_name(row: int, column: int) -> str:
 
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and value.strip() in _BLANK)
+
+
+def reads_as_number(value: object) -> bool:
+    """A number, or text that reads as one (whether or not it is a valid count)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and _NUMBER_TEXT.match(value.strip()) is not None
 
 
 def parse_count(value: object) -> int | None:

@@ -8,11 +8,12 @@ from collections import defaultdict
 import pandas as pd
 
 from pipeline import fmt, forms
+from pipeline.form_file import Form
 from pipeline.layout import TARGETS_FILE
 from pipeline.periods import Period, parse_loose
 from pipeline.problems import ERROR, WARNING, Problem
 from pipeline.reference import Reference, Unit
-from pipeline.returns import Figure, Place, Return
+from pipeline.return_record import Figure, Place, Return
 
 LATE_AFTER_DAYS = 20
 LATE_RETURN = "late_return"
@@ -32,6 +33,8 @@ def _span(figures: list[Figure]) -> Place:
 
 def check_return(ret: Return, period: Period, reference: Reference) -> None:
     """Append to `ret.problems` everything wrong with one return on its own."""
+    if ret.unmatched:
+        return  # its one problem says what the form expected; no rule can apply to it
     unit = reference.units.get(ret.unit_code)
     if ret.unit_code and unit is None:
         ret.problem(ERROR, ret.unit_place, "Mã đơn vị không có trong danh mục units.csv.", ret.unit_code)
@@ -66,11 +69,11 @@ def check_return(ret: Return, period: Period, reference: Reference) -> None:
             f"không muộn hơn {fmt.date_short(period.end_date() + dt.timedelta(days=LATE_AFTER_DAYS))}",
             check=LATE_RETURN,
         )
-    _check_admissions(ret)
-    _check_villages(ret, has_villages=unit.has_villages if unit else True)
+    _check_admissions(ret, reference.form)
+    _check_villages(ret, reference.form, has_villages=unit.has_villages if unit else True)
 
 
-def _check_admissions(ret: Return) -> None:
+def _check_admissions(ret: Return, form: Form) -> None:
     admitted = ret.figures.get(forms.REQUIRED_CODE)
     if admitted is None:
         return
@@ -80,7 +83,7 @@ def _check_admissions(ret: Return) -> None:
             ret.problem(
                 ERROR,
                 part.place,
-                f"«{forms.ROW_BY_CODE[code].label}» lớn hơn tổng số kết nạp ({admitted.place.cell}).",
+                f"«{form.label(code)}» lớn hơn tổng số kết nạp ({admitted.place.cell}).",
                 fmt.number(part.value),
                 f"≤ {fmt.number(admitted.value)}",
             )
@@ -99,13 +102,13 @@ def _check_admissions(ret: Return) -> None:
         ret.problem(
             ERROR,
             ret.total.place,
-            f"Dòng «{forms.TOTAL_ROW_LABEL}» khác tổng số kết nạp ({admitted.place.cell}).",
+            f"Dòng «{form.label(forms.TOTAL)}» khác tổng số kết nạp ({admitted.place.cell}).",
             fmt.number(ret.total.value),
             fmt.number(admitted.value),
         )
 
 
-def _check_villages(ret: Return, has_villages: bool) -> None:
+def _check_villages(ret: Return, form: Form, has_villages: bool) -> None:
     total = ret.figures.get("villages_total")
     reported = [ret.figures[c] for c in forms.VILLAGE_CODES if c in ret.figures and ret.figures[c].value]
     if reported and not has_villages:
@@ -120,7 +123,7 @@ def _check_villages(ret: Return, has_villages: bool) -> None:
         if has_villages:
             ret.problem(
                 WARNING,
-                Place(forms.SHEET_ORGANIZATION, ""),
+                Place(form.organization.name, ""),
                 "Đơn vị có thôn, bản nhưng không báo cáo số liệu thôn, bản; coi là 0.",
             )
         return
@@ -130,7 +133,7 @@ def _check_villages(ret: Return, has_villages: bool) -> None:
             ret.problem(
                 ERROR,
                 part.place,
-                f"«{forms.ROW_BY_CODE[code].label}» lớn hơn tổng số thôn, bản ({total.place.cell}).",
+                f"«{form.label(code)}» lớn hơn tổng số thôn, bản ({total.place.cell}).",
                 fmt.number(part.value),
                 f"≤ {fmt.number(total.value)}",
             )
@@ -165,8 +168,7 @@ def check_continuity(
             ret.problem(
                 WARNING,
                 start.place,
-                f"«{forms.ROW_BY_CODE[start.code].label}» khác số cuối kỳ {period.shift(-1)} của cùng đơn vị "
-                f"({where}).",
+                f"«{reference.form.label(start.code)}» khác số cuối kỳ {period.shift(-1)} của cùng đơn vị ({where}).",
                 fmt.number(start.value),
                 fmt.number(value),
                 check=DISCONTINUITY,

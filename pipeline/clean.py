@@ -69,7 +69,7 @@ def clean_period(
         except PermissionError:
             skip(ERROR, "", "quyền đọc tệp", "Không có quyền đọc tệp; không đọc.")
             continue
-        for ret in read_return_file(path, label):
+        for ret in read_return_file(path, label, reference.form):
             checks.check_return(ret, period, reference)
             returns.append(ret)
     period_problems = checks.check_period(returns, period, reference)

@@ -1,7 +1,7 @@
 """What make watches: the fingerprint of a half-year's raw inputs, rewritten only when they change.
 
 Make compares times, and cannot see a deleted return or a file name with spaces; this file's content
-(every return of the period and the reference files, with their SHA-256) changes exactly when the
+(every return of the period and the reference files, form.toml included, with their SHA-256) changes exactly when the
 inputs do, so the stages after it rerun exactly then. Standard library only, like `periods`.
 """
 
@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 from pipeline.iorw import sha256, write_text
-from pipeline.layout import REFERENCE_FILES, points_outside, return_files
+from pipeline.layout import points_outside, reference_files, return_files
 
 
 def fingerprint(raw_dir: Path, period: str) -> str:
-    paths = [raw_dir / name for name in REFERENCE_FILES] + return_files(raw_dir, period)
+    paths = reference_files(raw_dir) + return_files(raw_dir, period)
     lines = [f"{_content(p, raw_dir)}  {p.relative_to(raw_dir).as_posix()}" for p in paths]
     return "\n".join(lines) + "\n"
 

@@ -1,25 +1,46 @@
-"""The return form: sheets, row codes, their Vietnamese labels and the rules between them (SPEC 3)."""
+"""The return form: row codes, the rules between them (SPEC 3), and the form that maps a workbook's sheets,
+columns and labels to the codes (SPEC 10: `form_file`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-SHEET_INFO = "Thông tin"
-SHEET_ADMISSIONS = "Kết nạp"
-SHEET_ORGANIZATION = "Tổ chức"
+from pipeline.form_file import (
+    ADMISSIONS,
+    FORM_FILE,
+    INFO,
+    ORGANIZATION,
+    TOTAL,
+    VOCABULARY,
+    Form,
+    SheetForm,
+    default_form,
+    form_path,
+    load_form,
+)
 
-TOTAL_ROW_LABEL = "Tổng cộng"
+# The form's own names, reached through `forms` by the code that reads and checks returns.
+__all__ = ["FORM_FILE", "TOTAL", "Form", "SheetForm", "form_path", "load_form"]
 
-INFO_LABELS: dict[str, str] = {
-    "unit_code": "Mã đơn vị",
-    "unit_name": "Tên đơn vị",
-    "period": "Kỳ báo cáo",
-    "prepared_on": "Ngày lập",
-    "prepared_by": "Người lập",
-}
+# The default form (pipeline/default_form.toml); a province's own is `load_form(raw_dir)`. The names below
+# are the default form's, for the code that prints the vocabulary (charts, annex) and for the sample.
+DEFAULT: Form = default_form()
 
-ADMISSIONS_HEADER = ("Mã", "Chỉ tiêu", "Kỳ này")
-ORGANIZATION_HEADER = ("Mã", "Chỉ tiêu", "Giá trị")
+SHEET_INFO = DEFAULT.info.name
+SHEET_ADMISSIONS = DEFAULT.admissions.name
+SHEET_ORGANIZATION = DEFAULT.organization.name
+
+TOTAL_ROW_LABEL = DEFAULT.admissions.label(TOTAL)
+
+INFO_LABELS: dict[str, str] = {key: DEFAULT.info.label(key) for key in VOCABULARY[INFO]}
+
+
+def _header(sheet: SheetForm) -> tuple[str, str, str]:
+    return (sheet.header["code"], sheet.header["label"], sheet.header["value"])
+
+
+ADMISSIONS_HEADER = _header(DEFAULT.admissions)
+ORGANIZATION_HEADER = _header(DEFAULT.organization)
 
 
 @dataclass(frozen=True)
@@ -29,50 +50,12 @@ class Row:
     sheet: str
 
 
-ADMISSION_ROWS: tuple[Row, ...] = tuple(
-    Row(code, label, SHEET_ADMISSIONS)
-    for code, label in [
-        ("admitted", "Tổng số đảng viên mới kết nạp"),
-        ("readmitted", "Trong đó: kết nạp lại"),
-        ("women", "Nữ"),
-        ("ethnic_minority", "Dân tộc thiểu số"),
-        ("religious", "Tôn giáo"),
-        ("youth_union", "Đoàn viên TNCS Hồ Chí Minh"),
-        ("occ_civil_servant", "Cán bộ, công chức"),
-        ("occ_public_employee", "Viên chức"),
-        ("occ_worker", "Công nhân, người lao động"),
-        ("occ_farmer", "Nông dân"),
-        ("occ_armed_forces", "Quân đội, công an"),
-        ("occ_student", "Học sinh, sinh viên"),
-        ("occ_other", "Nghề nghiệp khác"),
-        ("age_18_30", "Từ 18 đến 30 tuổi"),
-        ("age_31_40", "Từ 31 đến 40 tuổi"),
-        ("age_41_50", "Từ 41 đến 50 tuổi"),
-        ("age_51_plus", "Từ 51 tuổi trở lên"),
-        ("edu_primary", "Tiểu học"),
-        ("edu_lower_secondary", "Trung học cơ sở"),
-        ("edu_upper_secondary", "Trung học phổ thông"),
-        ("org_commune", "Xã, phường, thị trấn"),
-        ("org_agency", "Cơ quan Đảng, Nhà nước, MTTQ, đoàn thể"),
-        ("org_public_service", "Đơn vị sự nghiệp"),
-        ("org_enterprise", "Doanh nghiệp"),
-        ("org_military", "Quân đội"),
-        ("org_police", "Công an"),
-        ("org_other", "Loại hình khác"),
-    ]
-)
+def _rows(sheet: SheetForm) -> tuple[Row, ...]:
+    return tuple(Row(code, sheet.label(code), sheet.name) for code in sheet.codes)
 
-ORGANIZATION_ROWS: tuple[Row, ...] = tuple(
-    Row(code, label, SHEET_ORGANIZATION)
-    for code, label in [
-        ("villages_total", "Tổng số thôn, bản, tổ dân phố"),
-        ("villages_no_member_start", "Thôn, bản chưa có đảng viên, đầu kỳ"),
-        ("villages_no_member_end", "Thôn, bản chưa có đảng viên, cuối kỳ"),
-        ("villages_joint_start", "Thôn, bản chưa có chi bộ, sinh hoạt ghép, đầu kỳ"),
-        ("villages_joint_end", "Thôn, bản chưa có chi bộ, sinh hoạt ghép, cuối kỳ"),
-        ("new_village_cells", "Chi bộ thôn, bản thành lập mới, chia tách trong kỳ"),
-    ]
-)
+
+ADMISSION_ROWS: tuple[Row, ...] = _rows(DEFAULT.admissions)
+ORGANIZATION_ROWS: tuple[Row, ...] = _rows(DEFAULT.organization)
 
 ROWS_BY_SHEET: dict[str, tuple[Row, ...]] = {
     SHEET_ADMISSIONS: ADMISSION_ROWS,
@@ -80,7 +63,7 @@ ROWS_BY_SHEET: dict[str, tuple[Row, ...]] = {
 }
 ALL_ROWS: tuple[Row, ...] = ADMISSION_ROWS + ORGANIZATION_ROWS
 ROW_BY_CODE: dict[str, Row] = {row.code: row for row in ALL_ROWS}
-CODES: tuple[str, ...] = tuple(row.code for row in ALL_ROWS)
+CODES: tuple[str, ...] = VOCABULARY[ADMISSIONS] + VOCABULARY[ORGANIZATION]
 
 REQUIRED_CODE = "admitted"
 

@@ -6,8 +6,17 @@ from pathlib import Path
 
 PROVINCE_FILE, UNITS_FILE, TARGETS_FILE = "province.toml", "units.csv", "targets.csv"
 REFERENCE_FILES = (PROVINCE_FILE, UNITS_FILE, TARGETS_FILE)
+# The province's own return form (SPEC 10), optional: a reference file when it is there.
+FORM_FILE = "form.toml"
 RETURNS_DIR = "returns"
 COMMENTARY_DIR = "commentary"  # the analysts' words for each edition: commentary/<E>.md (SPEC 8)
+
+
+def reference_files(raw_dir: Path) -> list[Path]:
+    """The reference files a half-year's returns are read and checked with, form.toml when there is one."""
+    raw_dir = Path(raw_dir)
+    form = raw_dir / FORM_FILE
+    return [raw_dir / name for name in REFERENCE_FILES] + ([form] if form.is_file() or form.is_symlink() else [])
 
 
 def returns_dir(raw_dir: Path, period: object) -> Path:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
 from pipeline.errors import UserError
-from pipeline.layout import REFERENCE_FILES
+from pipeline.form_file import Form, default_form, load_form
+from pipeline.layout import reference_files
 from pipeline.periods import Period, parse
 
 # The kinds of unit directly under the province, in the order documents group them, when province.toml
@@ -78,6 +79,7 @@ class Reference:
     files: tuple[Path, ...]
     kinds: dict[str, str]  # unit_kind code -> its Vietnamese label, in the order documents group them
     report: ReportHeader
+    form: Form = field(default_factory=default_form)  # the return form: form.toml on the default (SPEC 10)
 
     def term_of(self, period: Period) -> Term:
         for term in self.terms:
@@ -255,8 +257,8 @@ def load_province(path: Path) -> tuple[str, tuple[Term, ...], dict[str, str], Re
 
 def load_reference(raw_dir: Path) -> Reference:
     raw_dir = Path(raw_dir)
-    files = tuple(raw_dir / name for name in REFERENCE_FILES)
+    files = tuple(reference_files(raw_dir))
     province, terms, kinds, header = load_province(files[0])
     units = load_units(files[1], kinds)
     targets = load_targets(files[2], units)
-    return Reference(province, terms, units, targets, files, kinds, header)
+    return Reference(province, terms, units, targets, files, kinds, header, load_form(raw_dir))

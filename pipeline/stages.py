@@ -67,6 +67,7 @@ NOT_STAGE_CODE = {"sample", "__main__", "pins"}
 def _code_digest(presentation: bool) -> str:
     """SHA-256 over the package's code (with or without the presentation) and the locked library versions."""
     paths = [p for p in sorted(PACKAGE.glob("*.py")) if p.stem not in NOT_STAGE_CODE]
+    paths.append(PACKAGE / "default_form.toml")  # the return form is code too, as data (SPEC 10)
     if not presentation:
         paths = [p for p in paths if p.stem not in PRESENTATION]
     else:

@@ -81,12 +81,21 @@ def _truncated(raw: Path) -> str:
     return DBP
 
 
-def _merged_header(raw: Path) -> str:
+def _retyped_sheet(raw: Path) -> str:
+    """`Kết nạp` typed again beside the first as `Ket nap`: which one holds the figures nobody can say."""
     _dbp(raw)
     book = openpyxl.load_workbook(raw / DBP)
-    sheet = book[ADM]
-    sheet["A1"], sheet["B1"], sheet["C1"] = "Mã, chỉ tiêu và số kỳ này", None, None
-    sheet.merge_cells("A1:C1")
+    book.copy_worksheet(book[ADM]).title = "Ket nap"
+    book.save(raw / DBP)
+    return DBP
+
+
+def _no_form_at_all(raw: Path) -> str:
+    """A workbook of another form altogether: none of its sheets is one of the form's."""
+    _dbp(raw)
+    book = openpyxl.load_workbook(raw / DBP)
+    for number, sheet in enumerate(book.worksheets, start=1):
+        sheet.title = f"Biểu {number}"
     book.save(raw / DBP)
     return DBP
 
@@ -216,7 +225,8 @@ CASES: list[Case] = [
     # The shape of the form.
     Case("sheet_renamed", "error", _rename_sheet, None, "Thiếu trang «Kết nạp»"),
     Case("sheet_missing", "error", _drop_sheet, None, "Thiếu trang «Thông tin»"),
-    Case("merged_header", "error", _merged_header, f"{ADM}!A1:C1", "Dòng tiêu đề không đúng mẫu"),
+    Case("sheet_twice", "error", _retyped_sheet, None, "cùng khớp trang «Kết nạp»"),
+    Case("no_sheet_of_the_form", "error", _no_form_at_all, None, "không theo mẫu báo cáo"),
     Case(
         "unknown_row",
         "error",
