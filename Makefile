@@ -1,6 +1,6 @@
 # Half-yearly party-membership development bulletins. `make help` lists the commands.
 #
-# Stages, chained by their files (all three run by one process per report; see pipeline/stages.py):
+# Stages, chained by their files (all three run by one process per report; see pipeline/running/stages.py):
 #   raw returns of a half-year ──01_clean──▶ $(PROCESSED_DIR)/<P>/figures.csv (+ problems, sources)
 #   figures of every half-year up to P ──02_indicators──▶ $(REPORTS_DIR)/<P>/indicators.csv
 #   indicators + figures ──03_bulletin──▶ bulletin.html, bulletin.pdf, manifest.json
@@ -45,7 +45,7 @@ VENV := .venv
 ACTIVE_ENV := $(or $(VIRTUAL_ENV),$(CONDA_PREFIX))
 ifneq ($(ACTIVE_ENV),)
   ifneq ($(abspath $(ACTIVE_ENV)),$(abspath $(VENV)))
-    ifeq ($(shell PYTHONPATH='$(CURDIR)' '$(ACTIVE_ENV)/bin/python' -I -m pipeline.pins requirements.lock >/dev/null 2>&1 && echo ok),ok)
+    ifeq ($(shell PYTHONPATH='$(CURDIR)' '$(ACTIVE_ENV)/bin/python' -I -m pipeline.common.pins requirements.lock >/dev/null 2>&1 && echo ok),ok)
       USE_ACTIVE_ENV := 1
     else
       $(info Môi trường đang kích hoạt $(ACTIVE_ENV) chưa có đủ các gói đúng phiên bản trong requirements.lock: dùng $(VENV) của dự án.)
@@ -67,8 +67,9 @@ STAGE = PYTHONPATH='$(CURDIR)' $(PY) -m pipeline --raw-dir '$(RAW_DIR)' --proces
 	--reports-dir '$(REPORTS_DIR)' --draft '$(DRAFT)' --engine '$(ENGINE)'
 
 # What a report depends on besides data: the notebooks and the code. Make reruns a report when one of them
-# is newer; which of its stages must then run, `pipeline/stages.py` decides from content.
-CODE := $(filter-out pipeline/sample.py,$(wildcard pipeline/*.py pipeline/default_form.toml pipeline/templates/*.* pipeline/templates/nbconvert/bulletin/*))
+# is newer; which of its stages must then run, `pipeline/running/stages.py` decides from content.
+CODE := $(wildcard pipeline/*.py pipeline/*/*.py pipeline/intake/default_form.toml pipeline/documents/templates/*.* \
+	pipeline/documents/templates/nbconvert/bulletin/*)
 NOTEBOOKS := $(wildcard notebooks/0[0-9]_*.ipynb)
 # Half-years on record: those with a returns folder. Names sort in time order.
 # (Listed by the shell, not make's wildcard: RAW_DIR may hold spaces, as in `dữ liệu thô`.)
@@ -164,7 +165,7 @@ ON_RECORD_FILE := $(PROCESSED_DIR)/.on-record
 CODE_VERSION_FILE := $(REPORTS_DIR)/.code-version
 ifneq ($(ON_RECORD),)
 $(ON_RECORD_FILE) $(CODE_VERSION_FILE) $(foreach q,$(ON_RECORD),$(call fingerprint,$(q))) &: FORCE
-	@$(SYSTEM_PY) -m pipeline.fingerprint '$(RAW_DIR)' '$(PROCESSED_DIR)' '$(REPORTS_DIR)' $(ON_RECORD)
+	@$(SYSTEM_PY) -m pipeline.running.fingerprint '$(RAW_DIR)' '$(PROCESSED_DIR)' '$(REPORTS_DIR)' $(ON_RECORD)
 endif
 
 # A half-year cleaned (with those before it, whose figures its start-of-period checks read). A report does
@@ -191,16 +192,16 @@ $(REPORTS_DIR)/%/.commentary.sha256: FORCE
 
 # A report: one process runs the stages that are out of date (cleaning, indicators, bulletin), so the
 # libraries are loaded once. Reports of different periods run in parallel under make -j.
-# An edition's outputs, as pipeline/layout.py declares them: in a makefile written from it (make writes it
+# An edition's outputs, as pipeline/common/layout.py declares them: in a makefile written from it (make writes it
 # again, and starts over, when layout.py changes).
 # Goals that make no report do without it (and need no Python to write it).
 LAYOUT_MK := $(PROCESSED_DIR)/.layout.mk
 ifneq ($(filter-out help venv lock lint format test-tools clean,$(or $(MAKECMDGOALS),help)),)
 -include $(LAYOUT_MK)
 endif
-$(LAYOUT_MK): pipeline/layout.py
+$(LAYOUT_MK): pipeline/common/layout.py
 	@mkdir -p '$(@D)'; written=$$(mktemp '$(@D)/.layout.XXXXXX'); \
-		$(SYSTEM_PY) -m pipeline.layout > "$$written" && grep -q '^EDITION_OUTPUTS := ' "$$written" && \
+		$(SYSTEM_PY) -m pipeline.common.layout > "$$written" && grep -q '^EDITION_OUTPUTS := ' "$$written" && \
 		mv "$$written" '$@' || { rm -f "$$written"; exit 1; }
 MANIFEST := manifest.json  # lists the folders it was made in: not compared by verify
 report_outputs = $(foreach f,$(EDITION_OUTPUTS),$(REPORTS_DIR)/$(1)/$(f))
@@ -289,7 +290,7 @@ bench: $(VENV_READY)
 # the analyst sees is the edition being prepared. Run `make report PERIOD=…` first: the notebooks read its
 # stages' outputs.
 lab: $(VENV_READY)
-	BANTIN_PERIOD='$(or $(PERIOD),2017H1)' BANTIN_HALF_YEAR='$(call last_half,$(or $(PERIOD),2017H1))' \
+	BANTIN_EDITION='$(or $(PERIOD),2017H1)' BANTIN_HALF_YEAR='$(call last_half,$(or $(PERIOD),2017H1))' \
 	BANTIN_RAW_DIR='$(abspath $(RAW_DIR))' BANTIN_PROCESSED_DIR='$(abspath $(PROCESSED_DIR))' \
 	BANTIN_REPORTS_DIR='$(abspath $(REPORTS_DIR))' BANTIN_DRAFT='$(DRAFT)' \
 		$(dir $(PY))jupyter lab --notebook-dir=notebooks

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 import openpyxl  # noqa: E402
 
 from bench import workloads  # noqa: E402
-from pipeline.periods import parse, periods_on_record  # noqa: E402
+from pipeline.common.periods import parse, periods_on_record  # noqa: E402
 from tests.province import write_province  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent

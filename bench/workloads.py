@@ -17,11 +17,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from pipeline import blank_returns, forms, iorw
-from pipeline.clean import clean_period, load_figures, write_result
-from pipeline.indicators import compute
-from pipeline.periods import Period, parse, periods_on_record, span
-from pipeline.reference import load_reference
+from pipeline.common import iorw
+from pipeline.common.periods import Period, parse, periods_on_record, span
+from pipeline.indicators.compute import compute
+from pipeline.intake import blank_returns, forms
+from pipeline.intake.clean import clean_period, load_figures, write_result
+from pipeline.intake.reference import load_reference
 
 
 def _sample_values(processed: Path, period: Period) -> dict[str, dict[str, int]]:

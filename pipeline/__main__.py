@@ -9,7 +9,7 @@ import sys
 # collector ran often enough to cost a sixth of a rebuild. Collections still run, every 100,000 allocations.
 gc.set_threshold(100_000, 50, 100)
 
-from pipeline.cli import main  # noqa: E402
+from pipeline.running.cli import main  # noqa: E402
 
 status = main()
 # A report loads pandas, matplotlib, nbconvert and WeasyPrint, and freeing their objects one by one at exit

@@ -8,9 +8,9 @@ import pytest
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.iorw import sha256
-from pipeline.reference import Reference, load_reference
-from pipeline.text import fold
+from pipeline.common.iorw import sha256
+from pipeline.common.text import fold
+from pipeline.intake.reference import Reference, load_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_RAW = ROOT / "data" / "raw"

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import openpyxl
 
-from pipeline import forms
-from pipeline.returns import read_return_file
+from pipeline.intake import forms
+from pipeline.intake.returns import read_return_file
 from tests.conftest import SAMPLE_RAW, sheet_named
 from tests.workbooks import write_return
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import openpyxl
 import python_calamine as calamine
 
-from pipeline import forms
-from pipeline.form_file import TOTAL
-from pipeline.returns import WORKBOOK_SUFFIXES, read_return_file
-from pipeline.sample import _prime_odfpy
-from pipeline.text import fold
+from pipeline.common.text import fold
+from pipeline.intake import forms
+from pipeline.intake.form_file import TOTAL
+from pipeline.intake.returns import WORKBOOK_SUFFIXES, read_return_file
+from tools.sample import _prime_odfpy
 
 Rows = list[list[object]]
 

@@ -15,8 +15,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import forms
-from pipeline.periods import Period, parse, span
+from pipeline.common.periods import Period, parse, span
+from pipeline.intake import forms
 
 PROVINCE = "Lạng Giang"
 REORGANISED = Period(2025, 2)  # the first half-year of the communes and of the merged bloc

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline import fmt
-from pipeline.cells import NotACountError, cell_name, column_letter, parse_count, parse_date
-from pipeline.periods import Period, parse, parse_loose, periods_on_record, span
-from pipeline.text import fold
+from pipeline.common import fmt
+from pipeline.common.periods import Period, parse, parse_loose, periods_on_record, span
+from pipeline.common.text import fold
+from pipeline.intake.cells import NotACountError, cell_name, column_letter, parse_count, parse_date
 
 
 def test_period_parse_and_order() -> None:
@@ -118,7 +118,7 @@ def test_vi_vn_numbers_and_dates() -> None:
 
 
 def test_identical_write_keeps_the_file_and_its_time(tmp_path) -> None:
-    from pipeline import iorw
+    from pipeline.common import iorw
 
     path = tmp_path / "out" / "figures.csv"
     iorw.write_text(path, "a,b\n")
@@ -131,7 +131,7 @@ def test_identical_write_keeps_the_file_and_its_time(tmp_path) -> None:
 
 
 def test_csv_text_cannot_become_a_formula() -> None:
-    from pipeline.iorw import csv_safe, csv_unsafe
+    from pipeline.common.iorw import csv_safe, csv_unsafe
 
     for text in ('=HYPERLINK("http://x")', "+1+1", "-A1", "@SUM(A1)"):
         assert csv_safe(text).startswith("'")

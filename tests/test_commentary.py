@@ -10,11 +10,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import commentary, fmt
-from pipeline.errors import UserError
-from pipeline.indicators import Indicators
-from pipeline.periods import parse_edition
-from pipeline.reference import load_reference
+from pipeline.common import fmt
+from pipeline.common.errors import UserError
+from pipeline.common.periods import parse_edition
+from pipeline.documents import commentary
+from pipeline.indicators.table import Indicators
+from pipeline.intake.reference import load_reference
 from tests.conftest import SAMPLE_RAW, make
 from tests.test_documents import docx_text, pdf_text
 
@@ -214,7 +215,7 @@ def test_make_lab_binds_the_notebooks_to_the_edition_and_folders(tmp_path: Path)
     )
     command = ["make", "--no-print-directory", "-n", "-f", str(root / "Makefile"), "-f", str(tmp_path / "local.mk")]
     said = subprocess.run([*command, "lab", "PERIOD=2016"], capture_output=True, text=True, cwd=root).stdout
-    for setting in ("BANTIN_PERIOD='2016'", "BANTIN_HALF_YEAR='2016H2'", f"BANTIN_RAW_DIR='{SAMPLE_RAW}'"):
+    for setting in ("BANTIN_EDITION='2016'", "BANTIN_HALF_YEAR='2016H2'", f"BANTIN_RAW_DIR='{SAMPLE_RAW}'"):
         assert setting in said, said
     assert f"BANTIN_REPORTS_DIR='{tmp_path / 'reports'}'" in said
     import json
@@ -224,4 +225,4 @@ def test_make_lab_binds_the_notebooks_to_the_edition_and_folders(tmp_path: Path)
         for c in json.loads((root / "notebooks" / "04_report.ipynb").read_text())["cells"]
         if "parameters" in c["metadata"].get("tags", [])
     )
-    assert 'os.environ.get("BANTIN_PERIOD", "2017H1")' in "".join(parameters["source"])  # as committed: the sample
+    assert 'os.environ.get("BANTIN_EDITION", "2017H1")' in "".join(parameters["source"])  # as committed: the sample

@@ -14,9 +14,9 @@ import pypdf
 import pytest
 from docx import Document
 
-from pipeline import fmt
-from pipeline.indicators import Indicators
-from pipeline.layout import DOCUMENTS, EDITION_OUTPUTS
+from pipeline.common import fmt
+from pipeline.common.layout import DOCUMENTS, EDITION_OUTPUTS
+from pipeline.indicators.table import Indicators
 from tests.conftest import SAMPLE_RAW
 
 # The sample commentary's sentences, as printed: each figure is its placeholder's row of indicators.csv.
@@ -261,7 +261,7 @@ VIETNAMESE = (
 def test_the_shipped_fonts_hold_every_vietnamese_glyph() -> None:
     from fontTools.ttLib import TTFont
 
-    fonts = sorted((Path(__file__).resolve().parent.parent / "pipeline" / "fonts").glob("*.ttf"))
+    fonts = sorted((Path(__file__).resolve().parent.parent / "pipeline" / "documents" / "fonts").glob("*.ttf"))
     assert len(fonts) == 9
     # DejaVu Sans Mono (for code) lacks some precomposed letters, as the original does: Pango takes them from
     # DejaVu Sans, the only other font the PDFs may use.

@@ -10,11 +10,11 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from pipeline import fmt
-from pipeline.blocks import APPENDIX_TITLE
-from pipeline.indicators import Indicators
-from pipeline.iorw import sha256
-from pipeline.layout import DOCUMENTS
+from pipeline.common import fmt
+from pipeline.common.iorw import sha256
+from pipeline.common.layout import DOCUMENTS
+from pipeline.documents.blocks import APPENDIX_TITLE
+from pipeline.indicators.table import Indicators
 from tests.conftest import ROOT, make
 
 EDITIONS = ("2016H1", "2016H2", "2017H1", "2016")

@@ -14,8 +14,8 @@ import openpyxl
 import pypdf
 import pytest
 
-from pipeline.indicators import Indicators
-from pipeline.layout import DOCUMENTS
+from pipeline.common.layout import DOCUMENTS
+from pipeline.indicators.table import Indicators
 from tests.conftest import ROOT, SAMPLE_RAW, make, make_command, sheet_named
 from tests.test_indicators import ARTICLE
 
@@ -148,7 +148,7 @@ def test_manifest_lists_inputs_outputs_and_versions(built: Path) -> None:
     assert sum(path.startswith("returns/2016H1/") for path in inputs) == 15
     assert sum(path.startswith("returns/2017H1/") for path in inputs) == 14  # one CSV holds two units
     outputs = {entry["path"]: entry["sha256"] for entry in manifest["outputs"]}
-    from pipeline.iorw import sha256
+    from pipeline.common.iorw import sha256
 
     assert outputs["bulletin.pdf"] == sha256(report / "bulletin.pdf")
     assert "notebooks/03_bulletin.ipynb" in outputs

@@ -7,8 +7,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pipeline.errors import StageFailed
-from pipeline.runner import run_notebook
+from pipeline.common.errors import StageFailed
+from pipeline.running.runner import run_notebook
 
 
 def _notebook(path: Path, *sources: str) -> Path:
@@ -63,7 +63,7 @@ def test_a_user_error_is_its_message_and_each_notebook_starts_empty(tmp_path: Pa
     run_notebook(first, tmp_path / "a-out.ipynb", {})
     second = _notebook(
         tmp_path / "b.ipynb",
-        "from pipeline.errors import UserError\n"
+        "from pipeline.common.errors import UserError\n"
         "if 'left_over' not in globals():\n    raise UserError('Thiếu tệp units.csv')",
     )
     with pytest.raises(StageFailed, match=r"^Lỗi: Thiếu tệp units\.csv$"):

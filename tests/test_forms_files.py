@@ -9,12 +9,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import forms
-from pipeline.blank_returns import write_templates
-from pipeline.checks import check_return
-from pipeline.periods import Period
-from pipeline.reference import Reference
-from pipeline.returns import read_return_file
+from pipeline.common.periods import Period
+from pipeline.intake import forms
+from pipeline.intake.blank_returns import write_templates
+from pipeline.intake.checks import check_return
+from pipeline.intake.reference import Reference
+from pipeline.intake.returns import read_return_file
 from tests.workbooks import VALID_ADMISSIONS, VALID_VILLAGES
 
 FIXTURES = Path(__file__).parent / "fixtures"

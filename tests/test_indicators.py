@@ -9,10 +9,11 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from pipeline.clean import clean_period
-from pipeline.indicators import Indicators, compute, percent, round_half_up
-from pipeline.periods import Period, parse
-from pipeline.reference import Reference
+from pipeline.common.periods import Period, parse
+from pipeline.indicators.compute import compute, percent
+from pipeline.indicators.table import Indicators, round_half_up
+from pipeline.intake.clean import clean_period
+from pipeline.intake.reference import Reference
 from tests.conftest import SAMPLE_RAW
 
 ON_RECORD = [Period(2016, 1), Period(2016, 2), Period(2017, 1)]
@@ -207,7 +208,7 @@ def test_no_target_shown_when_a_unit_has_none(sample_reference: Reference) -> No
 def test_a_start_is_checked_against_the_predecessors_end() -> None:
     """A unit formed by a merger starts from the sum of its predecessors' ends; without all of them, or
     with none, there is nothing to check against."""
-    from pipeline.checks import _end_before
+    from pipeline.intake.checks import _end_before
 
     ends = {
         ("A", "villages_joint_end"): (3, "a.xlsx", "Tổ chức", "C6"),

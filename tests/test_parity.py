@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pipeline.render import FALLBACK_ALT
-from pipeline.stages import NOTEBOOKS
+from pipeline.documents.render import FALLBACK_ALT
+from pipeline.running.stages import NOTEBOOKS
 from tests.conftest import ROOT, SAMPLE_RAW, make
 from tests.test_engine_parity import comparable
 

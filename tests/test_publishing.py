@@ -16,10 +16,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline import fmt
-from pipeline.index import write_index
-from pipeline.indicators import PROVINCE, Indicators
-from pipeline.layout import PUBLISHED_FILES
+from pipeline.common import fmt
+from pipeline.common.layout import PUBLISHED_FILES
+from pipeline.documents.index import write_index
+from pipeline.indicators.table import PROVINCE, Indicators
 from tests.conftest import ROOT, digests, make, make_command, sheet_named
 from tests.test_documents import docx_text, pdf_text
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import UserError
-from pipeline.reference import load_reference
+from pipeline.common.errors import UserError
+from pipeline.intake.reference import load_reference
 
 # units.csv as Excel saves "CSV" on a Vietnamese Windows: Windows-1258, not UTF-8.
 EXCEL_ANSI = unicodedata.normalize(

@@ -15,12 +15,12 @@ import pypdf
 import pytest
 from PIL import Image
 
-from pipeline import fmt
-from pipeline.blocks import APPENDIX_TITLE
-from pipeline.clean import load_figures
-from pipeline.indicators import Indicators
-from pipeline.periods import parse
-from pipeline.reference import load_reference
+from pipeline.common import fmt
+from pipeline.common.periods import parse
+from pipeline.documents.blocks import APPENDIX_TITLE
+from pipeline.indicators.table import Indicators
+from pipeline.intake.clean import load_figures
+from pipeline.intake.reference import load_reference
 from tests.conftest import make
 from tests.province import MERGED_BLOC, write_province
 from tests.test_traceability import _assert_traceable

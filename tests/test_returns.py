@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import forms
-from pipeline.clean import clean_period
-from pipeline.periods import Period
-from pipeline.problems import ERROR, WARNING, Problem
-from pipeline.reference import Reference
-from pipeline.returns import read_return_file
+from pipeline.common.periods import Period
+from pipeline.intake import forms
+from pipeline.intake.clean import clean_period
+from pipeline.intake.problems import ERROR, WARNING, Problem
+from pipeline.intake.reference import Reference
+from pipeline.intake.returns import read_return_file
 from tests.corpus import _missing_target
 from tests.workbooks import VALID_ADMISSIONS, VALID_VILLAGES, write_csv_export, write_return
 
@@ -21,7 +21,7 @@ P = Period(2017, 1)
 
 def _problems(path: Path, reference: Reference, period: Period = P) -> list[Problem]:
     """The problems of one return on its own (the other expected units' missing returns left out)."""
-    from pipeline.checks import check_return
+    from pipeline.intake.checks import check_return
 
     problems = []
     for ret in read_return_file(path, path.name):
@@ -201,7 +201,7 @@ def test_period_check_finds_duplicates_and_missing_units(tmp_path: Path, sample_
 
 @pytest.mark.parametrize("period", ["2016H1", "2016H2", "2017H1"])
 def test_sample_returns_are_clean(period: str, sample_reference: Reference) -> None:
-    from pipeline.periods import parse
+    from pipeline.common.periods import parse
     from tests.conftest import SAMPLE_RAW
 
     result = clean_period(SAMPLE_RAW, parse(period), sample_reference)
@@ -244,7 +244,7 @@ def test_csv_export_without_period(tmp_path: Path, sample_reference: Reference) 
 
 
 def test_unit_without_target_is_warned(tmp_path: Path, raw_copy: Path) -> None:
-    from pipeline.reference import load_reference
+    from pipeline.intake.reference import load_reference
 
     _missing_target(raw_copy)
     write_return(raw_copy / "returns" / "2017H1" / "DBP_2017H1.xlsx")

@@ -14,8 +14,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from pipeline import fmt
-from pipeline.indicators import Indicators
+from pipeline.common import fmt
+from pipeline.indicators.table import Indicators
 from tests.conftest import SAMPLE_RAW, make
 
 # What is not a figure of the indicators: the data notes (returns received, files, problems found) and the

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import openpyxl
 
-from pipeline import forms
+from pipeline.intake import forms
 
 VALID_ADMISSIONS = {
     "admitted": 10,

@@ -1,9 +1,9 @@
-"""Write the fonts the PDFs embed (pipeline/fonts/): the Latin and Vietnamese part of DejaVu Sans (as matplotlib
+"""Write the fonts the PDFs embed (pipeline/documents/fonts/): the Latin and Vietnamese part of DejaVu Sans (as matplotlib
 ships it) and of Liberation Serif (Debian's fonts-liberation2), with their names and licences kept.
 
-Usage: python tools/make_fonts.py LIBERATION_DIR  (then commit pipeline/fonts/; tests check the coverage)
+Usage: python tools/make_fonts.py LIBERATION_DIR  (then commit pipeline/documents/fonts/; tests check the coverage)
 
-Why: WeasyPrint subsets every font it embeds, with fontTools on every machine (see pipeline/render.py), and
+Why: WeasyPrint subsets every font it embeds, with fontTools on every machine (see pipeline/documents/render.py), and
 fontTools reads the whole font to do it: the full DejaVu Sans (6,000 glyphs) took most of the time of making
 a PDF. These fonts hold every glyph Vietnamese text, figures and the documents' signs need, and nothing else.
 """
@@ -18,7 +18,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "pipeline" / "fonts"
+OUT = ROOT / "pipeline" / "documents" / "fonts"
 # Latin (with every Vietnamese letter, precomposed or with combining marks), punctuation, currency (₫),
 # letterlike symbols, arrows (→), mathematical signs (×, −, ≤), boxes and bullets.
 RANGES = [

@@ -1,0 +1,174 @@
+"""`tables.xlsx`: the statistical annex (SPEC 8), written with XlsxWriter.
+
+A cover sheet, then one table per sheet: every indicator by scope for each window, admissions by category,
+villages, the trend, and the sources (every return read, with its SHA-256). Every value is the value of its
+row of `indicators.csv`, as a number with a number format; text is always written as text (a name that
+starts with `=` stays a name, never a formula); headers are frozen; no merged cells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from pipeline.common import iorw
+from pipeline.common.periods import Edition
+from pipeline.indicators.table import KIND_PREFIX, PROVINCE, WINDOWS, Indicators
+from pipeline.intake import forms
+from pipeline.intake.reference import Reference
+
+WINDOW_VI = {"period": "trong kỳ", "year_to_date": "từ đầu năm", "term_to_date": "từ đầu nhiệm kỳ"}
+SHEET_OF_WINDOW = {
+    "period": "Chỉ tiêu trong kỳ",
+    "year_to_date": "Chỉ tiêu từ đầu năm",
+    "term_to_date": "Chỉ tiêu nhiệm kỳ",
+}
+CATEGORY_SHEET, VILLAGE_SHEET, TREND_SHEET, SOURCE_SHEET = "Cơ cấu kết nạp", "Thôn, bản", "Qua các kỳ", "Nguồn số liệu"
+DEFINITIONS = (
+    "scope: province = toàn tỉnh; kind:… = mọi đơn vị của một loại; còn lại là mã đơn vị (units.csv).",
+    "Chỉ tiêu có đuôi _pct là tỷ lệ phần trăm (làm tròn 2 chữ số thập phân); các chỉ tiêu khác là số đếm.",
+    "target: chỉ tiêu kết nạp, mỗi kỳ 6 tháng bằng một nửa chỉ tiêu năm; ô trống: không tính được.",
+    "Mọi giá trị bằng đúng dòng tương ứng của indicators.csv đi kèm.",
+)
+
+
+def write_annex(
+    path: Path,
+    ind: Indicators,
+    reference: Reference,
+    edition: Edition,
+    sources: pd.DataFrame,
+    when: dt.date,
+) -> None:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    book.set_properties(
+        {"title": f"Phụ lục số liệu — {edition.label_vi()}", "created": dt.datetime.combine(when, dt.time())}
+    )
+    formats = {
+        "head": book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#F2F2F2", "border": 1}),
+        "count": book.add_format({"num_format": "#,##0"}),
+        "half": book.add_format({"num_format": "#,##0.0"}),
+        "pct": book.add_format({"num_format": "0.00"}),
+        "title": book.add_format({"bold": True, "font_size": 14}),
+        "text": book.add_format({"text_wrap": False}),
+    }
+    sheets = [*SHEET_OF_WINDOW.values(), CATEGORY_SHEET, VILLAGE_SHEET, TREND_SHEET, SOURCE_SHEET]
+    _cover(book, formats, reference, edition, sources, when, sheets)
+    _indicator_sheets(book, formats, ind, _scope_names(reference))
+    _source_sheet(book, formats, reference, sources)
+    book.close()
+    iorw.write_bytes(path, iorw.fixed_zip(buffer.getvalue()))
+
+
+def _indicator_sheets(book: xlsxwriter.Workbook, formats: dict, ind: Indicators, names: dict[str, str]) -> None:
+    """Every indicator by unit for each window, admissions by category, villages, the trend."""
+    for window, sheet in SHEET_OF_WINDOW.items():
+        indicators = list(dict.fromkeys(i for (_, w, i), _ in ind.items() if w == window))
+        rows = [
+            [scope, names.get(scope, scope), *(ind.get(scope, window, i) for i in indicators)] for scope in ind.scopes()
+        ]
+        _table(book, formats, sheet, ["scope", "Tên", *indicators], rows)
+    categories = [c for c in forms.CODES if c in forms.SHARE_CODES]
+    rows = [
+        [
+            code,
+            forms.ROW_BY_CODE[code].label,
+            *(v for w in WINDOWS for v in (ind.get(PROVINCE, w, code), ind.get(PROVINCE, w, f"{code}_pct"))),
+        ]
+        for code in categories
+    ]
+    headers = ["code", "Chỉ tiêu", *(f"{name} {WINDOW_VI[w]}" for w in WINDOWS for name in ("Số", "%"))]
+    _table(book, formats, CATEGORY_SHEET, headers, rows)
+    village_codes = [c for c in ind.names() if c.startswith(("villages_", "new_village"))]
+    rows = [
+        [scope, names.get(scope, scope), *(ind.get(scope, "term_to_date", c) for c in village_codes)]
+        for scope in ind.scopes()
+    ]
+    _table(book, formats, VILLAGE_SHEET, ["scope", "Tên", *village_codes], rows)
+    _table(
+        book,
+        formats,
+        TREND_SHEET,
+        ["Kỳ", "admitted", "target", "target_pct"],
+        [[half, admitted, target, ind.get(PROVINCE, half, "target_pct")] for half, admitted, target in ind.trend()],
+    )
+
+
+def _source_sheet(book: xlsxwriter.Workbook, formats: dict, reference: Reference, sources: pd.DataFrame) -> None:
+    """Every return read (its unit, date, preparer, SHA-256) and the reference files."""
+    source_rows = [
+        [
+            r["period"],
+            r["file"],
+            r["unit_code"],
+            r["unit_name"],
+            r["prepared_by"],
+            r["prepared_on"],
+            r["status"],
+            r["sha256"],
+        ]
+        for r in sources.to_dict("records")
+    ]
+    source_rows += [["", p.name, "", "", "", "", "", iorw.sha256(p)] for p in reference.files]
+    headers = ["Kỳ", "Tệp", "Mã đơn vị", "Tên đơn vị (trong báo cáo)", "Người lập", "Ngày lập", "Trạng thái", "SHA-256"]
+    _table(book, formats, SOURCE_SHEET, headers, source_rows)
+
+
+def _scope_names(reference: Reference) -> dict[str, str]:
+    names = {PROVINCE: f"Tỉnh {reference.province}"}
+    names |= {f"{KIND_PREFIX}{kind}": label for kind, label in reference.kinds.items()}
+    names |= {code: unit.name for code, unit in reference.units.items()}
+    return names
+
+
+def _cover(book, formats, reference, edition, sources, when, sheets) -> None:  # type: ignore[no-untyped-def]
+    sheet = book.add_worksheet("Bìa")
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 90)
+    sheet.write_string(0, 0, "PHỤ LỤC SỐ LIỆU CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN", formats["title"])
+    lines = [
+        ("Kỳ", edition.label_vi()),
+        ("Tỉnh", reference.province),
+        ("Số liệu tính đến", when.strftime("%d/%m/%Y")),
+        (
+            "Nguồn",
+            f"{len(sources.drop_duplicates(['period', 'file']))} tệp báo cáo của các đảng bộ trực thuộc; danh sách ở trang {SOURCE_SHEET}",
+        ),
+    ]
+    lines += [("Giải thích", text) for text in DEFINITIONS]
+    lines += [("Các trang", ", ".join(sheets))]
+    for row, (label, text) in enumerate(lines, start=2):
+        sheet.write_string(row, 0, label, formats["head"])
+        sheet.write_string(row, 1, text)
+
+
+def _table(book, formats, name: str, headers: list[str], rows: list[list[object]]) -> None:  # type: ignore[no-untyped-def]
+    sheet = book.add_worksheet(name[:31])
+    for column, header in enumerate(headers):
+        sheet.write_string(0, column, header, formats["head"])
+    widths = [len(h) for h in headers]
+    for row_number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row):
+            text = _write(sheet, formats, row_number, column, value, headers[column])
+            widths[column] = max(widths[column], len(text))
+    for column, width in enumerate(widths):
+        sheet.set_column(column, column, min(max(width + 2, 8), 60))
+    sheet.freeze_panes(1, min(2, len(headers) - 1))
+
+
+def _write(sheet, formats, row: int, column: int, value: object, header: str) -> str:  # type: ignore[no-untyped-def]
+    if value is None or value == "":
+        return ""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        percent = header.endswith("_pct") or header.startswith("%")
+        kind = "pct" if percent else ("half" if isinstance(value, Decimal) and value % 1 else "count")
+        sheet.write_number(row, column, float(value), formats[kind])
+        return f"{value}"
+    sheet.write_string(row, column, str(value))
+    return str(value)

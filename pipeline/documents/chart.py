@@ -1,0 +1,150 @@
+"""A chart as the documents show it: SVG for the screen and the PDFs, a 300-dpi PNG for Word, a text
+alternative and a caption; and the cache that draws each chart of an edition once.
+
+The bulletin's and the report's notebooks show the same charts, and a change of the commentary reruns both:
+drawing and exporting the charts again would be most of the work. So a chart function's pictures are kept
+on disk, in the edition's report folder (`.charts/`), under a key made of everything they are drawn from:
+the function and its arguments, the edition's indicators and reference files, the code, and matplotlib's
+settings at the time. A chart is exported as soon as it is drawn, before an analyst's cell can touch it;
+a chart whose `figure` a cell asked for (to adjust it) is exported again when shown, from the figure as it
+then is, and the cache keeps the pictures as drawn.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+from matplotlib.figure import Figure
+
+from pipeline.common import iorw
+
+PRINT_DPI = 300  # the picture Word gets: sharp when printed
+# The bulletin's style, applied while a chart is drawn and saved, over whatever rcParams the notebook has:
+# an analyst may restyle the charts there, and nothing is left set in the process once a chart is made.
+# SVG text stays text (`svg.fonttype`), and its ids are the same on every run (`svg.hashsalt`).
+STYLE = {"font.family": "DejaVu Sans", "svg.hashsalt": "bulletin", "svg.fonttype": "none", "axes.spines.top": False}
+CACHE_DIR = ".charts"
+
+
+class Chart:
+    """A figure (drawn now, or when first asked for), its text alternative stating its figures, and its
+    caption (its title, for the report's numbered captions)."""
+
+    def __init__(self, figure: Figure | None, alt: str, caption: str = "", word_picture: bool = False) -> None:
+        self._figure, self.alt, self.word_picture = figure, alt, word_picture
+        self.caption = caption or (_title(figure) if figure is not None else "")
+        self._pictures: dict[str, str] = {}  # exported as drawn, before any cell could change the figure
+        self._redraw: Callable[[], Chart] | None = None
+        self._touched = False
+
+    @property
+    def figure(self) -> Figure:
+        """The matplotlib figure, for an analyst to adjust: a chart whose figure was asked for is exported
+        again when shown, as it then is."""
+        self._touched = True
+        return self._drawn()
+
+    def _drawn(self) -> Figure:
+        if self._figure is None:  # it came from the cache: drawn now
+            assert self._redraw is not None
+            self._figure = self._redraw()._figure
+        return self._figure
+
+    def _save(self, kind: str, **options: object) -> bytes:
+        buffer = io.BytesIO()
+        with matplotlib.rc_context(STYLE):
+            self._drawn().savefig(buffer, format=kind, **options)
+        return buffer.getvalue()
+
+    def png(self, dpi: int = PRINT_DPI) -> bytes:
+        """The chart as PNG; no metadata that changes between runs."""
+        return self._save("png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 6})
+
+    def svg(self) -> str:
+        return self._save("svg", metadata={"Date": None, "Creator": None}).decode("utf-8")
+
+    def pictures(self) -> dict[str, str]:
+        """SVG (and, for Word, PNG as base64) of the figure as it is now."""
+        if not self._touched and "svg" in self._pictures and ("png" in self._pictures or not self.word_picture):
+            return self._pictures
+        exported = {"svg": self.svg()}
+        if self.word_picture:
+            exported["png"] = base64.b64encode(self.png()).decode("ascii")
+        return exported
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> tuple[dict, dict]:
+        pictures = self.pictures()
+        data = {"image/svg+xml": pictures["svg"], "text/plain": self.alt}
+        if "png" in pictures:
+            data["image/png"] = pictures["png"]
+        about = {"alt": self.alt, "caption": self.caption}
+        return data, {"image/svg+xml": about, "image/png": about}
+
+
+def _title(figure: Figure) -> str:
+    titles = [figure.get_suptitle()] + [a.get_title(loc="left") or a.get_title() for a in figure.axes]
+    return next((t for t in titles if t), "")
+
+
+def cached(draw: Callable[..., Chart]) -> Callable[..., Chart]:
+    """A chart function, drawn under the bulletin's STYLE, its pictures taken from the edition's cache when
+    they were made from the same inputs."""
+
+    @functools.wraps(draw)
+    def chart(data: Any, *args: Any, **kwargs: Any) -> Chart:
+        def drawn() -> Chart:
+            with matplotlib.rc_context(STYLE):
+                made = draw(data, *args, **kwargs)
+            made.word_picture = data.word_pictures
+            return made
+
+        folder = data.chart_cache
+        if folder is None:
+            made = drawn()
+            made._pictures = made.pictures()
+            return made
+        path = Path(folder) / f"{_key(draw.__qualname__, data.chart_key, args, kwargs)}.json"
+        stored = _read(path)
+        if stored is None:
+            made = drawn()
+            made._pictures = made.pictures()  # exported now, as drawn
+            iorw.write_text(path, json.dumps({"alt": made.alt, "caption": made.caption, "pictures": made._pictures}))
+            return made
+        hit = Chart(None, stored["alt"], stored["caption"], data.word_pictures)
+        hit._pictures, hit._redraw = dict(stored["pictures"]), drawn
+        if data.word_pictures and "png" not in hit._pictures:  # the bulletin's SVG kept; Word's PNG added
+            hit._pictures["png"] = base64.b64encode(hit.png()).decode("ascii")
+            iorw.write_text(path, json.dumps({**stored, "pictures": hit._pictures}))
+        return hit
+
+    return chart
+
+
+def _key(name: str, edition_key: str, args: tuple, kwargs: dict) -> str:
+    settings = repr(sorted((k, repr(v)) for k, v in matplotlib.rcParams.items()))
+    parts = [name, edition_key, repr(args), repr(sorted(kwargs.items())), settings, matplotlib.__version__]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _read(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def edition_key(indicators_csv: Path, reference_files: tuple[Path, ...], edition: str, draft: bool) -> str:
+    """What an edition's charts are drawn from, besides the code: its indicators, its reference files (unit
+    names, kinds), the edition and whether it is a draft; and the code that draws them."""
+    from pipeline.running.stages import presentation_digest
+
+    files = "\n".join(iorw.sha256(p) for p in (indicators_csv, *reference_files))
+    return hashlib.sha256(f"{files}\n{edition}\n{draft}\n{presentation_digest()}".encode()).hexdigest()

@@ -1,0 +1,87 @@
+"""Kept font subsets: the fonts a PDF embeds, cut to its glyphs, reused while the glyphs stay the same.
+
+Cutting the four or five fonts of a PDF to the glyphs it uses is a third of the time WeasyPrint takes for a
+bulletin, and it gives the same bytes whenever the font, the glyphs and the options are the same: a
+rebuild after a commentary change, which rarely brings a new letter, reuses them. The cache key holds
+all that the subset is made from, fontTools' version and SOURCE_DATE_EPOCH (the time stamped in it)
+included; the folder keeps the most recently used subsets only.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pipeline.common import iorw
+
+FONT_CACHE_DIR = ".font-subsets"  # in an edition's report folder, beside the charts' `.charts`
+KEPT = 24  # subsets: a few versions of the bulletin's and the report's four or five faces each
+_FOLDER: contextvars.ContextVar[Path | None] = contextvars.ContextVar("font_subsets_folder", default=None)
+
+
+def install(font_class: type) -> None:
+    """Wrap WeasyPrint's fontTools subsetting (`Font._fonttools_subset`) with the cache; once per process."""
+    original = font_class._fonttools_subset
+    if getattr(original, "cached", False):
+        return
+
+    @functools.wraps(original)
+    def subset(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
+        folder = _FOLDER.get()
+        if folder is None:
+            original(font, to_unicode, hinting)
+            return
+        path = folder / f"{_key(font, to_unicode, hinting)}.ttf"
+        try:
+            font.file_content = path.read_bytes()
+            os.utime(path)  # recently used: kept
+        except OSError:
+            original(font, to_unicode, hinting)
+            iorw.write_bytes(path, font.file_content)
+
+    subset.cached = True  # type: ignore[attr-defined]
+    font_class._fonttools_subset = subset
+
+
+def _key(font: Any, to_unicode: dict[int, Any], hinting: bool) -> str:
+    import fontTools
+
+    made_from = (
+        hashlib.sha256(font.file_content).hexdigest(),
+        font.index,
+        sorted(to_unicode),
+        hinting,
+        bool(font.missing),
+        fontTools.version,
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+    )
+    return hashlib.sha256(repr(made_from).encode()).hexdigest()
+
+
+@contextmanager
+def kept_in(folder: Path | None) -> Iterator[None]:
+    """Subsets made inside the block are kept in `folder` (None: not kept); the oldest are removed after."""
+    token = _FOLDER.set(folder)
+    try:
+        yield
+    finally:
+        _FOLDER.reset(token)
+        if folder is not None:
+            _prune(folder)
+
+
+def _prune(folder: Path) -> None:
+    used = []
+    for path in folder.glob("*.ttf"):
+        try:
+            used.append((path.stat().st_mtime, path))
+        except FileNotFoundError:  # pruned meanwhile by the other PDF's process
+            continue
+    for _, stale in sorted(used, reverse=True)[KEPT:]:
+        stale.unlink(missing_ok=True)

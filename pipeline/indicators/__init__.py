@@ -1,0 +1,1 @@
+"""Checked figures to indicators: every figure a document prints (SPEC 5)."""

@@ -1,0 +1,85 @@
+"""A return as read, before checking: its unit, period, figures (each with its cell) and problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from pipeline.common.text import nfc
+from pipeline.intake import forms
+from pipeline.intake.cells import NotACountError, parse_count
+from pipeline.intake.problems import ERROR, Problem
+
+
+@dataclass(frozen=True)
+class Place:
+    sheet: str = ""
+    cell: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    code: str
+    value: int
+    place: Place
+
+
+@dataclass
+class Return:
+    """One unit's return for one half-year, as read, before checking."""
+
+    file: str
+    form: str
+    unit_code: str = ""
+    unit_place: Place = Place()
+    unit_name: str = ""
+    period_text: str = ""
+    period_place: Place = Place()
+    prepared_on: dt.date | None = None
+    prepared_place: Place = Place()
+    prepared_by: str = ""
+    figures: dict[str, Figure] = field(default_factory=dict)
+    total: Figure | None = None  # the `Tổng cộng` row of `Kết nạp`, if any
+    problems: list[Problem] = field(default_factory=list)
+    # Nothing in the file matched the form: its one problem says what was expected; no rule applies.
+    unmatched: bool = False
+
+    def problem(
+        self, severity: str, place: Place, message: str, value: object = "", expected: str = "", check: str = ""
+    ) -> None:
+        self.problems.append(
+            Problem(
+                severity=severity,
+                period="",
+                unit_code=self.unit_code,
+                file=self.file,
+                sheet=place.sheet,
+                cell=place.cell,
+                value="" if value is None else nfc(value),
+                expected=expected,
+                message=message,
+                check=check,
+            )
+        )
+
+
+def show(value: object) -> str:
+    """A cell as a person reads it: `12`, not `12.0`."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+def count(ret: Return, code: str, raw: object, place: Place) -> None:
+    """Record one figure; blank and `-` mean 0 except for the required `admitted`."""
+    try:
+        value = parse_count(raw)
+    except NotACountError:
+        ret.problem(ERROR, place, "Giá trị không phải số nguyên không âm.", show(raw), "số nguyên ≥ 0")
+        return
+    if value is None:
+        if code == forms.REQUIRED_CODE:
+            ret.problem(ERROR, place, "Thiếu tổng số đảng viên mới kết nạp.", "", "số nguyên ≥ 0")
+            return
+        value = 0
+    ret.figures[code] = Figure(code, value, place)

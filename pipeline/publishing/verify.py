@@ -1,0 +1,100 @@
+"""`make verify PERIOD=E VERSION=N`: rebuild a published version from the inputs its manifest records and
+say which of its files come out byte-identical (SPEC 9).
+
+The inputs are taken from the raw folder by SHA-256: each file the manifest lists must still be there,
+unchanged (a later return or a corrected one elsewhere in the folder does not matter: only the recorded
+files are copied into a scratch folder and built from). The documents are then rendered as `make publish`
+rendered them, with the version's number, date and revision note.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from pipeline.common import iorw
+from pipeline.common.errors import StageFailed
+from pipeline.common.layout import MANIFEST_FILE, PUBLISHED_FILES, returns_dir
+from pipeline.common.periods import Edition, parse, periods_on_record
+from pipeline.common.version import code_version
+from pipeline.publishing.publish import render_version, revision_parameter
+from pipeline.publishing.versions import Version, altered_message, versions
+from pipeline.running.stages import Folders
+
+
+def verify_version(folders: Folders, edition: Edition, wanted: str, engine: str) -> int:
+    published = versions(folders.reports, edition)
+    version = next((v for v in published if wanted.strip() in (str(v.number), v.name)), None)
+    if version is None:
+        names = ", ".join(v.name for v in published) or "chưa có"
+        raise StageFailed(f"Lỗi: kỳ {edition} không có phiên bản VERSION={wanted} (đã phát hành: {names}).")
+    if version.altered_files():
+        print("  [CẢNH BÁO] " + altered_message(version, edition), file=sys.stderr)
+    manifest = json.loads((version.folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+    _check_inputs(folders.raw, manifest["inputs"], version, edition)
+    if manifest["code_version"] != code_version():
+        print(
+            f"  [LƯU Ý] {version.name} được lập bằng mã nguồn {manifest['code_version']}, nay là {code_version()}: "
+            "tệp có thể khác vì thế.",
+            file=sys.stderr,
+        )
+    previous = next((v for v in published if v.number == version.number - 1), None)
+    with tempfile.TemporaryDirectory(prefix="bantin-verify-") as scratch:
+        rebuilt = _rebuild(folders, edition, manifest, version, previous, Path(scratch), engine)
+        return _compare(version, rebuilt)
+
+
+def _check_inputs(raw: Path, inputs: list[dict], version: Version, edition: Edition) -> None:
+    gone = [e["path"] for e in inputs if not (raw / e["path"]).is_file()]
+    changed = [e["path"] for e in inputs if (raw / e["path"]).is_file() and iorw.sha256(raw / e["path"]) != e["sha256"]]
+    if gone or changed:
+        listed = [f"  không còn: {path}" for path in gone] + [f"  đã khác: {path}" for path in changed]
+        raise StageFailed(
+            f"Không dựng lại được phiên bản {version.name} của kỳ {edition}: thư mục dữ liệu {raw} không còn giữ "
+            "đúng các tệp đầu vào ghi trong manifest của phiên bản đó:\n" + "\n".join(listed)
+        )
+
+
+def _rebuild(
+    folders: Folders,
+    edition: Edition,
+    manifest: dict,
+    version: Version,
+    previous: Version | None,
+    scratch: Path,
+    engine: str,
+) -> Path:
+    from pipeline.running.cli import report
+
+    raw = scratch / "raw"
+    for entry in manifest["inputs"]:
+        (raw / entry["path"]).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(folders.raw / entry["path"], raw / entry["path"])
+    for period in manifest["parameters"].get("periods_on_record", []):
+        returns_dir(raw, parse(period)).mkdir(parents=True, exist_ok=True)
+    rebuilt = Folders(raw, scratch / "processed", scratch / "reports", folders.notebooks)
+    print(f"Dựng lại kỳ {edition} từ các tệp đầu vào của {version.name}…", file=sys.stderr)
+    report(rebuilt, edition, False, engine)
+    parameters = {
+        "number": version.record["number"],
+        "date": version.record["date"],
+        "revision": revision_parameter(previous, version.number, version.record["reason"]),
+    }
+    on_record = periods_on_record(raw, until=edition.last)
+    return render_version(rebuilt, edition, on_record, parameters, scratch / "published", engine)
+
+
+def _compare(version: Version, rebuilt: Path) -> int:
+    status = 0
+    for name in PUBLISHED_FILES:
+        if name == MANIFEST_FILE:  # it lists the folders it was made in
+            continue
+        if iorw.sha256(rebuilt / name) == iorw.sha256(version.folder / name):
+            print(f"Giống hệt: {name} ({iorw.sha256(rebuilt / name)[:16]}…)", file=sys.stderr)
+        else:
+            print(f"KHÁC: {name}", file=sys.stderr)
+            status = 1
+    return status

@@ -1,0 +1,225 @@
+"""The stages of a report, run in one process, each skipped when its code and inputs are those it last ran on.
+
+Make decides from file times which reports (or cleaned half-years) are out of date, and starts one process
+for each. Inside it, this module decides from content which stages must run: a stage's key is the SHA-256
+of its code (its notebook, the modules it runs, the lock file of libraries), its inputs and its parameters.
+After a stage has run, its key and the SHA-256 of each of its outputs are kept in a stamp file beside
+them; a stage whose stamp matches and whose outputs are as it left them is skipped. So a return saved again
+unchanged, or a restyled chart, reruns nothing, or only the bulletin; and the libraries are imported once
+per report instead of once per stage.
+
+Standard library only at import: a run with nothing to do costs no more than Python's start.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pipeline.common import iorw
+from pipeline.common.layout import COMMENTARY_DIR, DOCUMENTS, MANIFEST_FILE, NOT_EDITION_FILES, returns_dir
+from pipeline.common.periods import Edition, Period
+from pipeline.common.version import code_version
+from pipeline.running.fingerprint import fingerprint
+
+PACKAGE = Path(__file__).resolve().parent.parent  # pipeline/
+ROOT = PACKAGE.parent
+NOTEBOOKS = {
+    "clean": "01_clean.ipynb",
+    "indicators": "02_indicators.ipynb",
+    "bulletin": "03_bulletin.ipynb",
+    "report": "04_report.ipynb",
+}
+PROCESSED_FILES = ("figures.csv", "problems.csv", "sources.csv")
+# The data stages' code: the shared helpers, the intake, the indicators and how stages run (with the default
+# return form, code as data). The documents' code adds the documents and publishing packages, with their
+# templates and fonts: a change there reruns the documents only, not the cleaning or the indicators.
+DATA_PACKAGES = ("common", "intake", "indicators", "running")
+DOCUMENT_PACKAGES = ("documents", "publishing")
+# Not part of any stage: the console entry point only starts stages; `pins` checks an environment for make.
+NOT_STAGE_CODE = {"__main__.py", "pins.py"}
+
+
+@cache
+def _code_digest(presentation: bool) -> str:
+    """SHA-256 over the package's code (with or without the documents') and the locked library versions."""
+    packages = DATA_PACKAGES + (DOCUMENT_PACKAGES if presentation else ())
+    paths = [PACKAGE / "__init__.py"]
+    for package in packages:
+        paths += sorted(
+            p
+            for p in (PACKAGE / package).rglob("*")
+            if p.is_file() and p.name not in NOT_STAGE_CODE and "__pycache__" not in p.parts
+        )
+    lock = ROOT / "requirements.lock"
+    return _digest_of_files([*paths, lock] if lock.is_file() else paths, PACKAGE.parent)
+
+
+def presentation_digest() -> str:
+    """The code the documents are made with (the whole package, its templates and fonts, the locked
+    libraries)."""
+    return _code_digest(True)
+
+
+def _digest_of_files(paths: list[Path], base: Path) -> str:
+    lines = [f"{iorw.sha256(p) if p.is_file() else 'missing'}  {p.relative_to(base).as_posix()}" for p in paths]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _key(*parts: str) -> str:
+    return hashlib.sha256("\n\0".join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Folders:
+    raw: Path
+    processed: Path
+    reports: Path
+    notebooks: Path
+
+    def executed(self, run: Period | Edition, stage: str) -> Path:
+        """Where the executed copy of a stage's notebook is kept: with the report of the half-year it cleaned
+        or of the edition it made."""
+        return self.reports / str(run) / "notebooks" / NOTEBOOKS[stage]
+
+    def notebook(self, stage: str) -> Path:
+        return self.notebooks / NOTEBOOKS[stage]
+
+    def label(self, path: Path) -> str:
+        """`processed/2017H1/figures.csv`: an output's name in a stamp, the same wherever the folders are
+        (a copy of them elsewhere is still up to date)."""
+        for name, folder in (("processed", self.processed), ("reports", self.reports)):
+            if path.is_relative_to(folder):
+                return f"{name}/{path.relative_to(folder).as_posix()}"
+        raise ValueError(f"{path} is in neither output folder")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One run of a notebook: its key, the files it writes (by their labels), and where its stamp is kept."""
+
+    name: str
+    key: str
+    outputs: dict[str, Path]
+    stamp: Path
+
+    def is_fresh(self) -> bool:
+        try:
+            recorded = json.loads(self.stamp.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if recorded.get("key") != self.key or sorted(recorded.get("outputs", {})) != sorted(self.outputs):
+            return False
+        return all(p.is_file() and iorw.sha256(p) == recorded["outputs"][label] for label, p in self.outputs.items())
+
+    def run(self, work: Callable[[], None]) -> None:
+        """Run `work` and record the outputs it left. The old stamp goes first: a run stopped half-way
+        (killed, or failed) leaves no stamp, and the stage runs again next time."""
+        self.stamp.unlink(missing_ok=True)
+        work()
+        outputs = {label: iorw.sha256(p) for label, p in sorted(self.outputs.items())}
+        iorw.write_text(self.stamp, json.dumps({"key": self.key, "outputs": outputs}, indent=1) + "\n")
+
+
+@contextmanager
+def one_run_at_a_time(lock_path: Path, what: str, *, quiet: bool = False) -> Iterator[None]:
+    """Runs for the same period wait for each other instead of interleaving their writes."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not quiet:
+                print(f"Đang có một lần chạy khác cho {what}; chờ lần đó xong…", file=sys.stderr)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _processed_digest(folders: Folders, period: Period) -> str:
+    folder = folders.processed / str(period)
+    return _digest_of_files([folder / name for name in PROCESSED_FILES], folders.processed)
+
+
+def clean_stage(folders: Folders, period: Period, engine: str) -> Stage:
+    """Cleaning a half-year reads its returns, the reference files and, for the start-of-period checks,
+    the figures of the half-year before. `engine` runs its notebook: another engine runs it again."""
+    before = period.shift(-1)
+    previous = folders.processed / str(before) / "figures.csv"
+    on_record = returns_dir(folders.raw, before).is_dir()
+    previous_digest = iorw.sha256(previous) if on_record and previous.is_file() else ""
+    key = _key(
+        "clean",
+        str(period),
+        f"engine={engine}",
+        _code_digest(False),
+        iorw.sha256(folders.notebook("clean")),
+        fingerprint(folders.raw, str(period)),
+        previous_digest,
+    )
+    folder = folders.processed / str(period)
+    outputs = [*(folder / name for name in PROCESSED_FILES), folders.executed(period, "clean")]
+    return Stage("clean", key, {folders.label(p): p for p in outputs}, folder / ".clean.stamp")
+
+
+def report_inputs(
+    folders: Folders, edition: Edition, on_record: list[Period], draft: bool, engine: str
+) -> tuple[str, ...]:
+    """What the indicators and the bulletin of `edition` are made from, once its half-years are cleaned:
+    each half-year's cleaned files and raw fingerprint (which holds the reference files; the manifest
+    lists every return read, with its SHA-256), whether it is a draft, and the engine that runs them."""
+    used = [f"{q}:{_processed_digest(folders, q)}:{fingerprint(folders.raw, str(q))}" for q in on_record]
+    return (str(edition), *used, f"draft={int(draft)}", f"engine={engine}")
+
+
+def indicators_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) -> Stage:
+    """`inputs`: from `report_inputs`."""
+    key = _key("indicators", _code_digest(False), iorw.sha256(folders.notebook("indicators")), *inputs)
+    report = folders.reports / str(edition)
+    outputs = [report / "indicators.csv", folders.executed(edition, "indicators")]
+    return Stage("indicators", key, {folders.label(p): p for p in outputs}, report / ".indicators.stamp")
+
+
+def bulletin_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) -> Stage:
+    """`inputs`: from `report_inputs`; the indicators, as the other files of the report folder, are read here."""
+    report = folders.reports / str(edition)
+    names = (*DOCUMENTS, MANIFEST_FILE)
+    outputs = [*(report / name for name in names), *(folders.executed(edition, n) for n in ("bulletin", "report"))]
+    # The manifest lists every file of the report folder (the other stages' files are inputs too), and
+    # the folders it was made from.
+    others = [p for p in report_files(report) if p not in outputs]
+    key = _key(
+        "bulletin",
+        # The documents print the code version: a commit that changes nothing else still changes them.
+        code_version(),
+        _code_digest(True),
+        iorw.sha256(folders.notebook("bulletin")),
+        iorw.sha256(folders.notebook("report")),
+        # The edition's commentary, an input of the documents alone.
+        iorw.sha256(commentary) if (commentary := folders.raw / COMMENTARY_DIR / f"{edition}.md").is_file() else "",
+        _digest_of_files(others, report),
+        *map(str, (folders.raw, folders.processed, folders.reports)),
+        *inputs,
+    )
+    return Stage("bulletin", key, {folders.label(p): p for p in outputs}, report / ".bulletin.stamp")
+
+
+def report_files(report: Path) -> list[Path]:
+    """The files of a report folder, without the dot files (stamps, locks, `.options`, files being written)
+    and `make diff`'s."""
+    return sorted(
+        p
+        for p in report.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(report).parts)
+        and p.relative_to(report).as_posix() not in NOT_EDITION_FILES
+    )
