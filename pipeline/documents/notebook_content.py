@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from pipeline import report  # noqa: F401 - registers the report's own kinds of block
+from pipeline.documents import report  # noqa: F401 - registers the report's own kinds of block
 from pipeline.documents.commentary import markdown_blocks
 from pipeline.documents.content import MIME, Block, Figure, Table, from_json
 from pipeline.documents.render import FALLBACK_ALT, REMOVE_TAG
