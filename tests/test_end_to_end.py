@@ -152,7 +152,7 @@ def test_manifest_lists_inputs_outputs_and_versions(built: Path) -> None:
 
     assert outputs["bulletin.pdf"] == sha256(report / "bulletin.pdf")
     assert "notebooks/03_bulletin.ipynb" in outputs
-    assert manifest["parameters"]["period"] == "2017H1"
+    assert manifest["parameters"]["edition"] == "2017H1"
     assert {"pandas", "papermill", "weasyprint", "python"} <= set(manifest["libraries"])
     assert manifest["code_version"]
 

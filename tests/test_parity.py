@@ -173,7 +173,7 @@ def test_a_new_commit_shows_in_the_bulletin_and_the_manifest(checkout: Path, tmp
 
     first, _ = built_version()
     assert first.endswith(f"+g{head()}")
-    css = checkout / "pipeline" / "templates" / "bulletin.css"
+    css = checkout / "pipeline" / "documents" / "templates" / "bulletin.css"
     css.write_text(css.read_text(encoding="utf-8") + "/* a change the bulletin shows */\n", encoding="utf-8")
     edited, _ = built_version()
     assert edited == f"{first}.dirty"
