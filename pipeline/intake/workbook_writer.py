@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.intake.form_file import Form, SheetForm
+from pipeline.intake.form_file import INFO, Form, SheetForm
 
 Cell = int | float | str | dt.date | None
 
@@ -57,7 +57,7 @@ class SheetLayout:
 
     @property
     def is_info(self) -> bool:
-        return self.form.key == "info"
+        return self.form.key == INFO
 
     def grid(self) -> list[list[Cell]]:
         """The sheet's cells by row, each row as wide as the form's columns (for writers of other formats)."""
