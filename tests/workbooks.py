@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import openpyxl
-
-from pipeline.intake import forms
+from pipeline.intake import forms, workbook_writer
+from pipeline.intake.workbook_writer import Line
 
 VALID_ADMISSIONS = {
     "admitted": 10,
@@ -57,33 +56,25 @@ def write_return(
     sheet_names: tuple[str, str, str] = (forms.SHEET_INFO, forms.SHEET_ADMISSIONS, forms.SHEET_ORGANIZATION),
     extra_rows: list[tuple[str, str, object]] | None = None,
 ) -> Path:
-    """An .xlsx return; `values` overrides figures (None leaves the cell empty; a missing key keeps the default)."""
+    """An .xlsx return on the default form, by the product's writer; `values` overrides figures (None leaves
+    the cell empty; a missing key keeps the default; `"<drop>"` leaves the row out); `extra_rows`: (sheet,
+    code, label, value) rows added at the end of the sheet so named."""
     figures: dict[str, object] = {**VALID_ADMISSIONS, **VALID_VILLAGES, **(values or {})}
-    book = openpyxl.Workbook()
-    info = book.active
-    info.title = sheet_names[0]
-    for key, value in [
-        ("unit_code", unit_code),
-        ("unit_name", "Đơn vị thử"),
-        ("period", period),
-        ("prepared_on", prepared_on),
-        ("prepared_by", "Nguyễn Văn A"),
-    ]:
-        info.append([forms.INFO_LABELS[key], value])
-    for title, header, rows in [
-        (sheet_names[1], forms.ADMISSIONS_HEADER, forms.ADMISSION_ROWS),
-        (sheet_names[2], forms.ORGANIZATION_HEADER, forms.ORGANIZATION_ROWS),
-    ]:
-        sheet = book.create_sheet(title)
-        sheet.append(list(header))
-        for row in rows:
-            if row.code in figures and figures[row.code] != "<drop>":
-                sheet.append([row.code, row.label, figures[row.code]])
-        for sheet_title, *row in extra_rows or []:
-            if sheet_title == title:
-                sheet.append(row)
+    info = {
+        "unit_code": unit_code,
+        "unit_name": "Đơn vị thử",
+        "period": period,
+        "prepared_on": prepared_on,
+        "prepared_by": "Nguyễn Văn A",
+    }
+    sheets = workbook_writer.layout(forms.DEFAULT, info, figures)  # type: ignore[arg-type]
+    for sheet, name in zip(sheets, sheet_names, strict=True):
+        sheet.name = name
+        if not sheet.is_info:
+            sheet.lines = [line for line in sheet.lines if line.value != "<drop>"]
+            sheet.lines += [Line(*row) for title, *row in extra_rows or [] if title == name]  # type: ignore[arg-type]
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    workbook_writer.build(sheets).save(path)
     return path
 
 

@@ -22,17 +22,20 @@ import random
 import re
 import sys
 import unicodedata
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.intake import forms
+from pipeline.common.periods import Period, span
+from pipeline.intake import checks, forms, workbook_writer
+from pipeline.intake.problems import WARNING
+from pipeline.intake.reference import load_reference
+from pipeline.intake.returns import read_return_file
+from pipeline.intake.workbook_writer import Cell, Line, SheetLayout
 
 SEED = 20170630
-PERIODS: tuple[str, ...] = ("2016H1", "2016H2", "2017H1")
+PERIODS: tuple[Period, ...] = tuple(span(Period(2016, 1), Period(2017, 1)))
 YEARS: tuple[int, ...] = (2016, 2017)
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 PROVINCE_TOML = """\
 province = "Điện Biên"
@@ -339,7 +342,7 @@ UNIT_BY_CODE: dict[str, Unit] = {u.code: u for u in UNITS}
 HIGHLAND = frozenset({"DBD", "TCH", "MCH", "MNH", "NPO"})
 
 # Returns sent as one CSV export of the membership database instead of workbooks.
-CSV_EXPORT = ("2017H1", ("CAT", "BPT"), "XuatDuLieu_CSDL_DangVien_{period}.csv")
+CSV_EXPORT = (Period(2017, 1), ("CAT", "BPT"), "XuatDuLieu_CSDL_DangVien_{period}.csv")
 
 # Per-return departures from the unit's habit (all still valid returns).
 VARIANTS: dict[tuple[str, str], dict[str, object]] = {
@@ -351,7 +354,7 @@ VARIANTS: dict[tuple[str, str], dict[str, object]] = {
     ("KCQ", "2017H1"): {"total_row": True},
     ("MNH", "2016H2"): {"nfd_sheets": True, "prepared_on": dt.date(2017, 2, 12)},  # the late return
     ("KCQ", "2016H1"): {"nfd_sheets": True},
-    ("DBD", "2017H1"): {"nfd_label": forms.INFO_LABELS["period"]},
+    ("DBD", "2017H1"): {"nfd_label": "period"},
     ("MAN", "2016H2"): {"blank_code": "ethnic_minority"},
     ("TCH", "2016H2"): {"shuffle_rows": True},
     ("DBP", "2017H1"): {"period_words": True},
@@ -454,11 +457,6 @@ def _split(total: int, weights: dict[str, float]) -> dict[str, int]:
 # Figures
 
 
-def _period_end(period: str) -> dt.date:
-    year, half = int(period[:4]), period[5]
-    return dt.date(year, 6, 30) if half == "1" else dt.date(year, 12, 31)
-
-
 def generate_figures(rng: random.Random) -> Figures:
     """Every unit's figures for every period, as {(unit_code, period): {code: count}}."""
     keys = [(u.code, p) for u in UNITS for p in PERIODS]
@@ -527,17 +525,11 @@ def _require(ok: bool, message: str) -> None:
 
 
 def check_figures(fig: Figures) -> None:
-    """Check the SPEC 3 rules for every unit-period and the article's province totals (SPEC 7)."""
+    """Check what the sample demands beyond the form's rules (which `check_returns` checks on the files
+    written) and the article's province totals (SPEC 7)."""
     for (code, period), f in fig.items():
         where = f"{code} {period}"
-        _require(all(isinstance(v, int) and v >= 0 for v in f.values()), f"{where}: negative count")
         _require(f["admitted"] >= 1, f"{where}: nobody admitted")
-        for c in forms.OF_WHICH_CODES:
-            _require(f[c] <= f["admitted"], f"{where}: {c} above admitted")
-        for group, codes in forms.BREAKDOWNS.items():
-            _require(sum(f[c] for c in codes) == f["admitted"], f"{where}: {group} does not sum")
-        for c in forms.VILLAGE_SUBSET_CODES:
-            _require(f[c] <= f["villages_total"], f"{where}: {c} above villages_total")
         for end in ("start", "end"):
             no_member, joint = f[f"villages_no_member_{end}"], f[f"villages_joint_{end}"]
             _require(no_member <= joint, f"{where}: more villages without members than joint")
@@ -545,17 +537,11 @@ def check_figures(fig: Figures) -> None:
             f["new_village_cells"] == f["villages_joint_start"] - f["villages_joint_end"],
             f"{where}: new cells do not match joint villages",
         )
-        if not UNIT_BY_CODE[code].has_villages:
-            _require(all(f[c] == 0 for c in forms.VILLAGE_CODES), f"{where}: villages without villages")
-        if period != PERIODS[0]:
-            prev = fig[code, PERIODS[PERIODS.index(period) - 1]]
-            for name in ("villages_no_member", "villages_joint"):
-                _require(f[f"{name}_start"] == prev[f"{name}_end"], f"{where}: {name} not continuous")
     for c, total in PROVINCE_TOTALS.items():
         got = sum(f[c] for f in fig.values())
         _require(got == total, f"province {c} = {got}, expected {total}")
     for c, period, total in PROVINCE_VILLAGES:
-        got = sum(f[c] for (_, p), f in fig.items() if p == period)
+        got = sum(f[c] for (_, p), f in fig.items() if str(p) == period)
         _require(got == total, f"province {c} at {period} = {got}, expected {total}")
     for year in YEARS:
         got = sum(u.targets[YEARS.index(year)] for u in UNITS)
@@ -564,16 +550,44 @@ def check_figures(fig: Figures) -> None:
     _require(130 < pct < 135, f"term-to-date target_pct {pct:.2f} not in (130, 135)")
 
 
-# ---------------------------------------------------------------------------------------------------
-# Returns as sheets of cells
+# The problems the product must find in the sample, by half-year: (unit, severity). Only the late return.
+EXPECTED_PROBLEMS: dict[str, set[tuple[str, str]]] = {"2016H2": {("MNH", WARNING)}}
 
-Cell = int | str | dt.date | None
+
+def check_returns(out_dir: Path, fig: Figures) -> None:
+    """Read every return written back through the product's readers and checks (SPEC 3, 4): each must read
+    as exactly the figures generated, with no problem but those the sample means to have."""
+    reference = load_reference(out_dir)
+    ends: dict[tuple[str, str], tuple[int, str, str, str]] = {}
+    for period in PERIODS:
+        returns = []
+        for path in sorted((out_dir / "returns" / str(period)).iterdir()):
+            returns += read_return_file(path, path.name, reference.form)
+        problems = checks.check_period(returns, period, reference)
+        for ret in returns:
+            checks.check_return(ret, period, reference)
+            checks.check_continuity(ret, period, ends, reference)
+            read = {code: figure.value for code, figure in ret.figures.items()}
+            _require(read == fig[ret.unit_code, period], f"{ret.file} does not read back as generated")
+            problems += ret.problems
+        found = {(problem.unit_code, problem.severity) for problem in problems}
+        _require(found == EXPECTED_PROBLEMS.get(str(period), set()), f"{period}: problems {problems}")
+        ends = {
+            (ret.unit_code, code): (figure.value, ret.file, figure.place.sheet, figure.place.cell)
+            for ret in returns
+            for code, figure in ret.figures.items()
+            if code.endswith("_end")
+        }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Returns, laid out by the product's workbook writer
 
 
 @dataclass
 class Return:
     unit: Unit
-    period: str
+    period: Period
     figures: dict[str, int]
     ext: str
     file_name: str
@@ -584,26 +598,20 @@ class Return:
     text_numbers: bool
     total_row: bool = False
     nfd_sheets: bool = False
-    nfd_label: str = ""
+    nfd_label: str = ""  # the info field whose label is typed with decomposed diacritics
     blank_code: str = ""
     shuffle_rows: bool = False
-    sheets: dict[str, list[list[Cell]]] = field(default_factory=dict)
+    sheets: list[SheetLayout] = field(default_factory=list)
 
 
 def _nfd(text: str) -> str:
     return unicodedata.normalize("NFD", text)
 
 
-def _period_text(period: str, words: bool) -> str:
-    if not words:
-        return period
-    return f"6 tháng {'đầu' if period[5] == '1' else 'cuối'} năm {period[:4]}"
-
-
-def _file_stem(pattern: str, unit: Unit, period: str) -> str:
-    year, half = period[:4], period[5]
-    six = f"6T{year}" if half == "1" else f"6Tcuoi{year}"
-    stem = pattern.format(code=unit.code, period=period, slug=unit.slug, year=year, half=half, six=six)
+def _file_stem(pattern: str, unit: Unit, period: Period) -> str:
+    year, half = period.year, period.half
+    six = f"6T{year}" if half == 1 else f"6Tcuoi{year}"
+    stem = pattern.format(code=unit.code, period=str(period), slug=unit.slug, year=year, half=half, six=six)
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", stem):
         raise ValueError(f"file name not ASCII-safe: {stem!r}")
     return stem
@@ -626,38 +634,28 @@ def _sheet_name(name: str, ret: Return) -> str:
 
 
 def build_sheets(ret: Return, rng: random.Random) -> None:
-    """Lay out the three sheets of a return workbook (SPEC 3)."""
-    info_values: dict[str, Cell] = {
+    """Lay out the return on the default form (SPEC 3), then vary it the way its unit fills it in."""
+    info: dict[str, Cell] = {
         "unit_code": ret.unit.code,
         "unit_name": ret.unit.name,
-        "period": _period_text(ret.period, ret.period_words),
+        "period": ret.period.label_vi() if ret.period_words else str(ret.period),
         "prepared_on": ret.prepared_on.strftime("%d/%m/%Y") if ret.date_as_text else ret.prepared_on,
         "prepared_by": ret.habit.prepared_by,
     }
-    info: list[list[Cell]] = []
-    for key, label in forms.INFO_LABELS.items():
-        info.append([_nfd(label) if label == ret.nfd_label else label, info_values[key]])
-
-    def rows(sheet_rows: tuple[forms.Row, ...]) -> list[list[Cell]]:
-        out: list[list[Cell]] = []
-        for row in sheet_rows:
-            code: Cell = None if row.code == ret.blank_code else row.code
-            out.append([code, row.label, _count_cell(ret.figures[row.code], ret)])
-        return out
-
-    admissions = rows(forms.ADMISSION_ROWS)
+    values = {code: _count_cell(n, ret) for code, n in ret.figures.items()}
+    ret.sheets = workbook_writer.layout(forms.DEFAULT, info, values)
+    for sheet in ret.sheets:
+        sheet.name = _sheet_name(sheet.name, ret)
+        for line in sheet.lines:
+            if line.code == ret.nfd_label and sheet.is_info:
+                line.label = _nfd(line.label)
+            if line.code == ret.blank_code and not sheet.is_info:
+                line.code = None
+    admissions = ret.sheets[1].lines
     if ret.shuffle_rows:
         rng.shuffle(admissions)
     if ret.total_row:
-        admissions.append([None, forms.TOTAL_ROW_LABEL, _count_cell(ret.figures["admitted"], ret)])
-    ret.sheets = {
-        _sheet_name(forms.SHEET_INFO, ret): info,
-        _sheet_name(forms.SHEET_ADMISSIONS, ret): [list(forms.ADMISSIONS_HEADER), *admissions],
-        _sheet_name(forms.SHEET_ORGANIZATION, ret): [
-            list(forms.ORGANIZATION_HEADER),
-            *rows(forms.ORGANIZATION_ROWS),
-        ],
-    }
+        admissions.append(Line(None, forms.TOTAL_ROW_LABEL, _count_cell(ret.figures["admitted"], ret)))
 
 
 def plan_returns(fig: Figures, rng: random.Random) -> list[Return]:
@@ -670,7 +668,7 @@ def plan_returns(fig: Figures, rng: random.Random) -> list[Return]:
             if period == csv_period and unit.code in csv_units:
                 continue
             habit = unit.habit
-            variant = dict(VARIANTS.get((unit.code, period), {}))
+            variant = dict(VARIANTS.get((unit.code, str(period)), {}))
             ext = str(variant.pop("ext", habit.ext))
             ret = Return(
                 unit=unit,
@@ -678,7 +676,7 @@ def plan_returns(fig: Figures, rng: random.Random) -> list[Return]:
                 figures=fig[unit.code, period],
                 ext=ext,
                 file_name=f"{_file_stem(habit.file_name, unit, period)}.{ext}",
-                prepared_on=_period_end(period) + dt.timedelta(days=offset),
+                prepared_on=period.end_date() + dt.timedelta(days=offset),
                 habit=habit,
                 period_words=habit.period_words,
                 date_as_text=habit.date_as_text,
@@ -696,58 +694,19 @@ def plan_returns(fig: Figures, rng: random.Random) -> list[Return]:
 # ---------------------------------------------------------------------------------------------------
 # Writers
 
+# The sample's column widths, narrower than the templates' (offices resize the columns of their copy).
+LOOK = workbook_writer.Look(info_widths={"label": 16, "value": 40}, table_widths={"code": 26, "label": 52, "value": 10})
+
 
 def _timestamp(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, 8, 30, 0)
 
 
-def _rewrite_zip(data: bytes, path: Path, core_modified: str | None = None) -> None:
-    """Write the zip `data` to `path` with fixed entry dates, keeping entry order and compression."""
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(path, "w") as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if core_modified and info.filename == "docProps/core.xml":
-                content = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>" + core_modified.encode() + rb"\g<2>",
-                    content,
-                )
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            entry.compress_type = info.compress_type
-            entry.external_attr = info.external_attr
-            entry.create_system = 3
-            dst.writestr(entry, content)
-
-
 def write_xlsx(ret: Return, path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    wb.remove(wb.active)
+    author = ret.habit.prepared_by
     stamp = _timestamp(ret.prepared_on)
-    wb.properties.creator = ret.habit.prepared_by
-    wb.properties.lastModifiedBy = ret.habit.prepared_by
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    for index, (name, rows) in enumerate(ret.sheets.items()):
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-            if isinstance(row[-1], dt.date):
-                ws.cell(ws.max_row, len(row)).number_format = "dd/mm/yyyy"
-        if index == 0:
-            ws.column_dimensions["A"].width = 16
-            ws.column_dimensions["B"].width = 40
-        else:
-            for cell in ws[1]:
-                cell.font = Font(bold=True)
-            ws.column_dimensions["A"].width = 26
-            ws.column_dimensions["B"].width = 52
-            ws.column_dimensions["C"].width = 10
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    _rewrite_zip(buffer.getvalue(), path, core_modified=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    book = workbook_writer.build(ret.sheets, LOOK, author=author, stamp=stamp, last_modified_by=author)
+    workbook_writer.save(book, path)
 
 
 @functools.cache
@@ -759,12 +718,30 @@ def _prime_odfpy() -> None:
     OpenDocumentSpreadsheet().save(io.BytesIO())
 
 
+def _ods_cell(value: Cell) -> object:
+    from odf.table import TableCell
+    from odf.text import P
+
+    if value is None:
+        return TableCell()
+    if isinstance(value, dt.date):
+        cell = TableCell(valuetype="date", datevalue=value.isoformat())
+        cell.addElement(P(text=value.strftime("%d/%m/%Y")))
+    elif isinstance(value, int):
+        cell = TableCell(valuetype="float", value=str(value))
+        cell.addElement(P(text=str(value)))
+    else:
+        cell = TableCell(valuetype="string")
+        cell.addElement(P(text=value))
+    return cell
+
+
 def write_ods(ret: Return, path: Path) -> None:
+    """The return as .ods, which openpyxl cannot write: the writer's layout (`grid`) in odfpy's cells."""
     from odf import dc, meta
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.style import Style, TableColumnProperties
-    from odf.table import Table, TableCell, TableColumn, TableRow
-    from odf.text import P
+    from odf.table import Table, TableColumn, TableRow
 
     _prime_odfpy()
     doc = OpenDocumentSpreadsheet()
@@ -780,30 +757,19 @@ def write_ods(ret: Return, path: Path) -> None:
         doc.automaticstyles.addElement(style)
         widths[name] = style
 
-    for name, rows in ret.sheets.items():
-        table = Table(name=name)
+    for sheet in ret.sheets:
+        table = Table(name=sheet.name)
         for style in widths.values():
             table.addElement(TableColumn(stylename=style))
-        for row in rows:
-            tr = TableRow()
+        for row in sheet.grid():
+            line = TableRow()
             for value in row:
-                if value is None:
-                    cell = TableCell()
-                elif isinstance(value, dt.date):
-                    cell = TableCell(valuetype="date", datevalue=value.isoformat())
-                    cell.addElement(P(text=value.strftime("%d/%m/%Y")))
-                elif isinstance(value, int):
-                    cell = TableCell(valuetype="float", value=str(value))
-                    cell.addElement(P(text=str(value)))
-                else:
-                    cell = TableCell(valuetype="string")
-                    cell.addElement(P(text=value))
-                tr.addElement(cell)
-            table.addElement(tr)
+                line.addElement(_ods_cell(value))
+            table.addElement(line)
         doc.spreadsheet.addElement(table)
     buffer = io.BytesIO()
     doc.save(buffer)
-    _rewrite_zip(buffer.getvalue(), path)
+    workbook_writer.write_fixed_zip(buffer.getvalue(), path)
 
 
 def write_csv_export(fig: Figures, path: Path) -> None:
@@ -858,7 +824,7 @@ def write_sample(out_dir: Path) -> list[Path]:
     written.append(targets)
 
     for period in PERIODS:
-        folder = out_dir / "returns" / period
+        folder = out_dir / "returns" / str(period)
         folder.mkdir(parents=True, exist_ok=True)
         names: set[str] = set()
         for ret in (r for r in returns if r.period == period):
@@ -872,6 +838,7 @@ def write_sample(out_dir: Path) -> list[Path]:
             path = folder / CSV_EXPORT[2].format(period=period)
             write_csv_export(fig, path)
             written.append(path)
+    check_returns(out_dir, fig)
     return written
 
 

@@ -35,14 +35,6 @@ TOTAL_ROW_LABEL = DEFAULT.admissions.label(TOTAL)
 INFO_LABELS: dict[str, str] = {key: DEFAULT.info.label(key) for key in VOCABULARY[INFO]}
 
 
-def _header(sheet: SheetForm) -> tuple[str, str, str]:
-    return (sheet.header["code"], sheet.header["label"], sheet.header["value"])
-
-
-ADMISSIONS_HEADER = _header(DEFAULT.admissions)
-ORGANIZATION_HEADER = _header(DEFAULT.organization)
-
-
 @dataclass(frozen=True)
 class Row:
     code: str
