@@ -48,7 +48,8 @@ def window_periods(window: str, edition: Period | Edition, reference: Reference)
 def window_span(edition: Period | Edition, reference: Reference) -> list[Period]:
     """Every half-year the windows of a bulletin cover (the term to date holds the others)."""
     return sorted(
-        set(window_periods("term_to_date", edition, reference)) | set(window_periods("year_to_date", edition, reference))
+        set(window_periods("term_to_date", edition, reference))
+        | set(window_periods("year_to_date", edition, reference))
     )
 
 
