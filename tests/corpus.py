@@ -207,11 +207,31 @@ def _billion_laughs(raw: Path) -> str:
     return DBP
 
 
+def _many_strays(raw: Path) -> str:
+    """More rows the form does not know than are worth listing: the rest are counted, not listed."""
+    return _dbp(raw, extra_rows=[(ADM, f"x{n}", f"Dòng lạ {n}", n) for n in range(60)])
+
+
 def _other_file(raw: Path) -> str:
     """A note left beside the returns: skipped, with a warning, so that nobody thinks it was read."""
     label = f"returns/{PERIOD}/ghi_chu.txt"
     (raw / label).write_text("Đã nhận đủ báo cáo.", encoding="utf-8")
     return label
+
+
+def _emptied(sheet: str) -> Callable[[Path], str]:
+    """DBP's return with every cell of one sheet left empty, as a unit that fills in nothing there."""
+
+    def build(raw: Path) -> str:
+        _dbp(raw)
+        book = openpyxl.load_workbook(raw / DBP)
+        for row in sheet_named(book, sheet).iter_rows():
+            for cell in row:
+                cell.value = None
+        book.save(raw / DBP)
+        return DBP
+
+    return build
 
 
 def _csv_lines() -> int:
@@ -253,6 +273,7 @@ CASES: list[Case] = [
     Case("row_twice", "error", lambda raw: _dbp(raw, extra_rows=[(ADM, "women", "Nữ", 43)]), f"{ADM}!A29", "row-twice"),
     Case("required_row_missing", "error", _values(admitted="<drop>"), ADM, "row-required-missing"),
     Case("row_missing", "warning", _values(religious="<drop>"), ADM, "row-missing"),
+    Case("info_sheet_unrecognised", "error", _emptied(INFO), INFO, "sheet-no-rows"),
     Case("unit_code_row_missing", "error", _edit(DBP, INFO, "A1", "Ghi chú"), INFO, "info-row-missing"),
     # Values.
     Case("admitted_blank", "error", _values(admitted=None), f"{ADM}!C2", "admitted-blank"),
@@ -271,6 +292,9 @@ CASES: list[Case] = [
     # Rules between figures.
     Case("breakdown_does_not_sum", "error", _values(age_18_30=60), f"{ADM}!C15:C18", "sum-mismatch-age"),
     Case("occupations_do_not_sum", "error", _values(occ_worker=0), f"{ADM}!C8:C14", "sum-mismatch-occupation"),
+    Case("education_does_not_sum", "error", _values(edu_primary=3), f"{ADM}!C19:C21", "sum-mismatch-education"),
+    Case("organizations_do_not_sum", "error", _values(org_other=0), f"{ADM}!C22:C28", "sum-mismatch-organization"),
+    Case("many_problems", "error", _many_strays, "", "file-problems-not-listed"),
     Case("of_which_above_admitted", "error", _values(youth_union=80), f"{ADM}!C7", "of-which-above-admitted"),
     Case(
         "villages_above_total",
@@ -298,6 +322,13 @@ CASES: list[Case] = [
     # The CSV export.
     Case("csv_missing_column", "error", _csv(lambda rows: [r[:3] for r in rows]), "A1", "csv-header-wrong"),
     Case("csv_not_utf8", "error", _csv(lambda rows: rows, encoding="utf-16"), "", "csv-not-utf8"),
+    Case(
+        "csv_blank_unit_code",
+        "error",
+        _csv(lambda rows: [*rows, ["", PERIOD, "women", "2"]]),
+        f"A{_csv_lines() + 1}",
+        "csv-unit-code-missing",
+    ),
     Case("csv_header_only", "error", _csv(lambda rows: rows[:1]), "", "csv-empty"),
     Case(
         "csv_bad_value", "error", _csv(_set_csv_value("women", "1,5")), f"D{_csv_line('women')}", "value-not-a-number"
@@ -353,6 +384,7 @@ CASES: list[Case] = [
         f"{ORG}!C5",
         "start-differs-from-previous-end",
     ),
+    Case("villages_not_reported", "warning", _emptied(ORG), ORG, "villages-not-reported"),
     Case("villages_without_villages", "warning", _edit(KCQ, ORG, "C2", 12), f"{ORG}!C2", "villages-without-villages"),
     Case(
         "formula_computed",
