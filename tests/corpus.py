@@ -32,10 +32,10 @@ ADM, ORG, INFO = forms.SHEET_ADMISSIONS, forms.SHEET_ORGANIZATION, forms.SHEET_I
 @dataclass(frozen=True)
 class Case:
     name: str
-    severity: str  # "error": make report refuses; "warning": make validate reports it and succeeds
+    severity: str  # "error": the period is blocked; "warning": it goes through, the problem is listed
     build: Callable[[Path], str]
-    place: str | None  # `Kết nạp!C4` (or `D5` in a CSV), when the finding has a cell
-    fragment: str  # a piece of the Vietnamese message
+    place: str  # where in the file: `Kết nạp!C4`, a sheet (`Kết nạp`), a CSV cell (`D5`); "" for the whole file
+    rule: str  # the id of the rule the problem is reported by (`pipeline/intake/rules.toml`)
     unit: str = ""  # a unit the finding must name, where the file alone does not
 
 
@@ -207,120 +207,191 @@ def _billion_laughs(raw: Path) -> str:
     return DBP
 
 
+def _many_strays(raw: Path) -> str:
+    """More rows the form does not know than are worth listing: the rest are counted, not listed."""
+    return _dbp(raw, extra_rows=[(ADM, f"x{n}", f"Dòng lạ {n}", n) for n in range(60)])
+
+
+def _other_file(raw: Path) -> str:
+    """A note left beside the returns: skipped, with a warning, so that nobody thinks it was read."""
+    label = f"returns/{PERIOD}/ghi_chu.txt"
+    (raw / label).write_text("Đã nhận đủ báo cáo.", encoding="utf-8")
+    return label
+
+
+def _emptied(sheet: str) -> Callable[[Path], str]:
+    """DBP's return with every cell of one sheet left empty, as a unit that fills in nothing there."""
+
+    def build(raw: Path) -> str:
+        _dbp(raw)
+        book = openpyxl.load_workbook(raw / DBP)
+        for row in sheet_named(book, sheet).iter_rows():
+            for cell in row:
+                cell.value = None
+        book.save(raw / DBP)
+        return DBP
+
+    return build
+
+
 def _csv_lines() -> int:
     return len((SAMPLE_RAW / CSV).read_text(encoding="utf-8-sig").splitlines())
 
 
 CASES: list[Case] = [
     # Files that are not returns at all.
-    Case("empty_file", "error", _bytes(b""), None, "Không mở được tệp"),
+    Case("empty_file", "error", _bytes(b""), "", "file-unopenable"),
+    Case("text_renamed_xlsx", "error", _bytes("Báo cáo kết nạp đảng viên 6 tháng\n".encode()), "", "file-unopenable"),
+    Case("truncated_zip", "error", _truncated, "", "file-unopenable"),
     Case(
-        "text_renamed_xlsx", "error", _bytes("Báo cáo kết nạp đảng viên 6 tháng\n".encode()), None, "Không mở được tệp"
+        "password_protected", "error", _bytes((FIXTURES / "password_protected.xlsx").read_bytes()), "", "file-password"
     ),
-    Case("truncated_zip", "error", _truncated, None, "Không mở được tệp"),
-    Case("password_protected", "error", _bytes((FIXTURES / "password_protected.xlsx").read_bytes()), None, "mật khẩu"),
-    Case("too_large", "error", _bytes(b"PK\x03\x04" + bytes(21 * 2**20)), None, "quá lớn"),
-    Case("zip_bomb", "error", _zip_bomb, None, "giải nén ra quá lớn"),
-    Case("billion_laughs", "error", _billion_laughs, None, ""),
+    Case("too_large", "error", _bytes(b"PK\x03\x04" + bytes(21 * 2**20)), "", "file-too-large"),
+    Case("zip_bomb", "error", _zip_bomb, "", "file-zip-bomb"),
+    Case("billion_laughs", "error", _billion_laughs, "", "file-unsafe-xml"),
+    Case("not_a_return", "warning", _other_file, "", "file-not-a-return"),
     # The shape of the form.
-    Case("sheet_renamed", "error", _rename_sheet, None, "Thiếu trang «Kết nạp»"),
-    Case("sheet_missing", "error", _drop_sheet, None, "Thiếu trang «Thông tin»"),
-    Case("sheet_twice", "error", _retyped_sheet, None, "cùng khớp trang «Kết nạp»"),
-    Case("no_sheet_of_the_form", "error", _no_form_at_all, None, "không theo mẫu báo cáo"),
+    Case("sheet_renamed", "error", _rename_sheet, ADM, "sheet-missing"),
+    Case("sheet_missing", "error", _drop_sheet, INFO, "sheet-missing"),
+    Case("sheet_twice", "error", _retyped_sheet, ADM, "sheet-ambiguous"),
+    Case("no_sheet_of_the_form", "error", _no_form_at_all, "", "form-not-matched"),
     Case(
         "unknown_row",
         "error",
         lambda raw: _dbp(raw, extra_rows=[(ADM, "veterans", "Cựu chiến binh", 3)]),
         f"{ADM}!A29",
-        "không có trong mẫu",
+        "row-code-unknown",
     ),
     Case(
-        "row_twice", "error", lambda raw: _dbp(raw, extra_rows=[(ADM, "women", "Nữ", 43)]), f"{ADM}!A29", "khai hai lần"
+        "unknown_label",
+        "error",
+        lambda raw: _dbp(raw, extra_rows=[(ADM, None, "Cựu chiến binh", 3)]),
+        f"{ADM}!B29",
+        "row-label-unknown",
     ),
-    Case("required_row_missing", "error", _values(admitted="<drop>"), None, "Thiếu dòng bắt buộc"),
-    Case("unit_code_row_missing", "error", _edit(DBP, INFO, "A1", "Ghi chú"), None, "Thiếu dòng «Mã đơn vị»"),
+    Case("unnamed_row", "error", lambda raw: _dbp(raw, extra_rows=[(ADM, None, None, 3)]), f"{ADM}!C29", "row-unnamed"),
+    Case("row_twice", "error", lambda raw: _dbp(raw, extra_rows=[(ADM, "women", "Nữ", 43)]), f"{ADM}!A29", "row-twice"),
+    Case("required_row_missing", "error", _values(admitted="<drop>"), ADM, "row-required-missing"),
+    Case("row_missing", "warning", _values(religious="<drop>"), ADM, "row-missing"),
+    Case("info_sheet_unrecognised", "error", _emptied(INFO), INFO, "sheet-no-rows"),
+    Case("unit_code_row_missing", "error", _edit(DBP, INFO, "A1", "Ghi chú"), INFO, "info-row-missing"),
     # Values.
-    Case("admitted_blank", "error", _values(admitted=None), f"{ADM}!C2", "Thiếu tổng số"),
-    Case("negative_count", "error", _values(women=-3), f"{ADM}!C4", "số nguyên không âm"),
-    Case("decimal_comma", "error", _values(women="12,5"), f"{ADM}!C4", "số nguyên không âm"),
-    Case("number_in_words", "error", _values(women="mười"), f"{ADM}!C4", "số nguyên không âm"),
-    Case("fraction", "error", _values(women=4.5), f"{ADM}!C4", "số nguyên không âm"),
-    Case("formula_never_computed", "error", _values(women="=40+3"), f"{ADM}!C4", "công thức"),
+    Case("admitted_blank", "error", _values(admitted=None), f"{ADM}!C2", "admitted-blank"),
+    Case("negative_count", "error", _values(women=-3), f"{ADM}!C4", "value-not-a-number"),
+    Case("decimal_comma", "error", _values(women="12,5"), f"{ADM}!C4", "value-not-a-number"),
+    Case("number_in_words", "error", _values(women="mười"), f"{ADM}!C4", "value-not-a-number"),
+    Case("fraction", "error", _values(women=4.5), f"{ADM}!C4", "value-not-a-number"),
+    Case("formula_never_computed", "error", _values(women="=40+3"), f"{ADM}!C4", "formula-not-computed"),
+    Case(
+        "date_unreadable",
+        "warning",
+        lambda raw: _dbp(raw, prepared_on="hôm qua"),
+        f"{INFO}!B4",
+        "prepared-on-unreadable",
+    ),
     # Rules between figures.
-    Case("breakdown_does_not_sum", "error", _values(age_18_30=60), f"{ADM}!C15:C18", "độ tuổi"),
-    Case("of_which_above_admitted", "error", _values(youth_union=80), f"{ADM}!C7", "lớn hơn tổng số kết nạp"),
+    Case("breakdown_does_not_sum", "error", _values(age_18_30=60), f"{ADM}!C15:C18", "sum-mismatch-age"),
+    Case("occupations_do_not_sum", "error", _values(occ_worker=0), f"{ADM}!C8:C14", "sum-mismatch-occupation"),
+    Case("education_does_not_sum", "error", _values(edu_primary=3), f"{ADM}!C19:C21", "sum-mismatch-education"),
+    Case("organizations_do_not_sum", "error", _values(org_other=0), f"{ADM}!C22:C28", "sum-mismatch-organization"),
+    Case("many_problems", "error", _many_strays, "", "file-problems-not-listed"),
+    Case("of_which_above_admitted", "error", _values(youth_union=80), f"{ADM}!C7", "of-which-above-admitted"),
     Case(
         "villages_above_total",
         "error",
         _values(villages_joint_end=126, villages_joint_start=1),
         f"{ORG}!C6",
-        "lớn hơn tổng số thôn",
+        "villages-above-total",
     ),
     Case(
         "total_row_contradicts",
         "error",
         lambda raw: _dbp(raw, extra_rows=[(ADM, None, "Tổng cộng", 80)]),
         f"{ADM}!C29",
-        "Tổng cộng",
+        "total-row-mismatch",
     ),
     # Who and when.
-    Case("unknown_unit", "error", lambda raw: _dbp(raw, unit_code="XYZ"), f"{INFO}!B1", "không có trong danh mục"),
+    Case("unknown_unit", "error", lambda raw: _dbp(raw, unit_code="XYZ"), f"{INFO}!B1", "unit-unknown"),
+    Case("unit_not_valid_for_period", "error", _unit_not_valid, f"{INFO}!B1", "unit-not-valid", unit="KTH"),
     Case(
-        "unit_not_valid_for_period", "error", _unit_not_valid, f"{INFO}!B1", "không còn (hoặc chưa) báo cáo", unit="KTH"
+        "wrong_period", "error", lambda raw: _dbp(raw, period="6 tháng cuối năm 2016"), f"{INFO}!B3", "period-mismatch"
     ),
-    Case(
-        "wrong_period",
-        "error",
-        lambda raw: _dbp(raw, period="6 tháng cuối năm 2016"),
-        f"{INFO}!B3",
-        "khác kỳ của thư mục",
-    ),
-    Case("unreadable_period", "error", lambda raw: _dbp(raw, period="quý II/2017"), f"{INFO}!B3", "không đọc được"),
-    Case("duplicated_unit", "error", _duplicate_unit, f"{INFO}!B1", "nhiều báo cáo"),
-    Case("missing_unit", "error", _missing_unit, None, "Chưa nhận được báo cáo", unit="DBP"),
+    Case("unreadable_period", "error", lambda raw: _dbp(raw, period="quý II/2017"), f"{INFO}!B3", "period-unreadable"),
+    Case("duplicated_unit", "error", _duplicate_unit, f"{INFO}!B1", "unit-duplicated"),
+    Case("missing_unit", "error", _missing_unit, "", "return-missing", unit="DBP"),
     # The CSV export.
-    Case("csv_missing_column", "error", _csv(lambda rows: [r[:3] for r in rows]), "A1", "tiêu đề CSV"),
-    Case("csv_not_utf8", "error", _csv(lambda rows: rows, encoding="utf-16"), None, "UTF-8"),
+    Case("csv_missing_column", "error", _csv(lambda rows: [r[:3] for r in rows]), "A1", "csv-header-wrong"),
+    Case("csv_not_utf8", "error", _csv(lambda rows: rows, encoding="utf-16"), "", "csv-not-utf8"),
     Case(
-        "csv_bad_value", "error", _csv(_set_csv_value("women", "1,5")), f"D{_csv_line('women')}", "số nguyên không âm"
+        "csv_blank_unit_code",
+        "error",
+        _csv(lambda rows: [*rows, ["", PERIOD, "women", "2"]]),
+        f"A{_csv_lines() + 1}",
+        "csv-unit-code-missing",
+    ),
+    Case("csv_header_only", "error", _csv(lambda rows: rows[:1]), "", "csv-empty"),
+    Case(
+        "csv_bad_value", "error", _csv(_set_csv_value("women", "1,5")), f"D{_csv_line('women')}", "value-not-a-number"
     ),
     Case(
         "csv_unquoted_comma",
         "error",
         _csv_text(lambda text: text.replace(f"CAT,{PERIOD},women,", f"CAT,{PERIOD},women,1,", 1)),
         f"A{_csv_line('women')}",
-        "số viết có dấu phẩy",
+        "csv-columns",
     ),
     Case(
         "csv_unknown_code",
         "error",
         _csv(lambda rows: [*rows, ["CAT", PERIOD, "veterans", "2"]]),
         f"C{_csv_lines() + 1}",
-        "không có trong mẫu",
+        "csv-code-unknown",
+    ),
+    Case(
+        "csv_code_twice",
+        "error",
+        _csv(lambda rows: [*rows, ["CAT", PERIOD, "women", "2"]]),
+        f"D{_csv_lines() + 1}",
+        "csv-code-twice",
     ),
     Case(
         "csv_blank_period",
         "error",
         _csv(lambda rows: [[r[0], "" if r[0] == "CAT" else r[1], *r[2:]] for r in rows]),
         f"B{_csv_line('admitted')}",
-        "Thiếu kỳ báo cáo",
+        "csv-period-missing",
+    ),
+    Case(
+        "csv_period_differs",
+        "error",
+        _csv(lambda rows: [[r[0], "2017H2" if r[2] == "women" else r[1], *r[2:]] for r in rows]),
+        f"B{_csv_line('women')}",
+        "csv-period-differs",
+    ),
+    Case(
+        "csv_required_missing",
+        "error",
+        _csv(lambda rows: [r for r in rows if not (r[0] == "CAT" and r[2] == "admitted")]),
+        "",
+        "csv-required-missing",
     ),
     # Warnings: the period still goes through.
-    Case("late_return", "warning", lambda raw: _dbp(raw, prepared_on="25/07/2017"), f"{INFO}!B4", "nộp muộn"),
+    Case("late_return", "warning", lambda raw: _dbp(raw, prepared_on="25/07/2017"), f"{INFO}!B4", "return-late"),
     Case(
         "start_differs_from_previous_end",
         "warning",
         _values(villages_joint_start=3, villages_joint_end=2),
         f"{ORG}!C5",
-        "khác số cuối kỳ 2016H2",
+        "start-differs-from-previous-end",
     ),
-    Case("villages_without_villages", "warning", _edit(KCQ, ORG, "C2", 12), f"{ORG}!C2", "không quản lý thôn"),
+    Case("villages_not_reported", "warning", _emptied(ORG), ORG, "villages-not-reported"),
+    Case("villages_without_villages", "warning", _edit(KCQ, ORG, "C2", 12), f"{ORG}!C2", "villages-without-villages"),
     Case(
         "formula_computed",
         "warning",
         _bytes((FIXTURES / "DBP_2017H1_formula_libreoffice.xlsx").read_bytes()),
         f"{ADM}!C15",
-        "công thức",
+        "formula-computed",
     ),
-    Case("missing_target", "warning", _missing_target, None, "Chưa có chỉ tiêu"),
+    Case("missing_target", "warning", _missing_target, "", "target-missing"),
 ]

@@ -79,7 +79,8 @@ def test_default_form_is_the_form_of_spec_3() -> None:
     assert form.admissions.header == {"code": "Mã", "label": "Chỉ tiêu", "value": "Kỳ này"}
     assert set(forms.CODES) == {c for s in form.tables for c in s.labels} - {forms.TOTAL}
     package_data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
-    assert "default_form.toml" in package_data["package-data"]["pipeline.intake"]  # shipped with the package
+    shipped = package_data["package-data"]["pipeline.intake"]
+    assert {"default_form.toml", "rules.toml"} <= set(shipped)  # shipped with the package
 
 
 def test_form_toml_adds_labels_and_replaces_names_and_columns(raw_copy: Path) -> None:

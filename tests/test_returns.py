@@ -193,7 +193,7 @@ def test_period_check_finds_duplicates_and_missing_units(tmp_path: Path, sample_
     result = clean_period(raw, P, sample_reference)
     duplicates = [p for p in result.problems if "nhiều báo cáo" in p.message]
     assert {p.file for p in duplicates} == {"returns/2017H1/a.xlsx", "returns/2017H1/b.xlsx"}
-    missing = {p.unit_code for p in result.problems if p.check == "missing_return"}
+    missing = {p.unit_code for p in result.problems if p.rule == "return-missing"}
     assert missing == set(sample_reference.units) - {"DBP"}
     assert result.figures.empty  # both returns of DBP are rejected
     assert set(result.sources["status"]) == {"rejected"}
@@ -249,5 +249,5 @@ def test_unit_without_target_is_warned(tmp_path: Path, raw_copy: Path) -> None:
     _missing_target(raw_copy)
     write_return(raw_copy / "returns" / "2017H1" / "DBP_2017H1.xlsx")
     result = clean_period(raw_copy, P, load_reference(raw_copy))
-    warned = [p for p in result.problems if p.check == "missing_target"]
+    warned = [p for p in result.problems if p.rule == "target-missing"]
     assert [(p.unit_code, p.file) for p in warned] == [("DBP", "targets.csv")]

@@ -76,7 +76,7 @@ class BulletinData:
         reasons: dict[str, dict[str, str]] = {}
         for problem in self.problems:
             if problem.period in covered and problem.severity == ERROR and problem.unit_code:
-                reason = "chưa nộp báo cáo" if problem.check == MISSING_RETURN else "báo cáo có lỗi"
+                reason = "chưa nộp báo cáo" if problem.rule == MISSING_RETURN else "báo cáo có lỗi"
                 reasons.setdefault(problem.unit_code, {}).setdefault(problem.period, reason)
         order = list(self.reference.units)
         return {
@@ -159,13 +159,13 @@ def _problem_rows(problems: list[Problem]) -> list[list[str]]:
 
 def data_notes(data: BulletinData) -> Html:
     """Returns received, late and missing; warnings; sources with SHA-256; the code version."""
-    late = [p for p in data.problems if p.check == LATE_RETURN]
+    late = [p for p in data.problems if p.rule == LATE_RETURN]
     parts = ["<h2>Ghi chú về số liệu</h2>"]
     for half in data.edition.periods():
         expected = data.reference.expected_units(half)
         this_period = data.sources[data.sources["period"] == str(half)]
         received = sorted(set(this_period["unit_code"]) & {u.code for u in expected})
-        missing = [p for p in data.problems if p.period == str(half) and p.check == MISSING_RETURN]
+        missing = [p for p in data.problems if p.period == str(half) and p.rule == MISSING_RETURN]
         parts.append(
             f"<p>Kỳ {escape(half.label_vi())}: nhận được báo cáo của {len(received)}/{len(expected)} "
             "đơn vị phải báo cáo"

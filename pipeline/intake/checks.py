@@ -10,17 +10,18 @@ import pandas as pd
 from pipeline.common import fmt
 from pipeline.common.layout import TARGETS_FILE
 from pipeline.common.periods import Period, parse_loose
-from pipeline.intake import forms
+from pipeline.intake import forms, rules
 from pipeline.intake.form_file import Form
-from pipeline.intake.problems import ERROR, WARNING, Problem
+from pipeline.intake.problems import Problem
 from pipeline.intake.reference import Reference, Unit
 from pipeline.intake.return_record import Figure, Place, Return
 
 LATE_AFTER_DAYS = 20
-LATE_RETURN = "late_return"
-MISSING_RETURN = "missing_return"
-MISSING_TARGET = "missing_target"
-DISCONTINUITY = "start_differs_from_previous_end"
+# Rule ids other code acts on (the bulletin names late and missing returns).
+LATE_RETURN = "return-late"
+MISSING_RETURN = "return-missing"
+MISSING_TARGET = "target-missing"
+DISCONTINUITY = "start-differs-from-previous-end"
 
 
 def _span(figures: list[Figure]) -> Place:
@@ -38,37 +39,33 @@ def check_return(ret: Return, period: Period, reference: Reference) -> None:
         return  # its one problem says what the form expected; no rule can apply to it
     unit = reference.units.get(ret.unit_code)
     if ret.unit_code and unit is None:
-        ret.problem(ERROR, ret.unit_place, "Mã đơn vị không có trong danh mục units.csv.", ret.unit_code)
+        ret.report("unit-unknown", ret.unit_place, ret.unit_code)
     elif unit is not None and not unit.expected_in(period):
-        ret.problem(
-            ERROR,
+        ret.report(
+            "unit-not-valid",
             ret.unit_place,
-            f"Đơn vị không còn (hoặc chưa) báo cáo trong kỳ {period}.",
             ret.unit_code,
-            f"đơn vị có hiệu lực từ {unit.valid_from} đến {unit.valid_to or 'nay'}",
+            half_year=period,
+            valid_from=unit.valid_from,
+            valid_to=unit.valid_to or "nay",
         )
     if ret.period_text:
         try:
             found = parse_loose(ret.period_text)
         except ValueError:
-            ret.problem(ERROR, ret.period_place, "Kỳ báo cáo không đọc được.", ret.period_text, str(period))
+            ret.report("period-unreadable", ret.period_place, ret.period_text, str(period))
         else:
             if found != period:
-                ret.problem(
-                    ERROR,
-                    ret.period_place,
-                    f"Kỳ báo cáo trong tệp khác kỳ của thư mục returns/{period}.",
-                    ret.period_text,
-                    f"{period} ({period.label_vi()})",
+                ret.report(
+                    "period-mismatch", ret.period_place, ret.period_text, half_year=period, label=period.label_vi()
                 )
     if ret.prepared_on is not None and ret.prepared_on > period.end_date() + dt.timedelta(days=LATE_AFTER_DAYS):
-        ret.problem(
-            WARNING,
+        ret.report(
+            LATE_RETURN,
             ret.prepared_place,
-            f"Báo cáo nộp muộn (quá {LATE_AFTER_DAYS} ngày sau khi hết kỳ).",
             fmt.date_short(ret.prepared_on),
-            f"không muộn hơn {fmt.date_short(period.end_date() + dt.timedelta(days=LATE_AFTER_DAYS))}",
-            check=LATE_RETURN,
+            days=LATE_AFTER_DAYS,
+            deadline=fmt.date_short(period.end_date() + dt.timedelta(days=LATE_AFTER_DAYS)),
         )
     _check_admissions(ret, reference.form)
     _check_villages(ret, reference.form, has_villages=unit.has_villages if unit else True)
@@ -81,31 +78,33 @@ def _check_admissions(ret: Return, form: Form) -> None:
     for code in forms.OF_WHICH_CODES:
         part = ret.figures.get(code)
         if part is not None and part.value > admitted.value:
-            ret.problem(
-                ERROR,
+            ret.report(
+                "of-which-above-admitted",
                 part.place,
-                f"«{form.label(code)}» lớn hơn tổng số kết nạp ({admitted.place.cell}).",
                 fmt.number(part.value),
-                f"≤ {fmt.number(admitted.value)}",
+                label=form.label(code),
+                admitted_cell=admitted.place.cell,
+                admitted=fmt.number(admitted.value),
             )
     for group, codes in forms.BREAKDOWNS.items():
         parts = [ret.figures[c] for c in codes if c in ret.figures]
         total = sum(f.value for f in parts)
         if total != admitted.value:
-            ret.problem(
-                ERROR,
+            ret.report(
+                f"sum-mismatch-{group}",  # one rule per breakdown of forms.BREAKDOWNS
                 _span(parts) if parts else admitted.place,
-                f"Cộng theo {forms.BREAKDOWN_LABELS[group]} không bằng tổng số kết nạp ({admitted.place.cell}).",
                 fmt.number(total),
                 fmt.number(admitted.value),
+                admitted_cell=admitted.place.cell,
             )
     if ret.total is not None and ret.total.value != admitted.value:
-        ret.problem(
-            ERROR,
+        ret.report(
+            "total-row-mismatch",
             ret.total.place,
-            f"Dòng «{form.label(forms.TOTAL)}» khác tổng số kết nạp ({admitted.place.cell}).",
             fmt.number(ret.total.value),
             fmt.number(admitted.value),
+            label=form.label(forms.TOTAL),
+            admitted_cell=admitted.place.cell,
         )
 
 
@@ -113,30 +112,21 @@ def _check_villages(ret: Return, form: Form, has_villages: bool) -> None:
     total = ret.figures.get("villages_total")
     reported = [ret.figures[c] for c in forms.VILLAGE_CODES if c in ret.figures and ret.figures[c].value]
     if reported and not has_villages:
-        ret.problem(
-            WARNING,
-            reported[0].place,
-            "Đơn vị không quản lý thôn, bản nhưng báo cáo số liệu thôn, bản.",
-            fmt.number(reported[0].value),
-            "0 hoặc để trống",
-        )
+        ret.report("villages-without-villages", reported[0].place, fmt.number(reported[0].value))
     if total is None:
         if has_villages:
-            ret.problem(
-                WARNING,
-                Place(form.organization.name, ""),
-                "Đơn vị có thôn, bản nhưng không báo cáo số liệu thôn, bản; coi là 0.",
-            )
+            ret.report("villages-not-reported", Place(form.organization.name, ""))
         return
     for code in forms.VILLAGE_SUBSET_CODES:
         part = ret.figures.get(code)
         if part is not None and part.value > total.value:
-            ret.problem(
-                ERROR,
+            ret.report(
+                "villages-above-total",
                 part.place,
-                f"«{form.label(code)}» lớn hơn tổng số thôn, bản ({total.place.cell}).",
                 fmt.number(part.value),
-                f"≤ {fmt.number(total.value)}",
+                label=form.label(code),
+                total_cell=total.place.cell,
+                total=fmt.number(total.value),
             )
 
 
@@ -166,13 +156,14 @@ def check_continuity(
             continue
         value, where = before
         if value != start.value:
-            ret.problem(
-                WARNING,
+            ret.report(
+                DISCONTINUITY,
                 start.place,
-                f"«{reference.form.label(start.code)}» khác số cuối kỳ {period.shift(-1)} của cùng đơn vị ({where}).",
                 fmt.number(start.value),
                 fmt.number(value),
-                check=DISCONTINUITY,
+                label=reference.form.label(start.code),
+                previous=period.shift(-1),
+                where=where,
             )
 
 
@@ -192,11 +183,11 @@ def _end_before(
     return sum(v for v, *_ in found), f"tổng của các đơn vị hợp nhất — {places}"  # type: ignore[misc]
 
 
-def _unit_problem(
-    unit: Unit, period: Period, severity: str, file: str, expected: str, message: str, check: str
-) -> Problem:
+def _unit_problem(rule_id: str, unit: Unit, period: Period, file: str = "") -> Problem:
     """A problem of a unit as a whole, found at no cell."""
-    return Problem(severity, str(period), unit.code, file, "", "", "", expected, message, check)
+    return rules.problem(
+        rule_id, file=file, unit_code=unit.code, period=str(period), half_year=period, year=period.year, name=unit.name
+    )
 
 
 def check_period(returns: list[Return], period: Period, reference: Reference) -> list[Problem]:
@@ -210,31 +201,11 @@ def check_period(returns: list[Return], period: Period, reference: Reference) ->
         if len(same) > 1:
             files = ", ".join(r.file for r in same)
             for ret in same:
-                ret.problem(ERROR, ret.unit_place, f"Đơn vị {unit_code} có nhiều báo cáo trong kỳ: {files}.", unit_code)
+                ret.report("unit-duplicated", ret.unit_place, unit_code, unit=unit_code, files=files)
     problems = []
     for unit in reference.expected_units(period):
         if (unit.code, period.year) not in reference.targets:
-            problems.append(
-                _unit_problem(
-                    unit,
-                    period,
-                    WARNING,
-                    TARGETS_FILE,
-                    f"chỉ tiêu kết nạp năm {period.year} của {unit.name}",
-                    "Chưa có chỉ tiêu kết nạp của đơn vị; tỷ lệ so với chỉ tiêu không tính được.",
-                    MISSING_TARGET,
-                )
-            )
+            problems.append(_unit_problem(MISSING_TARGET, unit, period, TARGETS_FILE))
         if unit.code not in by_unit:
-            problems.append(
-                _unit_problem(
-                    unit,
-                    period,
-                    ERROR,
-                    "",
-                    f"báo cáo {period} của {unit.name}",
-                    "Chưa nhận được báo cáo của đơn vị.",
-                    MISSING_RETURN,
-                )
-            )
+            problems.append(_unit_problem(MISSING_RETURN, unit, period))
     return problems

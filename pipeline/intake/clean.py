@@ -11,8 +11,8 @@ import pandas as pd
 from pipeline.common import iorw
 from pipeline.common.layout import points_outside, return_files, returns_dir
 from pipeline.common.periods import Period
-from pipeline.intake import checks
-from pipeline.intake.problems import ERROR, PROBLEM_COLUMNS, WARNING, Problem, has_errors
+from pipeline.intake import checks, rules
+from pipeline.intake.problems import PROBLEM_COLUMNS, Problem, has_errors
 from pipeline.intake.reference import Reference
 from pipeline.intake.returns import RETURN_SUFFIXES, Return, read_return_file
 
@@ -51,24 +51,17 @@ def clean_period(
     for path in return_files(raw_dir, period):
         label = path.relative_to(raw_dir).as_posix()
 
-        def skip(severity: str, value: str, expected: str, message: str, label: str = label) -> None:
-            stray.append(Problem(severity, "", "", label, "", "", value, expected, message))
-
         if path.suffix.lower() not in RETURN_SUFFIXES:
-            skip(WARNING, path.suffix, ", ".join(RETURN_SUFFIXES), "Tệp không phải báo cáo; bỏ qua.")
+            expected = ", ".join(RETURN_SUFFIXES)
+            stray.append(rules.problem("file-not-a-return", file=label, value=path.suffix, expected=expected))
             continue
         if points_outside(path, raw_dir) or not path.is_file():
-            skip(
-                ERROR,
-                str(path.resolve()),
-                "một tệp báo cáo nằm trong thư mục returns/",
-                "Tệp là liên kết trỏ ra ngoài thư mục dữ liệu (hoặc tới thứ không phải tệp); không đọc.",
-            )
+            stray.append(rules.problem("file-outside-folder", file=label, value=str(path.resolve())))
             continue
         try:
             hashes[label] = iorw.sha256(path)
         except PermissionError:
-            skip(ERROR, "", "quyền đọc tệp", "Không có quyền đọc tệp; không đọc.")
+            stray.append(rules.problem("file-not-permitted", file=label))
             continue
         for ret in read_return_file(path, label, reference.form):
             checks.check_return(ret, period, reference)

@@ -20,7 +20,7 @@ class Problem:
     value: str
     expected: str
     message: str
-    check: str = ""  # a stable name for the rule, for code that acts on a kind of problem
+    rule: str  # the rule's stable id (`rules.toml`), for code and people that act on a kind of problem
 
     @property
     def place(self) -> str:

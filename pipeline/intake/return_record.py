@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from pipeline.common.text import nfc
-from pipeline.intake import forms
+from pipeline.intake import forms, rules
 from pipeline.intake.cells import NotACountError, parse_count
-from pipeline.intake.problems import ERROR, Problem
+from pipeline.intake.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -44,21 +43,20 @@ class Return:
     # Nothing in the file matched the form: its one problem says what was expected; no rule applies.
     unmatched: bool = False
 
-    def problem(
-        self, severity: str, place: Place, message: str, value: object = "", expected: str = "", check: str = ""
+    def report(
+        self, rule_id: str, place: Place, value: object = "", expected: str | None = None, **fields: object
     ) -> None:
+        """Record a problem of rule `rule_id` (`rules.toml`) at `place`; `fields` fill in its message."""
         self.problems.append(
-            Problem(
-                severity=severity,
-                period="",
-                unit_code=self.unit_code,
+            rules.problem(
+                rule_id,
                 file=self.file,
                 sheet=place.sheet,
                 cell=place.cell,
-                value="" if value is None else nfc(value),
+                unit_code=self.unit_code,
+                value=value,
                 expected=expected,
-                message=message,
-                check=check,
+                **fields,
             )
         )
 
@@ -75,11 +73,11 @@ def count(ret: Return, code: str, raw: object, place: Place) -> None:
     try:
         value = parse_count(raw)
     except NotACountError:
-        ret.problem(ERROR, place, "Giá trị không phải số nguyên không âm.", show(raw), "số nguyên ≥ 0")
+        ret.report("value-not-a-number", place, show(raw))
         return
     if value is None:
         if code == forms.REQUIRED_CODE:
-            ret.problem(ERROR, place, "Thiếu tổng số đảng viên mới kết nạp.", "", "số nguyên ≥ 0")
+            ret.report("admitted-blank", place)
             return
         value = 0
     ret.figures[code] = Figure(code, value, place)

@@ -13,7 +13,7 @@ from pipeline.common import fmt
 from pipeline.common.text import fold, nfc
 from pipeline.intake import forms
 from pipeline.intake.cells import column_letter
-from pipeline.intake.problems import ERROR, WARNING, has_errors
+from pipeline.intake.problems import has_errors
 from pipeline.intake.return_record import Figure, Place, Return, count
 from pipeline.intake.workbook_reader import read_workbook
 
@@ -31,12 +31,12 @@ MAX_PROBLEMS_PER_RETURN = 50  # past that, more lines help nobody fix the file
 MAX_UNPACKED_BYTES = 100 * 2**20
 
 
-def _refuse(path: Path) -> tuple[str, str] | None:
-    """(message, value) when the file must not be opened at all: too large, or a zip that would unpack
-    to far more than a return ever holds (a "zip bomb")."""
+def _refuse(path: Path) -> tuple[str, str, dict[str, object]] | None:
+    """(rule id, value, fields) when the file must not be opened at all: too large, or a zip that would
+    unpack to far more than a return ever holds (a "zip bomb")."""
     size, limit = path.stat().st_size, MAX_CSV_BYTES if path.suffix.lower() == CSV_SUFFIX else MAX_RETURN_BYTES
     if size > limit:
-        return f"Tệp quá lớn để là một báo cáo (tối đa {limit // 2**20} MB).", f"{size / 2**20:.0f} MB"
+        return "file-too-large", f"{size / 2**20:.0f} MB", {"limit_mb": limit // 2**20}
     if path.suffix.lower() in (".xlsx", ".ods") and zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as archive:
@@ -44,7 +44,7 @@ def _refuse(path: Path) -> tuple[str, str] | None:
         except (zipfile.BadZipFile, OSError):
             return None  # calamine will say it is corrupt
         if unpacked > MAX_UNPACKED_BYTES:
-            return "Tệp nén bất thường: giải nén ra quá lớn, không phải một báo cáo.", f"{unpacked / 2**20:.0f} MB"
+            return "file-zip-bomb", f"{unpacked / 2**20:.0f} MB", {}
     return None
 
 
@@ -55,18 +55,18 @@ def _csv_rows(path: Path, file_label: str) -> list[list[str]] | Return:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.reader(handle))
     except UnicodeDecodeError:
-        ret.problem(ERROR, Place(), "Tệp CSV không ở mã UTF-8 (khi lưu từ Excel, chọn «CSV UTF-8»).")
+        ret.report("csv-not-utf8", Place())
         return ret
     except (OSError, csv.Error) as error:
-        ret.problem(ERROR, Place(), "Không đọc được tệp CSV.", type(error).__name__)
+        ret.report("csv-unreadable", Place(), type(error).__name__)
         return ret
     if len(rows) > MAX_CSV_ROWS:
-        ret.problem(ERROR, Place(), f"Tệp CSV có quá nhiều dòng (tối đa {fmt.number(MAX_CSV_ROWS)}).", str(len(rows)))
+        ret.report("csv-too-many-rows", Place(), str(len(rows)), limit=fmt.number(MAX_CSV_ROWS))
         return ret
     header = [fold(v) for v in (rows[0] if rows else [])]
     if [fold(c) for c in CSV_COLUMNS] != header[: len(CSV_COLUMNS)]:
         found = ",".join(rows[0] if rows else [])
-        ret.problem(ERROR, Place("", "A1"), "Dòng tiêu đề CSV không đúng.", found, ",".join(CSV_COLUMNS))
+        ret.report("csv-header-wrong", Place("", "A1"), found, ",".join(CSV_COLUMNS))
         return ret
     return rows
 
@@ -84,17 +84,11 @@ def _csv_return(returns: dict[str, Return], file_label: str, unit_code: str, per
             period_place=Place("", f"B{line}"),
         )
         if not unit_code:
-            ret.problem(ERROR, ret.unit_place, "Thiếu mã đơn vị.")
+            ret.report("csv-unit-code-missing", ret.unit_place)
         if not period_text:
-            ret.problem(ERROR, ret.period_place, "Thiếu kỳ báo cáo.", "", "ví dụ 2017H1")
+            ret.report("csv-period-missing", ret.period_place)
     if period_text != ret.period_text:
-        ret.problem(
-            ERROR,
-            Place("", f"B{line}"),
-            "Kỳ báo cáo khác các dòng trước của cùng đơn vị.",
-            period_text,
-            ret.period_text,
-        )
+        ret.report("csv-period-differs", Place("", f"B{line}"), period_text, ret.period_text)
     return ret
 
 
@@ -117,28 +111,29 @@ def read_csv_export(path: Path, file_label: str) -> list[Return]:
         place = Place("", f"{value_column}{line}")
         if width != len(rows[0]):
             # Most often a number written with a comma (`1,5` or `1,234`) that split the value in two.
-            ret.problem(
-                ERROR,
+            ret.report(
+                "csv-columns",
                 Place("", f"A{line}"),
-                f"Dòng có {width} cột, khác dòng tiêu đề ({len(rows[0])} cột); số viết có dấu phẩy?",
                 ",".join(row[:width]),
                 ",".join(CSV_COLUMNS),
+                width=width,
+                header_width=len(rows[0]),
             )
             continue
         if code not in forms.ROW_BY_CODE:
-            ret.problem(ERROR, Place("", f"C{line}"), "Mã chỉ tiêu không có trong mẫu.", code)
+            ret.report("csv-code-unknown", Place("", f"C{line}"), code)
             continue
         if (unit_code, code) in seen:
-            ret.problem(ERROR, place, f"Chỉ tiêu bị khai hai lần (đã có ở dòng {seen[unit_code, code]}).", code)
+            ret.report("csv-code-twice", place, code, first=seen[unit_code, code])
             continue
         seen[(unit_code, code)] = line
         count(ret, code, raw_value, place)
     for ret in returns.values():
         if (ret.unit_code, forms.REQUIRED_CODE) not in seen:
-            ret.problem(ERROR, Place(), "Thiếu dòng bắt buộc admitted (tổng số đảng viên mới kết nạp).")
+            ret.report("csv-required-missing", Place())
     if not returns:
         ret = Return(file=file_label, form="csv")
-        ret.problem(ERROR, Place(), "Tệp CSV không có dòng số liệu nào.")
+        ret.report("csv-empty", Place())
         return [ret]
     return list(returns.values())
 
@@ -151,8 +146,8 @@ def read_return_file(path: Path, file_label: str, form: forms.Form | None = None
         if len(ret.problems) > MAX_PROBLEMS_PER_RETURN:
             rest = ret.problems[MAX_PROBLEMS_PER_RETURN:]
             ret.problems = ret.problems[:MAX_PROBLEMS_PER_RETURN]
-            severity = ERROR if has_errors(rest) else WARNING
-            ret.problem(severity, Place(), f"… và {len(rest)} lỗi, cảnh báo khác trong tệp này (không liệt kê).")
+            rule_id = "file-problems-not-listed" if has_errors(rest) else "file-warnings-not-listed"
+            ret.report(rule_id, Place(), count=len(rest))
     return returns
 
 
@@ -160,10 +155,11 @@ def _read_return_file(path: Path, file_label: str, form: forms.Form | None) -> l
     try:
         refused = _refuse(path)
     except PermissionError:
-        refused = ("Không có quyền đọc tệp.", "")
+        refused = ("file-not-permitted", "", {})
     if refused:
         ret = Return(file=file_label, form=path.suffix.lower().lstrip("."))
-        ret.problem(ERROR, Place(), refused[0], refused[1])
+        rule_id, value, fields = refused
+        ret.report(rule_id, Place(), value, **fields)
         return [ret]
     if path.suffix.lower() == CSV_SUFFIX:
         return read_csv_export(path, file_label)

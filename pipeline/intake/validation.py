@@ -13,7 +13,8 @@ from pipeline.common.layout import returns_dir
 from pipeline.common.periods import Period
 from pipeline.intake.problems import ERROR, SEVERITY_VI, Problem
 
-HEADERS = ("Mức", "Đơn vị", "Tệp", "Trang", "Ô", "Giá trị gặp", "Giá trị cần", "Nội dung")
+# `rule`: the rule's id (`rules.toml`, listed in the README), for sorting and filtering in a spreadsheet.
+HEADERS = ("Mức", "Đơn vị", "Tệp", "Trang", "Ô", "Giá trị gặp", "Giá trị cần", "Nội dung", "rule")
 CSV_FILE, HTML_FILE = "validation.csv", "validation.html"
 
 
@@ -27,6 +28,7 @@ def _fields(problem: Problem) -> tuple[str, ...]:
         problem.value,
         problem.expected,
         problem.message,
+        problem.rule,
     )
 
 

@@ -12,7 +12,7 @@ from pipeline.intake import forms
 from pipeline.intake.cells import NotACountError, is_blank, parse_count, parse_date
 from pipeline.intake.form_file import INFO, TOTAL, Form, SheetForm
 from pipeline.intake.locate import Located, expected_form, expected_rows, locate_rows
-from pipeline.intake.problems import ERROR, WARNING, Problem
+from pipeline.intake.problems import Problem
 from pipeline.intake.return_record import Figure, Place, Return, count, show
 from pipeline.intake.xlsx_formulas import Formula, UnsafeWorkbookError, formula_cells
 
@@ -26,6 +26,8 @@ _CALAMINE_ERRORS = (
     ValueError,
 )
 Rows = list[list[object]]
+# A value on a row the form does not know, by what identifies the row (`locate.Stray.by`).
+STRAY_RULES = {"code": "row-code-unknown", "label": "row-label-unknown", "value": "row-unnamed"}
 
 
 def _match_sheets(names: list[str], form: Form) -> dict[str, list[str]]:
@@ -46,13 +48,13 @@ def _open(path: Path, ret: Return, form: Form) -> tuple[list[str], dict[str, lis
             if len(names) == 1
         }
     except calamine.PasswordError:
-        ret.problem(ERROR, Place(), "Tệp được đặt mật khẩu: gỡ mật khẩu (hoặc lưu lại không mật khẩu) rồi gửi lại.")
+        ret.report("file-password", Place())
         return None
     except PermissionError:
-        ret.problem(ERROR, Place(), "Không có quyền đọc tệp.")
+        ret.report("file-not-permitted", Place())
         return None
     except _CALAMINE_ERRORS as error:
-        ret.problem(ERROR, Place(), "Không mở được tệp: tệp hỏng hoặc không phải bảng tính.", type(error).__name__)
+        ret.report("file-unopenable", Place(), type(error).__name__)
         return None
     return workbook.sheet_names, matches, contents
 
@@ -69,9 +71,7 @@ def read_workbook(path: Path, file_label: str, form: Form | None = None) -> Retu
         try:
             formulas = formula_cells(path)
         except UnsafeWorkbookError as error:
-            ret.problem(
-                ERROR, Place(), "Tệp chứa khai báo XML nguy hiểm; không đọc. Hãy lưu lại tệp từ Excel.", str(error)
-            )
+            ret.report("file-unsafe-xml", Place(), str(error))
             return ret
     lost = _read_sheets(ret, form, matches, contents)
     _report_lost(ret, names, lost)
@@ -92,13 +92,13 @@ def _read_sheets(
     for sheet in form.sheets:
         found = matches[sheet.key]
         if len(found) > 1:
-            ret.problem(
-                ERROR,
+            ret.report(
+                "sheet-ambiguous",
                 Place(sheet.name, ""),
-                f"Có {len(found)} trang cùng khớp trang «{sheet.name}» của mẫu: "
-                f"{', '.join(f'«{n}»' for n in found)}; không biết đọc trang nào. Xóa hoặc đổi tên các trang thừa.",
                 ", ".join(found),
-                f"một trang «{sheet.name}»",
+                count=len(found),
+                sheet_name=sheet.name,
+                names=", ".join(f"«{n}»" for n in found),
             )
             figures = True  # the workbook follows the form: the duplicate is its one problem
         elif not found:
@@ -121,26 +121,22 @@ def _holds_rows(rows: Rows, name: str, sheet: SheetForm) -> bool:
 def _report_lost(ret: Return, names: list[str], lost: list[tuple[SheetForm, str]]) -> None:
     """One message for a return nothing of which matches the form, else one for each sheet that does not."""
     if ret.unmatched:
-        ret.problem(
-            ERROR,
-            Place(),
-            "Tệp không theo mẫu báo cáo: không có trang hay dòng số liệu nào khớp mẫu.",
-            f"các trang: {', '.join(names)}",
-            expected_form([sheet for sheet, _ in lost]),
+        ret.report(
+            "form-not-matched", Place(), f"các trang: {', '.join(names)}", expected_form([sheet for sheet, _ in lost])
         )
         return
     for sheet, name in lost:
         if not name:
             also = "".join(f" hoặc «{alias}»" for alias in sheet.aliases)
-            ret.problem(
-                ERROR,
+            ret.report(
+                "sheet-missing",
                 Place(sheet.name, ""),
-                f"Thiếu trang «{sheet.name}».",
                 ", ".join(names),
                 f"một trang tên «{sheet.name}»{also}",
+                sheet_name=sheet.name,
             )
         else:
-            ret.problem(ERROR, Place(name, ""), f"Trang «{name}» không có dòng nào khớp mẫu.", "", expected_rows(sheet))
+            ret.report("sheet-no-rows", Place(name, ""), "", expected_rows(sheet), sheet_name=name)
 
 
 def _with_unit(problem: Problem, unit_code: str) -> Problem:
@@ -167,7 +163,7 @@ def _read_info(ret: Return, located: Located, name: str, sheet: SheetForm) -> No
     for key in ("unit_code", "period"):
         if key not in found or is_blank(found[key][0]):
             place = found[key][1] if key in found else Place(name, "")
-            ret.problem(ERROR, place, f"Thiếu dòng «{sheet.label(key)}» hoặc dòng này để trống.")
+            ret.report("info-row-missing", place, label=sheet.label(key))
     if "unit_code" in found:
         ret.unit_code = nfc(show(found["unit_code"][0])).upper()
         ret.unit_place = found["unit_code"][1]
@@ -184,14 +180,14 @@ def _read_info(ret: Return, located: Located, name: str, sheet: SheetForm) -> No
         try:
             ret.prepared_on = parse_date(raw)
         except ValueError:
-            ret.problem(WARNING, place, "Ngày lập không đọc được.", show(raw), "ngày dạng dd/mm/yyyy")
+            ret.report("prepared-on-unreadable", place, show(raw))
 
 
 def _read_table(ret: Return, located: Located, sheet: SheetForm) -> None:
     seen: dict[str, str] = {}
     for row in located.rows:
         if row.code in seen:
-            ret.problem(ERROR, row.named_at, f"Mã chỉ tiêu bị khai hai lần (đã có ở ô {seen[row.code]}).", row.code)
+            ret.report("row-twice", row.named_at, row.code, first=seen[row.code])
             continue
         seen[row.code] = row.named_at.cell
         if row.code == TOTAL:
@@ -199,23 +195,14 @@ def _read_table(ret: Return, located: Located, sheet: SheetForm) -> None:
         else:
             count(ret, row.code, row.raw, row.value_place)
     for stray in located.strays:
-        expected = "mã hoặc tên một chỉ tiêu của mẫu (tên khác của một chỉ tiêu: khai trong form.toml)"
-        ret.problem(ERROR, stray.place, _stray_message(stray.by, sheet.name), stray.shown, expected)
+        ret.report(STRAY_RULES[stray.by], stray.place, stray.shown, sheet_name=sheet.name)
     name = located.rows[0].value_place.sheet
     for code in sheet.codes:
         if code not in seen and code != forms.REQUIRED_CODE:
-            ret.problem(WARNING, Place(name, ""), f"Thiếu dòng «{sheet.label(code)}» ({code}); coi là 0.")
+            ret.report("row-missing", Place(name, ""), label=sheet.label(code), code=code)
     if forms.REQUIRED_CODE in sheet.codes and forms.REQUIRED_CODE not in seen:
         label = sheet.label(forms.REQUIRED_CODE)
-        ret.problem(ERROR, Place(name, ""), f"Thiếu dòng bắt buộc «{label}» ({forms.REQUIRED_CODE}).")
-
-
-def _stray_message(by: str, sheet_name: str) -> str:
-    """A value on a row the form does not know: named by what identifies the row."""
-    if by == "value":
-        return f"Ô có số liệu ở một dòng không có mã hay tên chỉ tiêu của mẫu trang «{sheet_name}»."
-    what = "Mã chỉ tiêu" if by == "code" else "Tên chỉ tiêu"
-    return f"{what} không có trong mẫu trang «{sheet_name}»; số liệu của dòng này không được đọc."
+        ret.report("row-required-missing", Place(name, ""), label=label, code=forms.REQUIRED_CODE)
 
 
 def _read_total(ret: Return, raw: object, place: Place, sheet: SheetForm) -> None:
@@ -224,7 +211,7 @@ def _read_total(ret: Return, raw: object, place: Place, sheet: SheetForm) -> Non
     try:
         ret.total = Figure("total", parse_count(raw) or 0, place)
     except NotACountError:
-        ret.problem(ERROR, place, "Giá trị không phải số nguyên không âm.", show(raw), "số nguyên ≥ 0")
+        ret.report("value-not-a-number", place, show(raw))
 
 
 def _check_formulas(ret: Return, formulas: dict[str, dict[str, Formula]]) -> None:
@@ -234,18 +221,6 @@ def _check_formulas(ret: Return, formulas: dict[str, dict[str, Formula]]) -> Non
         if formula is None:
             continue
         if formula.has_value:
-            ret.problem(
-                WARNING,
-                figure.place,
-                "Ô chứa công thức; dùng giá trị đã tính sẵn trong tệp.",
-                formula.text,
-                "một số gõ vào",
-            )
+            ret.report("formula-computed", figure.place, formula.text)
         else:
-            ret.problem(
-                ERROR,
-                figure.place,
-                "Ô chứa công thức nhưng tệp chưa lưu giá trị đã tính (mở tệp trong Excel, lưu lại rồi gửi).",
-                formula.text,
-                "một số gõ vào",
-            )
+            ret.report("formula-not-computed", figure.place, formula.text)
