@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from pipeline.common.errors import Interrupted, StageFailed, UserError
 from pipeline.common.layout import EDITION_OUTPUTS, returns_dir
 from pipeline.common.periods import Edition, Period, parse, parse_edition, periods_on_record
 from pipeline.running import stages
 from pipeline.running.stages import Folders
+
+T = TypeVar("T")
 
 STAGE_VI = {
     "clean": "Làm sạch báo cáo",
@@ -194,11 +198,18 @@ def _published(args: argparse.Namespace, folders: Folders, edition: Edition) -> 
 EDITION_COMMANDS = ("report", "commentary", "publish", "diff", "verify")
 
 
-def _edition_command(args: argparse.Namespace, folders: Folders) -> int:
+def _parsed(text: str, parser: Callable[[str], T]) -> T | None:
+    """PERIOD read by `parser`, or None after saying what is wrong with it."""
     try:
-        edition = parse_edition(args.period)
+        return parser(text)
     except (TypeError, ValueError) as error:
         print(f"Lỗi: PERIOD: {error}.", file=sys.stderr)
+        return None
+
+
+def _edition_command(args: argparse.Namespace, folders: Folders) -> int:
+    edition = _parsed(args.period, parse_edition)
+    if edition is None:
         return 2
     if args.command == "report":
         report(folders, edition, args.draft.strip() not in ("", "0"), args.engine)
@@ -211,10 +222,8 @@ def _edition_command(args: argparse.Namespace, folders: Folders) -> int:
 
 
 def _half_year_command(args: argparse.Namespace, folders: Folders) -> int:
-    try:
-        period = parse(args.period)
-    except (TypeError, ValueError) as error:
-        print(f"Lỗi: PERIOD: {error}.", file=sys.stderr)
+    period = _parsed(args.period, parse)
+    if period is None:
         return 2
     if args.command == "templates":
         from pipeline.intake.blank_returns import write_templates
