@@ -209,7 +209,7 @@ define report_rule
 $(call report_outputs,$(1)) &: $(foreach q,$(call upto,$(call last_half,$(1))),$(call fingerprint,$(q))) \
 		$(ON_RECORD_FILE) $(NOTEBOOKS) $(CODE) $(REPORTS_DIR)/$(1)/.options \
 		$(REPORTS_DIR)/$(1)/.commentary.sha256 $(CODE_VERSION_FILE) $(VENV_READY)
-	@$$(STAGE) report --period '$(1)'
+	@$$(STAGE) report --edition '$(1)'
 	@touch $(foreach f,$(call report_outputs,$(1)),'$(f)')
 	@echo 'Kỳ $(1): $(REPORTS_DIR)/$(1)/ (bản tin bulletin.html, bulletin.pdf; báo cáo report.docx, report.pdf; phụ lục tables.xlsx)'
 endef
@@ -250,18 +250,18 @@ FROM ?=
 VERSION ?=
 quoted = '$(subst ','\'',$(1))'
 publish: report
-	@$(STAGE) publish --period '$(PERIOD)' --number $(call quoted,$(NUMBER)) --date $(call quoted,$(DATE)) \
+	@$(STAGE) publish --edition '$(PERIOD)' --number $(call quoted,$(NUMBER)) --date $(call quoted,$(DATE)) \
 		--reason $(call quoted,$(REASON))
 
 # What changed since a published version (FROM, default the latest): a table, diff.csv and diff.html.
 diff: report
-	@$(STAGE) diff --period '$(PERIOD)' --from $(call quoted,$(FROM))
+	@$(STAGE) diff --edition '$(PERIOD)' --from $(call quoted,$(FROM))
 
 # Rebuild PERIOD's bulletin from scratch in a temporary folder and compare it with the one in REPORTS_DIR;
 # with VERSION=N, rebuild that published version from the inputs its manifest records.
 ifneq ($(VERSION),)
 verify: $(VENV_READY)
-	@$(STAGE) verify --period '$(PERIOD)' --version $(call quoted,$(VERSION))
+	@$(STAGE) verify --edition '$(PERIOD)' --version $(call quoted,$(VERSION))
 else
 verify: report
 	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
@@ -297,7 +297,7 @@ lab: $(VENV_READY)
 
 # A starting commentary for PERIOD's edition, in RAW_DIR/commentary/ (never over an existing one).
 commentary: $(VENV_READY)
-	@$(STAGE) commentary --period '$(PERIOD)'
+	@$(STAGE) commentary --edition '$(PERIOD)'
 
 lint: $(VENV_READY)
 	$(PY) -m ruff check .

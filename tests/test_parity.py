@@ -39,7 +39,7 @@ def test_a_real_kernel_gives_the_same_documents(sample_build: Path, tmp_path: Pa
 
 def _pipeline(notebooks: Path, out: Path, *, env: dict[str, str] | None = None) -> None:
     """What `make report PERIOD=2017H1` runs, with the notebooks of `notebooks`."""
-    command = [sys.executable, "-m", "pipeline", "report", "--period", "2017H1", "--raw-dir", str(SAMPLE_RAW)]
+    command = [sys.executable, "-m", "pipeline", "report", "--edition", "2017H1", "--raw-dir", str(SAMPLE_RAW)]
     command += ["--processed-dir", str(out / "processed"), "--reports-dir", str(out / "reports")]
     command += ["--notebooks-dir", str(notebooks)]
     result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
@@ -136,7 +136,7 @@ def test_pdf_bytes_do_not_depend_on_harfbuzz_or_the_system_fonts(sample_build: P
         f'exec "$@"'
     )
     command = ["unshare", "-m", "bash", "-c", hidden, "hide", sys.executable, "-m", "pipeline", "report"]
-    command += ["--period", "2017H1", "--raw-dir", str(SAMPLE_RAW), "--processed-dir", str(out / "processed")]
+    command += ["--edition", "2017H1", "--raw-dir", str(SAMPLE_RAW), "--processed-dir", str(out / "processed")]
     command += ["--reports-dir", str(out / "reports")]
     result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "FONTCONFIG_FILE": str(empty)})
     assert result.returncode == 0, result.stderr

@@ -1,4 +1,5 @@
-"""The commands `make` runs: `python -m pipeline report|clean|validate|templates|index --period 2017H1 …`.
+"""The commands `make` runs: `python -m pipeline report --edition 2017 …` (an edition: report, publish, diff,
+verify, commentary) or `python -m pipeline clean --period 2017H1 …` (a half-year: clean, validate, templates).
 
 `report` runs the stages of a bulletin in this one process (see `stages`): the cleaning of every half-year
 on record up to it, the indicators, the bulletin; each skipped when it is up to date. This module prepares
@@ -33,7 +34,10 @@ COMMANDS = ["report", "clean", "validate", "templates", "index", "commentary", "
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
     parser.add_argument("command", choices=COMMANDS)
-    parser.add_argument("--period", help="2017H1, or 2017 for the report of a whole year")
+    parser.add_argument("--period", help="a half-year, 2017H1 (clean, validate, templates)")
+    parser.add_argument(
+        "--edition", help="2017H1, or 2017 for a whole year (report, publish, diff, verify, commentary)"
+    )
     parser.add_argument("--raw-dir", default="data/raw", type=Path)
     parser.add_argument("--processed-dir", default="data/processed", type=Path)
     parser.add_argument("--reports-dir", default="reports", type=Path)
@@ -208,7 +212,7 @@ def _parsed(text: str, parser: Callable[[str], T]) -> T | None:
 
 
 def _edition_command(args: argparse.Namespace, folders: Folders) -> int:
-    edition = _parsed(args.period, parse_edition)
+    edition = _parsed(args.edition, parse_edition)
     if edition is None:
         return 2
     if args.command == "report":
