@@ -17,14 +17,16 @@ import functools
 import hashlib
 import io
 import json
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import matplotlib
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Any
 
 from pipeline.common import iorw
+
+if TYPE_CHECKING:  # matplotlib is loaded only to draw: a chart from the cache does without it
+    from matplotlib.figure import Figure
 
 PRINT_DPI = 300  # the picture Word gets: sharp when printed
 # The bulletin's style, applied while a chart is drawn and saved, over whatever rcParams the notebook has:
@@ -59,6 +61,8 @@ class Chart:
         return self._figure
 
     def _save(self, kind: str, **options: object) -> bytes:
+        import matplotlib
+
         buffer = io.BytesIO()
         with matplotlib.rc_context(STYLE):
             self._drawn().savefig(buffer, format=kind, **options)
@@ -101,6 +105,8 @@ def cached(draw: Callable[..., Chart]) -> Callable[..., Chart]:
     @functools.wraps(draw)
     def chart(data: Any, *args: Any, **kwargs: Any) -> Chart:
         def drawn() -> Chart:
+            import matplotlib
+
             with matplotlib.rc_context(STYLE):
                 made = draw(data, *args, **kwargs)
             made.word_picture = data.word_pictures
@@ -111,7 +117,7 @@ def cached(draw: Callable[..., Chart]) -> Callable[..., Chart]:
             made = drawn()
             made._pictures = made.pictures()
             return made
-        path = Path(folder) / f"{_key(draw.__qualname__, data.chart_key, args, kwargs)}.json"
+        path = Path(folder) / f"{_key(draw.__qualname__, data.chart_key, args, kwargs, data.word_pictures)}.json"
         stored = _read(path)
         if stored is None:
             made = drawn()
@@ -128,10 +134,44 @@ def cached(draw: Callable[..., Chart]) -> Callable[..., Chart]:
     return chart
 
 
-def _key(name: str, edition_key: str, args: tuple, kwargs: dict) -> str:
-    settings = repr(sorted((k, repr(v)) for k, v in matplotlib.rcParams.items()))
-    parts = [name, edition_key, repr(args), repr(sorted(kwargs.items())), settings, matplotlib.__version__]
+def _key(name: str, edition_key: str, args: tuple, kwargs: dict, word_picture: bool) -> str:
+    """The chart function, its arguments, the edition, whether Word's picture is wanted, and matplotlib's
+    settings (its version is in the edition key's code digest, with the lock file)."""
+    parts = [name, edition_key, repr(args), repr(sorted(kwargs.items())), str(word_picture), _settings()]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+# Settings that do not change a saved picture: which backend shows figures, and whether interactively.
+NOT_DRAWING = {"backend", "backend_fallback", "interactive"}
+
+
+def _settings() -> str:
+    """matplotlib's settings where they differ from its rc files (what a fresh kernel starts with, and what
+    each notebook starts with here), and those rc files. A notebook that has not loaded matplotlib has its
+    rc files' settings, so a chart is found in the cache without loading it."""
+    changed = []
+    if "matplotlib" in sys.modules:
+        matplotlib = sys.modules["matplotlib"]
+        changed = sorted(
+            (k, repr(v))
+            for k, v in matplotlib.rcParams.items()
+            if k not in NOT_DRAWING and v != matplotlib.rcParamsOrig.get(k)
+        )
+    return repr(changed) + "\n" + "\n".join(iorw.sha256(p) for p in _rc_files())
+
+
+def _rc_files() -> list[Path]:
+    """The matplotlibrc files matplotlib would read besides its own (which comes with its version): in the
+    working directory, $MATPLOTLIBRC, and the user's configuration folder."""
+    candidates = [Path.cwd() / "matplotlibrc"]
+    if os.environ.get("MATPLOTLIBRC"):
+        given = Path(os.environ["MATPLOTLIBRC"])
+        candidates.append(given / "matplotlibrc" if given.is_dir() else given)
+    config = os.environ.get("MPLCONFIGDIR") or os.path.join(
+        os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config"), "matplotlib"
+    )
+    candidates.append(Path(config) / "matplotlibrc")
+    return [p for p in candidates if p.is_file()]
 
 
 def _read(path: Path) -> dict | None:

@@ -4,17 +4,20 @@ names, labelled bars and the strip of units between the highest and the lowest."
 from __future__ import annotations
 
 from decimal import Decimal
-
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from typing import TYPE_CHECKING
 
 from pipeline.common import fmt
+
+if TYPE_CHECKING:  # loaded only to draw (see chart.py)
+    from matplotlib.figure import Figure
 
 COLOURS = {"admitted": "#b22222", "target": "#9e9e9e", "start": "#f4a261", "end": "#2a9d8f", "other": "#457b9d"}
 WIDTH, DPI = 7.2, 150
 
 
 def new_figure(height: float) -> tuple[Figure, object]:
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH, height), dpi=DPI, layout="constrained")
     axes = figure.add_subplot()
     axes.spines[["top", "right"]].set_visible(False)
@@ -24,6 +27,8 @@ def new_figure(height: float) -> tuple[Figure, object]:
 def vi_number_axis(axis: object, percent: bool = False) -> None:
     def show(value: float, _position: int) -> str:
         return fmt.percent(Decimal(str(value)), 0) if percent else fmt.number(round(value))
+
+    from matplotlib.ticker import FuncFormatter
 
     axis.set_major_formatter(FuncFormatter(show))  # type: ignore[attr-defined]
 

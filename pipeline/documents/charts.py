@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from typing import TYPE_CHECKING
 
 from pipeline.common import fmt
 from pipeline.common.periods import parse
@@ -30,6 +28,9 @@ from pipeline.documents.chart_parts import (
 )
 from pipeline.indicators.table import PROVINCE
 from pipeline.intake import forms
+
+if TYPE_CHECKING:  # loaded only to draw (see chart.py)
+    from matplotlib.figure import Figure
 
 MOST_BARS = 10  # a chart by unit shows every unit up to twice this many, else the highest and the lowest
 ROW_HEIGHT, MARGIN_HEIGHT = 0.32, 1.2  # inches: 21 rows at most stay well within a page
@@ -193,6 +194,9 @@ def by_organization(data: BulletinData, window: str = "term_to_date") -> Chart:
 def villages(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Villages with no party member and villages with no cell of their own, start and end, by unit with
     villages; with many units, those with the most and the fewest left at the end, and the others' spread."""
+
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
     def left(code: str) -> int:
         return int(data.get(code, window, "villages_no_member_end") or 0)

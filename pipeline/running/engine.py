@@ -55,6 +55,7 @@ LANGUAGE_INFO = {
 }
 # What ipykernel sets before a kernel imports matplotlib: figures are shown inline, below the cell.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+PANDAS_PLOTTING_DEFAULTS = {"plotting.backend": "matplotlib", "plotting.matplotlib.register_converters": "auto"}
 # What ipykernel's shell sets in a kernel's environment (ZMQInteractiveShell.init_environment).
 KERNEL_ENVIRONMENT = {
     "TERM": "xterm-color",
@@ -132,9 +133,15 @@ def _reset_libraries(shell: _Shell) -> None:
         else:
             matplotlib.rcParams["backend"] = INLINE_BACKEND
     if "pandas" in sys.modules:
+        pandas = sys.modules["pandas"]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # resetting deprecated options warns
-            sys.modules["pandas"].reset_option("all")
+            # Resetting the plotting options loads matplotlib (their validators import it): they are set
+            # back only when a notebook changed them, so a notebook that draws nothing does not load it.
+            pandas.reset_option(r"^(?!plotting\.)")
+            for option, default in PANDAS_PLOTTING_DEFAULTS.items():
+                if pandas.get_option(option) != default:
+                    pandas.set_option(option, default)
         # pandas registers this default when first imported: 20 in a kernel, 0 (the terminal's width) if
         # it was imported before any notebook ran.
         sys.modules["pandas"].set_option("display.max_columns", 20)
