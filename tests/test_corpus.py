@@ -97,6 +97,6 @@ def test_a_warning_lets_make_validate_write_its_rule(seeded: Path, tmp_path: Pat
     assert problem.message in said and problem.place in said
     with (reports / CSV_FILE).open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert [(r["rule"], r["Tệp"], r["Ô"], r["Nội dung"]) for r in rows if r["rule"] == problem.rule] == [
+    assert [(r["Mã quy tắc"], r["Tệp"], r["Ô"], r["Nội dung"]) for r in rows if r["Mã quy tắc"] == problem.rule] == [
         (problem.rule, problem.file, problem.cell, problem.message)
     ]

@@ -13,8 +13,8 @@ from pipeline.common.layout import returns_dir
 from pipeline.common.periods import Period
 from pipeline.intake.problems import ERROR, SEVERITY_VI, Problem
 
-# `rule`: the rule's id (`rules.toml`, listed in the README), for sorting and filtering in a spreadsheet.
-HEADERS = ("Mức", "Đơn vị", "Tệp", "Trang", "Ô", "Giá trị gặp", "Giá trị cần", "Nội dung", "rule")
+# `Mã quy tắc`: the rule's id (`rules.toml`, listed in the README), for sorting and filtering in a spreadsheet.
+HEADERS = ("Mức", "Đơn vị", "Tệp", "Trang", "Ô", "Giá trị gặp", "Giá trị cần", "Nội dung", "Mã quy tắc")
 CSV_FILE, HTML_FILE = "validation.csv", "validation.html"
 
 
