@@ -45,7 +45,8 @@ VENV := .venv
 ACTIVE_ENV := $(or $(VIRTUAL_ENV),$(CONDA_PREFIX))
 ifneq ($(ACTIVE_ENV),)
   ifneq ($(abspath $(ACTIVE_ENV)),$(abspath $(VENV)))
-    ifeq ($(shell PYTHONPATH='$(CURDIR)' '$(ACTIVE_ENV)/bin/python' -I -m pipeline.common.pins requirements.lock >/dev/null 2>&1 && echo ok),ok)
+    # By path: the environment need not have the product installed (pins.py is standard library only).
+    ifeq ($(shell '$(ACTIVE_ENV)/bin/python' -I '$(CURDIR)/pipeline/common/pins.py' requirements.lock >/dev/null 2>&1 && echo ok),ok)
       USE_ACTIVE_ENV := 1
     else
       $(info Môi trường đang kích hoạt $(ACTIVE_ENV) chưa có đủ các gói đúng phiên bản trong requirements.lock: dùng $(VENV) của dự án.)
@@ -243,25 +244,23 @@ test-tools:
 
 # Publishing (SPEC 9): a version that never changes under REPORTS_DIR/published/<E>/v<N>/, built first if
 # out of date. NUMBER, DATE (default today) and REASON are the publication's; they alone make no new version.
-NUMBER ?=
-DATE ?=
-REASON ?=
-FROM ?=
-VERSION ?=
-quoted = '$(subst ','\'',$(1))'
+# Taken from the command line only (a VERSION or DATE in the environment is not the analyst's), and
+# literally: `$` in a REASON is text, not make's.
+$(foreach v,NUMBER DATE REASON FROM VERSION,$(if $(filter command line,$(origin $(v))),,$(eval $(v) :=)))
+quoted = '$(subst ','\'',$(value $(1)))'
 publish: report
-	@$(STAGE) publish --edition '$(PERIOD)' --number $(call quoted,$(NUMBER)) --date $(call quoted,$(DATE)) \
-		--reason $(call quoted,$(REASON))
+	@$(STAGE) publish --edition '$(PERIOD)' --number $(call quoted,NUMBER) --date $(call quoted,DATE) \
+		--reason $(call quoted,REASON)
 
 # What changed since a published version (FROM, default the latest): a table, diff.csv and diff.html.
 diff: report
-	@$(STAGE) diff --edition '$(PERIOD)' --from $(call quoted,$(FROM))
+	@$(STAGE) diff --edition '$(PERIOD)' --from $(call quoted,FROM)
 
 # Rebuild PERIOD's bulletin from scratch in a temporary folder and compare it with the one in REPORTS_DIR;
 # with VERSION=N, rebuild that published version from the inputs its manifest records.
 ifneq ($(VERSION),)
 verify: $(VENV_READY)
-	@$(STAGE) verify --edition '$(PERIOD)' --version $(call quoted,$(VERSION))
+	@$(STAGE) verify --edition '$(PERIOD)' --version $(call quoted,VERSION)
 else
 verify: report
 	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \

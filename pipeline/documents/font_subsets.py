@@ -9,6 +9,7 @@ included; the folder keeps the most recently used subsets only.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import hashlib
@@ -39,11 +40,14 @@ def install(font_class: type) -> None:
             return
         path = folder / f"{_key(font, to_unicode, hinting)}.ttf"
         try:
-            font.file_content = path.read_bytes()
-            os.utime(path)  # recently used: kept
+            kept = path.read_bytes()
         except OSError:
             original(font, to_unicode, hinting)
             iorw.write_bytes(path, font.file_content)
+            return
+        font.file_content = kept
+        with contextlib.suppress(OSError):  # pruned meanwhile by the other PDF's process: used all the same
+            os.utime(path)  # recently used: kept
 
     subset.cached = True  # type: ignore[attr-defined]
     font_class._fonttools_subset = subset
@@ -51,6 +55,7 @@ def install(font_class: type) -> None:
 
 def _key(font: Any, to_unicode: dict[int, Any], hinting: bool) -> str:
     import fontTools
+    import weasyprint
 
     made_from = (
         hashlib.sha256(font.file_content).hexdigest(),
@@ -59,6 +64,7 @@ def _key(font: Any, to_unicode: dict[int, Any], hinting: bool) -> str:
         hinting,
         bool(font.missing),
         fontTools.version,
+        weasyprint.__version__,  # the subsetting options are WeasyPrint's
         os.environ.get("SOURCE_DATE_EPOCH", ""),
     )
     return hashlib.sha256(repr(made_from).encode()).hexdigest()
