@@ -61,10 +61,10 @@ else
   VENV_READY := $(VENV)/.ready
 endif
 # The helpers make calls before the environment exists use the standard library only.
-SYSTEM_PY = PYTHONPATH='$(CURDIR)' $(if $(wildcard $(PY)),$(PY),$(BASE_PYTHON))
+SYSTEM_PY = PYTHONPATH='$(CURDIR)' '$(if $(wildcard $(PY)),$(PY),$(BASE_PYTHON))'
 # PYTHONPATH: the package is importable in a kernel (ENGINE=kernel) even in an environment that does not
 # have it installed.
-STAGE = PYTHONPATH='$(CURDIR)' $(PY) -m pipeline --raw-dir '$(RAW_DIR)' --processed-dir '$(PROCESSED_DIR)' \
+STAGE = PYTHONPATH='$(CURDIR)' '$(PY)' -m pipeline --raw-dir '$(RAW_DIR)' --processed-dir '$(PROCESSED_DIR)' \
 	--reports-dir '$(REPORTS_DIR)' --draft '$(DRAFT)' --engine '$(ENGINE)'
 
 # What a report depends on besides data: the notebooks and the code. Make reruns a report when one of them
@@ -140,9 +140,9 @@ help:
 ifndef USE_ACTIVE_ENV
 $(VENV_READY): requirements.lock pyproject.toml
 	rm -rf '$(VENV)'
-	$(BASE_PYTHON) -m venv '$(VENV)'
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	'$(BASE_PYTHON)' -m venv '$(VENV)'
+	'$(PY)' -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	'$(PY)' -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch '$@'
 endif
 
@@ -151,11 +151,11 @@ venv: $(VENV_READY)
 # Re-resolve the direct dependencies of pyproject.toml to exact pins (needs the package index).
 lock:
 	rm -rf .venv-lock
-	$(BASE_PYTHON) -m venv .venv-lock
+	'$(BASE_PYTHON)' -m venv .venv-lock
 	.venv-lock/bin/pip install --quiet --disable-pip-version-check -U setuptools .
 	.venv-lock/bin/pip freeze --all --exclude-editable | grep -vE '^(pip|dangvien-bulletin)==' | sort -f > requirements.lock
 	rm -rf .venv-lock
-	$(BASE_PYTHON) tools/write_environment_yml.py
+	'$(BASE_PYTHON)' tools/write_environment_yml.py
 
 # A half-year's inputs (its returns and the reference files, with their SHA-256), rewritten only when they
 # change: saving a return again unchanged reruns nothing. One process for every half-year on record.
@@ -274,16 +274,16 @@ endif
 
 # The notebooks run by nbval use their defaults (2017H1 on the sample data), which read these outputs.
 test: $(VENV_READY) test-tools
-	$(PY) -m ruff check .
-	$(PY) -m ruff format --check .
+	'$(PY)' -m ruff check .
+	'$(PY)' -m ruff format --check .
 	$(MAKE) --no-print-directory report PERIOD=2017H1 RAW_DIR=data/raw PROCESSED_DIR=data/processed REPORTS_DIR=reports DRAFT=0
-	$(PY) -m pytest -n 2 tests
-	$(PY) -m pytest --nbval-lax notebooks
+	'$(PY)' -m pytest -n 2 tests
+	'$(PY)' -m pytest --nbval-lax notebooks
 
 # Measure the cases of bench/run.py (several minutes; not part of `make test`, which runs it once on tiny
 # sizes) and write bench/RESULTS.md. Run it on an otherwise idle machine.
 bench: $(VENV_READY)
-	$(PY) bench/run.py
+	'$(PY)' bench/run.py
 
 # JupyterLab on notebooks/, the parameters' defaults bound to PERIOD and the folders (local.mk included): what
 # the analyst sees is the edition being prepared. Run `make report PERIOD=…` first: the notebooks read its
@@ -292,19 +292,19 @@ lab: $(VENV_READY)
 	BANTIN_EDITION='$(or $(PERIOD),2017H1)' BANTIN_HALF_YEAR='$(call last_half,$(or $(PERIOD),2017H1))' \
 	BANTIN_RAW_DIR='$(abspath $(RAW_DIR))' BANTIN_PROCESSED_DIR='$(abspath $(PROCESSED_DIR))' \
 	BANTIN_REPORTS_DIR='$(abspath $(REPORTS_DIR))' BANTIN_DRAFT='$(DRAFT)' \
-		$(dir $(PY))jupyter lab --notebook-dir=notebooks
+		'$(subst /bin/python,/bin/jupyter,$(PY))' lab --notebook-dir=notebooks
 
 # A starting commentary for PERIOD's edition, in RAW_DIR/commentary/ (never over an existing one).
 commentary: $(VENV_READY)
 	@$(STAGE) commentary --edition '$(PERIOD)'
 
 lint: $(VENV_READY)
-	$(PY) -m ruff check .
-	$(PY) -m ruff format --check .
+	'$(PY)' -m ruff check .
+	'$(PY)' -m ruff format --check .
 
 format: $(VENV_READY)
-	$(PY) -m ruff check --fix .
-	$(PY) -m ruff format .
+	'$(PY)' -m ruff check --fix .
+	'$(PY)' -m ruff format .
 
 # Only what the pipeline derived: half-year folders in the output directories. $(RAW_DIR) is never touched.
 clean:

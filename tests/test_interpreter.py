@@ -70,7 +70,7 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_python3_is_used_when_it_is_supported(checkout: Path, tmp_path: Path) -> None:
     fake = _fake_bin(tmp_path, {"python3": ("1", 0), "python3.12": ("1", 0)})
     said = _dry_venv(checkout, str(fake))
-    assert "python3 -m venv '.venv'" in said.stdout, said.stdout + said.stderr
+    assert "'python3' -m venv '.venv'" in said.stdout, said.stdout + said.stderr
 
 
 def test_the_newest_supported_python_that_runs_is_chosen(checkout: Path, tmp_path: Path) -> None:
@@ -79,7 +79,7 @@ def test_the_newest_supported_python_that_runs_is_chosen(checkout: Path, tmp_pat
         tmp_path, {"python3": ("0", 0), "python3.13": ("", 127), "python3.12": ("1", 0), "python3.11": ("1", 0)}
     )
     said = _dry_venv(checkout, str(fake))
-    assert "python3.12 -m venv '.venv'" in said.stdout, said.stdout + said.stderr
+    assert "'python3.12' -m venv '.venv'" in said.stdout, said.stdout + said.stderr
 
 
 def test_no_supported_python_is_said_in_vietnamese(checkout: Path, tmp_path: Path) -> None:
@@ -94,7 +94,7 @@ def test_python_given_is_checked(checkout: Path, tmp_path: Path) -> None:
     refused = _dry_venv(checkout, str(fake), f"PYTHON={fake / 'old-python'}")
     assert refused.returncode != 0 and "không phải Python 3.11, 3.12 hay 3.13" in refused.stderr
     used = _dry_venv(checkout, str(fake), f"PYTHON={fake / 'good-python'}")
-    assert f"{fake / 'good-python'} -m venv '.venv'" in used.stdout, used.stdout + used.stderr
+    assert f"'{fake / 'good-python'}' -m venv '.venv'" in used.stdout, used.stdout + used.stderr
 
 
 def test_an_active_environment_with_the_pins_is_used_as_it_is(checkout: Path, tmp_path: Path) -> None:
@@ -126,3 +126,25 @@ def test_an_active_environment_without_the_pins_is_not_used(checkout: Path, tmp_
     )
     assert "chưa có đủ các gói đúng phiên bản" in said.stdout + said.stderr
     assert "-m venv '.venv'" in said.stdout
+
+
+def test_a_python_whose_path_has_a_space_is_run(checkout: Path, tmp_path: Path) -> None:
+    """Windows users' folders often hold spaces (WSL: /mnt/c/Users/Nguyễn Văn A/…): the recipe runs it."""
+    folder = tmp_path / "Nguyễn Văn A" / "bin"
+    folder.mkdir(parents=True)
+    called = tmp_path / "called"
+    python = folder / "python3"
+    python.write_text(f'#!/bin/sh\ncase "$1" in -m) echo "$@" > \'{called}\'; exit 1;; esac\necho 1\n')
+    python.chmod(0o755)
+    fake = _fake_bin(tmp_path, {})
+    environment = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "CONDA_PREFIX", "PYTHON")}
+    environment["PATH"] = f"{fake}:/usr/bin:/bin"
+    run = subprocess.run(
+        ["make", "--no-print-directory", "venv", f"PYTHON={python}", f"VENV={tmp_path / 'env'}"],
+        cwd=checkout,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode != 0  # the stand-in builds nothing
+    assert called.read_text().split() == ["-m", "venv", str(tmp_path / "env")], run.stderr

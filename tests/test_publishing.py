@@ -17,9 +17,15 @@ import openpyxl
 import pytest
 
 from pipeline.common import fmt
+from pipeline.common.errors import StageFailed
 from pipeline.common.layout import PUBLISHED_FILES
+from pipeline.common.periods import parse_edition, periods_on_record
 from pipeline.documents.index import write_index
 from pipeline.indicators.table import PROVINCE, Indicators
+from pipeline.publishing.changes import diff
+from pipeline.publishing.publish import Publication, publish
+from pipeline.publishing.verify import verify_version
+from pipeline.running.stages import Folders
 from tests.conftest import ROOT, digests, make, make_command, sheet_named
 from tests.test_documents import docx_text, pdf_text
 
@@ -202,4 +208,52 @@ def test_a_published_version_altered_by_hand_is_reported(built: tuple[Path, Path
     assert refused.returncode != 0 and "bulletin.html" in refused.stderr and "sửa bằng tay" in refused.stderr
     said = make("diff", f"PERIOD={EDITION}", raw=raw, out=out)
     assert "bulletin.html" in said.stderr and "sửa bằng tay" in said.stderr
+    assert digests(_published(out)) == before
+
+
+def _damaged_v1(built: tuple[Path, Path], tmp_path: Path, damage: str) -> tuple[Folders, Path]:
+    """A copy of the build with v1 published, then damaged by hand as `damage` says."""
+    raw, out = _copy(built, tmp_path)
+    make("publish", f"PERIOD={EDITION}", raw=raw, out=out)
+    v1 = _published(out) / "v1"
+    for path in v1.iterdir():
+        path.chmod(0o644)
+    if damage == "indicators removed":
+        (v1 / "indicators.csv").unlink()
+    elif damage == "manifest unreadable":
+        (v1 / "manifest.json").write_bytes(b"\xff\xfe{")
+    elif damage == "record unreadable":
+        (v1 / "publication.json").write_text("{ not json", encoding="utf-8")
+    elif damage == "record removed":
+        (v1 / "publication.json").unlink()
+    elif damage == "a copy taken for v2":  # its record is v1's: not the record of a v2
+        shutil.copytree(v1, v1.parent / "v2")
+    else:
+        raise AssertionError(damage)
+    return Folders(raw, out / "processed", out / "reports", ROOT / "notebooks"), out
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["indicators removed", "manifest unreadable", "record unreadable", "record removed", "a copy taken for v2"],
+)
+def test_a_damaged_published_folder_is_refused_by_name(built: tuple[Path, Path], tmp_path: Path, damage: str) -> None:
+    """In-process: diff, publish and verify stop with the altered message before reading anything damaged;
+    the index still renders, flagging the version; nothing in published/ changes."""
+    folders, out = _damaged_v1(built, tmp_path, damage)
+    before = digests(_published(out))
+    edition = parse_edition(EDITION)
+    on_record = periods_on_record(folders.raw, until=edition.last)
+    attempts = {
+        "diff": lambda: diff(folders.reports, edition),
+        "publish": lambda: publish(folders, edition, on_record, Publication.parse("", "", "x"), "in-process"),
+        "verify": lambda: verify_version(folders, edition, "v2" if "v2" in damage else "1", "in-process"),
+    }
+    for command, attempt in attempts.items():
+        with pytest.raises(StageFailed, match="sửa bằng tay") as refused:
+            attempt()
+        assert "v2" in str(refused.value) if "v2" in damage else "v1" in str(refused.value), command
+    if "record" in damage or "v2" in damage:
+        index = write_index(folders.reports, "Điện Biên").read_text(encoding="utf-8")
+        assert "⚠ bị sửa" in index
     assert digests(_published(out)) == before

@@ -17,18 +17,30 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from pipeline.common.errors import StageFailed
+
+
+def _thread_count() -> int:
+    """The process's threads as the kernel counts them (a library's native threads too), where it says."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
 
 def _can_fork() -> bool:
     # A fork copies one thread only: with others running (a kernel's, a library's), their locks could be
-    # held forever in the child. macOS's system libraries do not support fork without exec.
-    return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
+    # held forever in the child. `python -m pipeline` keeps OpenBLAS to one thread so that it forks; a
+    # Jupyter kernel, with its own threads, does the work in turn instead. macOS's system libraries do not
+    # support fork without exec.
+    return hasattr(os, "fork") and sys.platform != "darwin" and _thread_count() == 1
 
 
 @contextmanager
 def alongside(work: Callable[[], None], what: str) -> Iterator[None]:
     """Run `work` in a child process while the body runs; on leaving, wait for it and raise what it raised.
-    Where a fork is unsafe, `work` runs here first. `what` names the work in an error that cannot be
-    brought back (one that cannot be pickled, or a child that died)."""
+    Where a fork is unsafe, `work` runs here first. `what` (Vietnamese) names the work in the message for a
+    child that died without a word (killed, out of memory)."""
     if not _can_fork():
         work()
         yield
@@ -41,37 +53,45 @@ def alongside(work: Callable[[], None], what: str) -> Iterator[None]:
         os.close(reading)
         _run_child(work, writing)
     os.close(writing)
+    status = None
     try:
-        yield
-    except BaseException:
-        os.kill(pid, signal.SIGTERM)
-        os.waitpid(pid, 0)
-        os.close(reading)
-        raise
-    with os.fdopen(reading, "rb") as pipe:
-        raised = pipe.read()
-    _, status = os.waitpid(pid, 0)
+        with os.fdopen(reading, "rb") as pipe:
+            yield
+            raised = pipe.read()
+        _, status = os.waitpid(pid, 0)
+    finally:
+        if status is None:  # the body failed or was interrupted: the child's work is no longer wanted
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
     if raised:
-        raise pickle.loads(raised)
+        error = pickle.loads(raised)
+        if isinstance(error, str):  # an exception that could not be pickled: its traceback, as text
+            raise RuntimeError(f"{what} (tiến trình con):\n{error}")
+        raise error
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT:
         raise KeyboardInterrupt
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{what}: its child process ended with status {os.waitstatus_to_exitcode(status)}")
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        cause = f"bị dừng bởi tín hiệu {-code}" if code < 0 else f"kết thúc với mã {code}"
+        raise StageFailed(
+            f"Lỗi: tiến trình lập {what} {cause} mà không báo lỗi (có thể do thiếu bộ nhớ hoặc bị dừng từ bên "
+            "ngoài). Hãy chạy lại lệnh; nếu lặp lại, báo cho người bảo trì."
+        )
 
 
 def _run_child(work: Callable[[], None], writing: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it quietly; the parent, interrupted too, says so
-    status = 0
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         work()
     except BaseException as error:
         try:
             raised = pickle.dumps(error)
-        except Exception:
-            traceback.print_exc()
-            raised, status = b"", 1
-        os.write(writing, raised)
+        except Exception:  # a bug's exception that pickle cannot carry: its traceback as text instead
+            raised = pickle.dumps(traceback.format_exc())
+        with os.fdopen(writing, "wb") as pipe:
+            pipe.write(raised)
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(status)
+        os._exit(0)

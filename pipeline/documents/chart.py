@@ -125,10 +125,7 @@ def cached(draw: Callable[..., Chart]) -> Callable[..., Chart]:
             iorw.write_text(path, json.dumps({"alt": made.alt, "caption": made.caption, "pictures": made._pictures}))
             return made
         hit = Chart(None, stored["alt"], stored["caption"], data.word_pictures)
-        hit._pictures, hit._redraw = dict(stored["pictures"]), drawn
-        if data.word_pictures and "png" not in hit._pictures:  # the bulletin's SVG kept; Word's PNG added
-            hit._pictures["png"] = base64.b64encode(hit.png()).decode("ascii")
-            iorw.write_text(path, json.dumps({**stored, "pictures": hit._pictures}))
+        hit._pictures, hit._redraw = dict(stored["pictures"]), drawn  # Word's PNG among them: in the key
         return hit
 
     return chart

@@ -77,10 +77,10 @@ def _published(edition: Edition, folder: Path) -> str:
         return "chưa phát hành"
     links = " · ".join(
         f'<a href="{PUBLISHED_DIR}/{escape(str(edition))}/{v.name}/{BULLETIN_HTML}">{v.name}</a> '
-        f"({fmt.date_short(v.date)})"
+        + (f"({fmt.date_short(v.date)})" if v.record is not None else '<strong class="changed">⚠ bị sửa</strong>')
         for v in reversed(published)  # newest first
     )
-    if published[-1].content != content_of(folder):
+    if published[-1].record is not None and published[-1].content != content_of(folder):
         links += f' <strong class="changed">⚠ bản hiện tại khác {published[-1].name}</strong>'
     return links
 

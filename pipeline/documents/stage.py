@@ -50,7 +50,7 @@ def write_documents(folders: Folders, parameters: dict[str, object], on_record: 
 
     # The bulletin is made in a child process while this one makes the report and the annex.
     bulletin = functools.partial(_write_bulletin, folders, parameters, engine, reference)
-    with background.alongside(bulletin, "The bulletin"):
+    with background.alongside(bulletin, "bản tin"):
         report_notebook = folders.executed(edition, "report")
         run_notebook(folders.notebook("report"), report_notebook, parameters, engine)
         _write_report(report_notebook, report_dir, reference, edition, draft)

@@ -21,7 +21,7 @@ from pipeline.common.layout import DIFF_CSV, DIFF_HTML, INDICATORS_FILE, MANIFES
 from pipeline.common.periods import Edition
 from pipeline.documents.revisions import shown
 from pipeline.indicators.table import Indicators
-from pipeline.publishing.versions import Version, altered_message, versions
+from pipeline.publishing.versions import Version, chosen, comparable, versions
 
 INPUT_CHANGES = {"added": "thêm", "removed": "bỏ", "changed": "đổi"}
 DIFF_COLUMNS = ["kind", "scope", "window", "indicator", "file", "published", "now"]
@@ -69,9 +69,7 @@ def diff(reports_dir: Path, edition: Edition, from_version: str = "") -> int:
             f"Kỳ {edition} chưa có phiên bản nào được phát hành: không có gì để so sánh "
             f"(phát hành bằng make publish PERIOD={edition})."
         )
-    version = _chosen(published, from_version, edition)
-    if version.altered_files():
-        print("  [CẢNH BÁO] " + altered_message(version, edition), file=sys.stderr)
+    version = comparable(chosen(published, from_version, edition, "FROM"), edition)
     report_dir = Path(reports_dir) / str(edition)
     changes = compare(version, report_dir)
     iorw.write_csv(report_dir / DIFF_CSV, changes.frame())
@@ -79,16 +77,6 @@ def diff(reports_dir: Path, edition: Edition, from_version: str = "") -> int:
     print(_terminal(changes, edition), file=sys.stderr)
     print(f"Đã ghi {report_dir / DIFF_CSV} và {report_dir / DIFF_HTML}", file=sys.stderr)
     return 0
-
-
-def _chosen(published: list[Version], wanted: str, edition: Edition) -> Version:
-    if not wanted.strip():
-        return published[-1]
-    for version in published:
-        if version.name == wanted.strip() or str(version.number) == wanted.strip():
-            return version
-    names = ", ".join(v.name for v in published)
-    raise StageFailed(f"Lỗi: FROM={wanted}: kỳ {edition} không có phiên bản này (đã phát hành: {names}).")
 
 
 def _title(changes: Changes, edition: Edition) -> str:

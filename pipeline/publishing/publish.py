@@ -61,9 +61,14 @@ class Publication:
 
 def publish(folders: Folders, edition: Edition, on_record: list[Period], publication: Publication, engine: str) -> int:
     report_dir = folders.reports / str(edition)
-    _refuse_unpublishable(report_dir, edition)
     target = published_dir(folders.reports, edition)
-    with stages.one_run_at_a_time(target / ".lock", f"phát hành kỳ {edition}"):
+    # The working build's lock first: a `make report DRAFT=1` started meanwhile waits until the build that
+    # was checked here (not a draft, no errors) has been rendered into the version.
+    with (
+        stages.one_run_at_a_time(report_dir / ".lock", f"kỳ {edition}"),
+        stages.one_run_at_a_time(target / ".lock", f"phát hành kỳ {edition}"),
+    ):
+        _refuse_unpublishable(report_dir, edition)
         _remove_partials(target)
         existing = versions(folders.reports, edition)
         for version in existing:
@@ -172,6 +177,8 @@ def _write_version(
             path.chmod(0o444)
             _sync(path)
         final = target / f"v{number}"
+        if final.exists():  # not a version (versions() saw none): never written over, never merged into
+            raise StageFailed(f"Lỗi: {final} đã có (không phải thư mục hay phiên bản đã ghi); không ghi đè.")
         os.rename(partial, final)  # the version appears whole, or not at all
         _sync(target)
     except BaseException:
@@ -192,7 +199,4 @@ def _sync(path: Path) -> None:
 def _remove_partials(target: Path) -> None:
     """Folders left by a publish that was killed: never a version, removed by the next publish."""
     for partial in target.glob(f"{PARTIAL_PREFIX}*"):
-        for path in [partial, *partial.rglob("*")]:
-            if path.is_dir():
-                path.chmod(0o755)
-        shutil.rmtree(partial, ignore_errors=True)
+        shutil.rmtree(partial, ignore_errors=True)  # its files are read-only, its folders are not

@@ -21,18 +21,18 @@ from pipeline.common.layout import MANIFEST_FILE, PUBLISHED_FILES, returns_dir
 from pipeline.common.periods import Edition, parse, periods_on_record
 from pipeline.common.version import code_version
 from pipeline.publishing.publish import render_version, revision_parameter
-from pipeline.publishing.versions import Version, altered_message, versions
+from pipeline.publishing.versions import Version, altered_message, chosen, comparable, versions
 from pipeline.running.stages import Folders
 
 
 def verify_version(folders: Folders, edition: Edition, wanted: str, engine: str) -> int:
     published = versions(folders.reports, edition)
-    version = next((v for v in published if wanted.strip() in (str(v.number), v.name)), None)
-    if version is None:
-        names = ", ".join(v.name for v in published) or "chưa có"
-        raise StageFailed(f"Lỗi: kỳ {edition} không có phiên bản VERSION={wanted} (đã phát hành: {names}).")
-    if version.altered_files():
-        print("  [CẢNH BÁO] " + altered_message(version, edition), file=sys.stderr)
+    if not wanted.strip():
+        raise StageFailed(f"Lỗi: thiếu VERSION, ví dụ make verify PERIOD={edition} VERSION=1.")
+    version = comparable(chosen(published, wanted, edition, "VERSION"), edition)
+    previous = next((v for v in published if v.number == version.number - 1), None)
+    if previous is not None and previous.record is None:
+        raise StageFailed("Lỗi: " + altered_message(previous, edition) + " Ghi chú sửa đổi cần phiên bản đó.")
     manifest = json.loads((version.folder / MANIFEST_FILE).read_text(encoding="utf-8"))
     _check_inputs(folders.raw, manifest["inputs"], version, edition)
     if manifest["code_version"] != code_version():
@@ -41,7 +41,6 @@ def verify_version(folders: Folders, edition: Edition, wanted: str, engine: str)
             "tệp có thể khác vì thế.",
             file=sys.stderr,
         )
-    previous = next((v for v in published if v.number == version.number - 1), None)
     with tempfile.TemporaryDirectory(prefix="bantin-verify-") as scratch:
         rebuilt = _rebuild(folders, edition, manifest, version, previous, Path(scratch), engine)
         return _compare(version, rebuilt)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.common import iorw
+from pipeline.common.errors import StageFailed
 from pipeline.common.layout import INDICATORS_FILE, MANIFEST_FILE, PUBLICATION_FILE, published_dir
 
 _VERSION_DIR = re.compile(r"^v([1-9][0-9]*)$")
@@ -24,7 +26,7 @@ _VERSION_DIR = re.compile(r"^v([1-9][0-9]*)$")
 class Version:
     number: int
     folder: Path
-    record: dict
+    record: dict | None  # None: its publication.json is missing or unreadable (the folder was altered by hand)
 
     @property
     def name(self) -> str:
@@ -32,15 +34,24 @@ class Version:
 
     @property
     def date(self) -> dt.date:
-        return dt.date.fromisoformat(self.record["date"])
+        return dt.date.fromisoformat(self._record["date"])
 
     @property
     def content(self) -> dict:
-        return self.record["content"]
+        return self._record["content"]
+
+    @property
+    def _record(self) -> dict:
+        if self.record is None:  # callers check altered_files() first: reading a damaged record is a bug
+            raise RuntimeError(f"{self.folder}: reading the record of a damaged version")
+        return self.record
 
     def altered_files(self) -> list[str]:
-        """The files whose SHA-256 is no longer the one recorded at publication (changed, removed, or added)."""
-        recorded: dict[str, str] = self.record.get("files", {})
+        """The files whose SHA-256 is no longer the one recorded at publication (changed, removed, or added);
+        `publication.json` alone when the record itself is missing or unreadable."""
+        if self.record is None:
+            return [PUBLICATION_FILE]
+        recorded: dict[str, str] = self.record["files"]
         present = {p.name for p in self.folder.iterdir() if p.is_file()} - {PUBLICATION_FILE}
         altered = [name for name in sorted(recorded) if name not in present]
         altered += [name for name in sorted(present) if name not in recorded]
@@ -51,15 +62,34 @@ class Version:
 
 
 def versions(reports_dir: Path, edition: object) -> list[Version]:
-    """The edition's published versions, oldest first. Folders being written (`.v3-…`) are not versions."""
+    """The edition's published versions, oldest first: every `v<N>` folder, its record read when it can be.
+    Folders being written (`.partial-v3-…`) are not versions."""
     folder = published_dir(reports_dir, edition)
     found = []
     for child in folder.iterdir() if folder.is_dir() else []:
         matched = _VERSION_DIR.match(child.name)
-        if matched and child.is_dir() and (child / PUBLICATION_FILE).is_file():
-            record = json.loads((child / PUBLICATION_FILE).read_text(encoding="utf-8"))
-            found.append(Version(int(matched.group(1)), child, record))
+        if matched and child.is_dir():
+            number = int(matched.group(1))
+            found.append(Version(number, child, _record(child / PUBLICATION_FILE, number, str(edition))))
     return sorted(found, key=lambda v: v.number)
+
+
+def _record(path: Path, number: int, edition: str) -> dict | None:
+    """A version's publication.json, or None when it is missing, unreadable or not the record of this
+    version (no checksum can guard the file that holds the checksums; its shape and its claims can be)."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        dt.date.fromisoformat(record["date"])
+        well_formed = (
+            record["version"] == number
+            and record["edition"] == edition
+            and isinstance(record["content"], dict)
+            and isinstance(record["files"], dict)
+            and all(isinstance(v, str) for v in record["files"].values())
+        )
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError):
+        return None
+    return record if well_formed else None
 
 
 def content_of(report_dir: Path) -> dict:
@@ -74,9 +104,33 @@ def content_of(report_dir: Path) -> dict:
 
 
 def altered_message(version: Version, edition: object) -> str:
-    files = ", ".join(version.altered_files())
+    if version.record is None:
+        what = f"tệp {PUBLICATION_FILE} bị thiếu, hỏng hoặc không phải của phiên bản này"
+    else:
+        what = f"{', '.join(version.altered_files())} không còn đúng mã SHA-256 ghi trong {PUBLICATION_FILE}"
     return (
         f"Phiên bản {version.name} đã phát hành của kỳ {edition} đã bị sửa bằng tay ({version.folder}): "
-        f"{files} không còn đúng mã SHA-256 ghi trong {PUBLICATION_FILE}. Không ghi đè; hãy khôi phục các tệp "
-        "từ bản lưu (bản đã gửi đi) trước khi phát hành tiếp."
+        f"{what}. Không ghi đè; hãy khôi phục các tệp từ bản lưu (bản đã gửi đi) trước khi phát hành tiếp."
     )
+
+
+def comparable(version: Version, edition: object) -> Version:
+    """`version`, when its record, indicators and manifest are as published (what a comparison reads); a
+    warning for another altered file; a refusal otherwise."""
+    altered = version.altered_files()
+    if {PUBLICATION_FILE, INDICATORS_FILE, MANIFEST_FILE} & set(altered):
+        raise StageFailed("Lỗi: " + altered_message(version, edition) + " Không so sánh được với phiên bản này.")
+    if altered:
+        print("  [CẢNH BÁO] " + altered_message(version, edition), file=sys.stderr)
+    return version
+
+
+def chosen(published: list[Version], wanted: str, edition: object, variable: str) -> Version:
+    """The version an analyst named (`2` or `v2`) in `variable`, the latest when none."""
+    if not wanted.strip():
+        return published[-1]
+    for version in published:
+        if wanted.strip() in (version.name, str(version.number)):
+            return version
+    names = ", ".join(v.name for v in published) or "chưa có"
+    raise StageFailed(f"Lỗi: {variable}={wanted}: kỳ {edition} không có phiên bản này (đã phát hành: {names}).")
