@@ -211,10 +211,17 @@ def test_a_published_version_altered_by_hand_is_reported(built: tuple[Path, Path
     assert digests(_published(out)) == before
 
 
-def _damaged_v1(built: tuple[Path, Path], tmp_path: Path, damage: str) -> tuple[Folders, Path]:
-    """A copy of the build with v1 published, then damaged by hand as `damage` says."""
-    raw, out = _copy(built, tmp_path)
+@pytest.fixture(scope="module")
+def published_v1(built: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The build with v1 published: (raw, out), copied by each test."""
+    raw, out = _copy(built, tmp_path_factory.mktemp("published"))
     make("publish", f"PERIOD={EDITION}", raw=raw, out=out)
+    return raw, out
+
+
+def _damaged_v1(published_v1: tuple[Path, Path], tmp_path: Path, damage: str) -> tuple[Folders, Path]:
+    """A copy of the build with v1 published, then damaged by hand as `damage` says."""
+    raw, out = _copy(published_v1, tmp_path)
     v1 = _published(out) / "v1"
     for path in v1.iterdir():
         path.chmod(0o644)
@@ -237,10 +244,12 @@ def _damaged_v1(built: tuple[Path, Path], tmp_path: Path, damage: str) -> tuple[
     "damage",
     ["indicators removed", "manifest unreadable", "record unreadable", "record removed", "a copy taken for v2"],
 )
-def test_a_damaged_published_folder_is_refused_by_name(built: tuple[Path, Path], tmp_path: Path, damage: str) -> None:
+def test_a_damaged_published_folder_is_refused_by_name(
+    published_v1: tuple[Path, Path], tmp_path: Path, damage: str
+) -> None:
     """In-process: diff, publish and verify stop with the altered message before reading anything damaged;
     the index still renders, flagging the version; nothing in published/ changes."""
-    folders, out = _damaged_v1(built, tmp_path, damage)
+    folders, out = _damaged_v1(published_v1, tmp_path, damage)
     before = digests(_published(out))
     edition = parse_edition(EDITION)
     on_record = periods_on_record(folders.raw, until=edition.last)
