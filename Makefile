@@ -61,7 +61,7 @@ else
   VENV_READY := $(VENV)/.ready
 endif
 # The helpers make calls before the environment exists use the standard library only.
-SYSTEM_PY = PYTHONPATH='$(CURDIR)' '$(if $(wildcard $(PY)),$(PY),$(BASE_PYTHON))'
+SYSTEM_PY = PYTHONPATH='$(CURDIR)' '$(if $(shell [ -x '$(PY)' ] && echo y),$(PY),$(BASE_PYTHON))'
 # PYTHONPATH: the package is importable in a kernel (ENGINE=kernel) even in an environment that does not
 # have it installed.
 STAGE = PYTHONPATH='$(CURDIR)' '$(PY)' -m pipeline --raw-dir '$(RAW_DIR)' --processed-dir '$(PROCESSED_DIR)' \
@@ -292,7 +292,7 @@ lab: $(VENV_READY)
 	BANTIN_EDITION='$(or $(PERIOD),2017H1)' BANTIN_HALF_YEAR='$(call last_half,$(or $(PERIOD),2017H1))' \
 	BANTIN_RAW_DIR='$(abspath $(RAW_DIR))' BANTIN_PROCESSED_DIR='$(abspath $(PROCESSED_DIR))' \
 	BANTIN_REPORTS_DIR='$(abspath $(REPORTS_DIR))' BANTIN_DRAFT='$(DRAFT)' \
-		'$(subst /bin/python,/bin/jupyter,$(PY))' lab --notebook-dir=notebooks
+		"$$(dirname '$(PY)')/jupyter" lab --notebook-dir=notebooks
 
 # A starting commentary for PERIOD's edition, in RAW_DIR/commentary/ (never over an existing one).
 commentary: $(VENV_READY)

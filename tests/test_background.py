@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from pipeline.common.errors import StageFailed
 from pipeline.documents import background
+from tests.conftest import ROOT, SAMPLE_RAW
 
 
 @pytest.fixture
@@ -34,7 +38,10 @@ def _children() -> set[int]:
 def test_the_work_runs_in_a_child_alongside_the_body(forking: None, tmp_path: Path) -> None:
     marker = tmp_path / "done"
     with background.alongside(lambda: marker.write_text(str(os.getpid())), "bản tin"):
-        pass
+        deadline = time.monotonic() + 30
+        while not marker.exists() and time.monotonic() < deadline:  # done while the body still runs
+            time.sleep(0.01)
+        assert marker.exists()
     assert int(marker.read_text()) != os.getpid()
     assert not _children()
 
@@ -96,3 +103,76 @@ def test_no_fork_while_another_thread_runs() -> None:
     finally:
         stop.set()
         other.join()
+
+
+class NeedsTwoError(Exception):
+    """Pickles (by its class and args), but cannot be rebuilt from its one formatted arg."""
+
+    def __init__(self, first: str, second: str) -> None:
+        super().__init__(f"{first} {second}")
+
+
+def test_an_exception_that_pickles_but_cannot_be_rebuilt_comes_back_as_text(forking: None) -> None:
+    def fails() -> None:
+        raise NeedsTwoError("half", "year")
+
+    with (
+        pytest.raises(RuntimeError, match=r"(?s)bản tin.*NeedsTwoError: half year"),
+        background.alongside(fails, "bản tin"),
+    ):
+        pass
+
+
+def test_a_bug_in_the_child_keeps_its_own_traceback(forking: None) -> None:
+    def deep_inside_the_bulletin() -> None:
+        raise KeyError("chart")
+
+    with pytest.raises(KeyError) as raised, background.alongside(deep_inside_the_bulletin, "bản tin"):
+        pass
+    assert "deep_inside_the_bulletin" in "".join(raised.value.__notes__)
+
+
+def test_a_child_no_longer_wanted_cleans_up_before_it_ends(forking: None, tmp_path: Path) -> None:
+    cleaned = tmp_path / "cleaned"
+
+    def long_work() -> None:
+        try:
+            threading.Event().wait(60)
+        finally:
+            cleaned.write_text("yes")  # as an atomic write removes its temporary file
+
+    with pytest.raises(ValueError), background.alongside(long_work, "bản tin"):
+        time.sleep(0.2)  # the child is waiting by now
+        raise ValueError("the report failed")
+    assert cleaned.read_text() == "yes"
+    assert not _children()
+
+
+FORK_PROBE = """
+import runpy, sys
+from pipeline.documents import background
+
+can_fork, said_path = background._can_fork, sys.argv.pop(1)
+def probed():
+    allowed = can_fork()
+    with open(said_path, "a") as said:
+        said.write(f"{allowed} {background._thread_count()}\\n")
+    return allowed
+background._can_fork = probed
+sys.argv[0] = "pipeline"
+runpy.run_module("pipeline", run_name="__main__")
+"""
+
+
+def test_a_real_report_renders_its_documents_side_by_side(tmp_path: Path) -> None:
+    """`python -m pipeline report`, as make runs it: when the documents start, after the notebooks of the
+    cleaning and the indicators ran in the same process, it has one thread and forks."""
+    said = tmp_path / "forked"
+    command = [sys.executable, "-c", FORK_PROBE, str(said), "--raw-dir", str(SAMPLE_RAW)]
+    command += ["--processed-dir", str(tmp_path / "processed"), "--reports-dir", str(tmp_path / "reports")]
+    command += ["report", "--edition", "2016H1"]
+    environment = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    run = subprocess.run(command, cwd=ROOT, env=environment | {"PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert said.read_text() == "True 1\n"
+    assert (tmp_path / "reports" / "2016H1" / "bulletin.pdf").is_file()

@@ -24,7 +24,9 @@ from pipeline.documents.index import write_index
 from pipeline.indicators.table import PROVINCE, Indicators
 from pipeline.publishing.changes import diff
 from pipeline.publishing.publish import Publication, publish
+from pipeline.publishing.verify import _compare as compare_rebuilt
 from pipeline.publishing.verify import verify_version
+from pipeline.publishing.versions import versions
 from pipeline.running.stages import Folders
 from tests.conftest import ROOT, digests, make, make_command, sheet_named
 from tests.test_documents import docx_text, pdf_text
@@ -233,6 +235,8 @@ def _damaged_v1(published_v1: tuple[Path, Path], tmp_path: Path, damage: str) ->
         (v1 / "publication.json").write_text("{ not json", encoding="utf-8")
     elif damage == "record removed":
         (v1 / "publication.json").unlink()
+    elif damage == "bulletin removed":
+        (v1 / "bulletin.pdf").unlink()
     elif damage == "a copy taken for v2":  # its record is v1's: not the record of a v2
         shutil.copytree(v1, v1.parent / "v2")
     else:
@@ -262,7 +266,24 @@ def test_a_damaged_published_folder_is_refused_by_name(
         with pytest.raises(StageFailed, match="sửa bằng tay") as refused:
             attempt()
         assert "v2" in str(refused.value) if "v2" in damage else "v1" in str(refused.value), command
+    if "v2" in damage:  # the latest is damaged: diff names the one before
+        with pytest.raises(StageFailed, match="Có thể so với phiên bản trước: FROM=v1"):
+            diff(folders.reports, edition)
+        changes = diff(folders.reports, edition, "v1")  # and compares with it
+        assert changes == 0 and (folders.reports / EDITION / "diff.csv").is_file()
     if "record" in damage or "v2" in damage:
         index = write_index(folders.reports, "Điện Biên").read_text(encoding="utf-8")
         assert "⚠ bị sửa" in index
     assert digests(_published(out)) == before
+
+
+def test_verify_says_which_published_file_is_gone(
+    published_v1: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folders, _ = _damaged_v1(published_v1, tmp_path, "bulletin removed")
+    v1 = versions(folders.reports, parse_edition(EDITION))[0]
+    rebuilt = tmp_path / "rebuilt"
+    shutil.copytree(published_v1[1] / "reports" / "published" / EDITION / "v1", rebuilt)
+    assert compare_rebuilt(v1, rebuilt) == 1
+    said = capsys.readouterr().err
+    assert "KHÁC: bulletin.pdf (không còn trong v1)" in said and "Giống hệt: report.pdf" in said

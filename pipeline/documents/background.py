@@ -13,11 +13,14 @@ import pickle
 import signal
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from pipeline.common.errors import StageFailed
+
+STOP_GRACE_SECONDS = 5.0  # a child told to stop may remove its temporary files; then it is killed
 
 
 def _thread_count() -> int:
@@ -48,10 +51,21 @@ def alongside(work: Callable[[], None], what: str) -> Iterator[None]:
     sys.stdout.flush()
     sys.stderr.flush()
     reading, writing = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into the parent's code
-        os.close(reading)
-        _run_child(work, writing)
+    # Signals wait until the child has its own handlers: a Ctrl-C in between must not unwind the parent's
+    # code (its locks, its clean-ups) in the child.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    pid = -1
+    try:
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into the parent's code
+            try:
+                os.close(reading)
+                _run_child(work, writing, blocked)
+            finally:
+                os._exit(1)
+    finally:
+        if pid != 0:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     os.close(writing)
     status = None
     try:
@@ -61,16 +75,19 @@ def alongside(work: Callable[[], None], what: str) -> Iterator[None]:
         _, status = os.waitpid(pid, 0)
     finally:
         if status is None:  # the body failed or was interrupted: the child's work is no longer wanted
-            os.kill(pid, signal.SIGTERM)
-            os.waitpid(pid, 0)
-    if raised:
-        error = pickle.loads(raised)
-        if isinstance(error, str):  # an exception that could not be pickled: its traceback, as text
-            raise RuntimeError(f"{what} (tiến trình con):\n{error}")
-        raise error
+            _stop(pid)
+    _raise_outcome(raised, status, what)
+
+
+def _raise_outcome(raised: bytes, status: int, what: str) -> None:
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT:
         raise KeyboardInterrupt
     code = os.waitstatus_to_exitcode(status)
+    if code == 0 and raised:
+        error = pickle.loads(raised)  # the child checked that it loads
+        if isinstance(error, str):  # an exception that could not be pickled: its traceback, as text
+            raise RuntimeError(f"{what} (tiến trình con):\n{error}")
+        raise error
     if code != 0:
         cause = f"bị dừng bởi tín hiệu {-code}" if code < 0 else f"kết thúc với mã {code}"
         raise StageFailed(
@@ -79,16 +96,36 @@ def alongside(work: Callable[[], None], what: str) -> Iterator[None]:
         )
 
 
-def _run_child(work: Callable[[], None], writing: int) -> None:
+def _stop(pid: int) -> None:
+    """Ask the child to stop (it removes its temporary files), then make sure it has; reap it either way."""
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    while time.monotonic() < deadline:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return
+        time.sleep(0.02)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
+def _terminated(signal_number: int, frame: object) -> None:
+    raise SystemExit(128 + signal_number)
+
+
+def _run_child(work: Callable[[], None], writing: int, blocked: set[signal.Signals]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it quietly; the parent, interrupted too, says so
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, _terminated)  # unwinds: `finally` blocks remove temporary files
+    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     try:
         work()
     except BaseException as error:
+        if not isinstance(error, StageFailed):  # a bug: its traceback from here, not from the parent
+            error.add_note(traceback.format_exc())
         try:
             raised = pickle.dumps(error)
-        except Exception:  # a bug's exception that pickle cannot carry: its traceback as text instead
-            raised = pickle.dumps(traceback.format_exc())
+            pickle.loads(raised)
+        except Exception:  # a bug's exception that pickle cannot carry or rebuild: its traceback as text
+            raised = pickle.dumps("".join(traceback.format_exception(error)))
         with os.fdopen(writing, "wb") as pipe:
             pipe.write(raised)
     finally:

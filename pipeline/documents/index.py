@@ -80,8 +80,9 @@ def _published(edition: Edition, folder: Path) -> str:
         + (f"({fmt.date_short(v.date)})" if v.record is not None else '<strong class="changed">⚠ bị sửa</strong>')
         for v in reversed(published)  # newest first
     )
-    if published[-1].record is not None and published[-1].content != content_of(folder):
-        links += f' <strong class="changed">⚠ bản hiện tại khác {published[-1].name}</strong>'
+    readable = [v for v in published if v.record is not None]
+    if readable and readable[-1].content != content_of(folder):
+        links += f' <strong class="changed">⚠ bản hiện tại khác {readable[-1].name}</strong>'
     return links
 
 

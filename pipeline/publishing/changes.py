@@ -69,7 +69,9 @@ def diff(reports_dir: Path, edition: Edition, from_version: str = "") -> int:
             f"Kỳ {edition} chưa có phiên bản nào được phát hành: không có gì để so sánh "
             f"(phát hành bằng make publish PERIOD={edition})."
         )
-    version = comparable(chosen(published, from_version, edition, "FROM"), edition)
+    older = ", ".join(f"FROM={v.name}" for v in published[-2::-1])
+    hint = f"Có thể so với phiên bản trước: {older}." if older and not from_version.strip() else ""
+    version = comparable(chosen(published, from_version, edition, "FROM"), edition, hint)
     report_dir = Path(reports_dir) / str(edition)
     changes = compare(version, report_dir)
     iorw.write_csv(report_dir / DIFF_CSV, changes.frame())

@@ -62,6 +62,7 @@ class Publication:
 def publish(folders: Folders, edition: Edition, on_record: list[Period], publication: Publication, engine: str) -> int:
     report_dir = folders.reports / str(edition)
     target = published_dir(folders.reports, edition)
+    _refuse_unpublishable(report_dir, edition)  # before the locks make any folder; again under them
     # The working build's lock first: a `make report DRAFT=1` started meanwhile waits until the build that
     # was checked here (not a draft, no errors) has been rendered into the version.
     with (
@@ -177,7 +178,7 @@ def _write_version(
             path.chmod(0o444)
             _sync(path)
         final = target / f"v{number}"
-        if final.exists():  # not a version (versions() saw none): never written over, never merged into
+        if os.path.lexists(final):  # not a version (versions() saw none): never written over, never merged into
             raise StageFailed(f"Lỗi: {final} đã có (không phải thư mục hay phiên bản đã ghi); không ghi đè.")
         os.rename(partial, final)  # the version appears whole, or not at all
         _sync(target)

@@ -21,7 +21,7 @@ from pipeline.common.layout import MANIFEST_FILE, PUBLISHED_FILES, returns_dir
 from pipeline.common.periods import Edition, parse, periods_on_record
 from pipeline.common.version import code_version
 from pipeline.publishing.publish import render_version, revision_parameter
-from pipeline.publishing.versions import Version, altered_message, chosen, comparable, versions
+from pipeline.publishing.versions import Version, chosen, comparable, versions
 from pipeline.running.stages import Folders
 
 
@@ -31,8 +31,8 @@ def verify_version(folders: Folders, edition: Edition, wanted: str, engine: str)
         raise StageFailed(f"Lỗi: thiếu VERSION, ví dụ make verify PERIOD={edition} VERSION=1.")
     version = comparable(chosen(published, wanted, edition, "VERSION"), edition)
     previous = next((v for v in published if v.number == version.number - 1), None)
-    if previous is not None and previous.record is None:
-        raise StageFailed("Lỗi: " + altered_message(previous, edition) + " Ghi chú sửa đổi cần phiên bản đó.")
+    if previous is not None:  # its record and indicators make the revision note
+        comparable(previous, edition)
     manifest = json.loads((version.folder / MANIFEST_FILE).read_text(encoding="utf-8"))
     _check_inputs(folders.raw, manifest["inputs"], version, edition)
     if manifest["code_version"] != code_version():
@@ -91,7 +91,10 @@ def _compare(version: Version, rebuilt: Path) -> int:
     for name in PUBLISHED_FILES:
         if name == MANIFEST_FILE:  # it lists the folders it was made in
             continue
-        if iorw.sha256(rebuilt / name) == iorw.sha256(version.folder / name):
+        if not (version.folder / name).is_file():
+            print(f"KHÁC: {name} (không còn trong {version.name})", file=sys.stderr)
+            status = 1
+        elif iorw.sha256(rebuilt / name) == iorw.sha256(version.folder / name):
             print(f"Giống hệt: {name} ({iorw.sha256(rebuilt / name)[:16]}…)", file=sys.stderr)
         else:
             print(f"KHÁC: {name}", file=sys.stderr)

@@ -83,6 +83,8 @@ def _record(path: Path, number: int, edition: str) -> dict | None:
         well_formed = (
             record["version"] == number
             and record["edition"] == edition
+            and isinstance(record["number"], str)
+            and isinstance(record["reason"], str)
             and isinstance(record["content"], dict)
             and isinstance(record["files"], dict)
             and all(isinstance(v, str) for v in record["files"].values())
@@ -114,12 +116,13 @@ def altered_message(version: Version, edition: object) -> str:
     )
 
 
-def comparable(version: Version, edition: object) -> Version:
+def comparable(version: Version, edition: object, hint: str = "") -> Version:
     """`version`, when its record, indicators and manifest are as published (what a comparison reads); a
-    warning for another altered file; a refusal otherwise."""
+    warning for another altered file; a refusal otherwise, followed by `hint`."""
     altered = version.altered_files()
     if {PUBLICATION_FILE, INDICATORS_FILE, MANIFEST_FILE} & set(altered):
-        raise StageFailed("Lỗi: " + altered_message(version, edition) + " Không so sánh được với phiên bản này.")
+        said = f"Lỗi: {altered_message(version, edition)} Không so sánh được với phiên bản này."
+        raise StageFailed(f"{said} {hint}".rstrip())
     if altered:
         print("  [CẢNH BÁO] " + altered_message(version, edition), file=sys.stderr)
     return version
