@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import fcntl
 import shutil
 import subprocess
 from pathlib import Path
@@ -50,10 +51,21 @@ def sheet_named(book: Workbook, name: str) -> Worksheet:
 
 
 @pytest.fixture(scope="session")
-def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`make reports` on the sample, once per test process: every edition, read by many tests."""
-    out = tmp_path_factory.mktemp("sample-build")
-    make("-j2", "reports", out=out)
+def sample_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """`make reports` on the sample, once per test run: every edition, read (never changed) by many tests.
+    Under xdist the workers share it: the first to ask builds it, the others wait for it."""
+    if worker_id == "master":
+        out = tmp_path_factory.mktemp("sample-build")
+        make("-j2", "reports", out=out)
+        return out
+    run_folder = tmp_path_factory.getbasetemp().parent  # this run's, shared by its workers
+    out, done = run_folder / "sample-build", run_folder / "sample-build.done"
+    with (run_folder / "sample-build.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.is_file():
+            shutil.rmtree(out, ignore_errors=True)
+            make("-j2", "reports", out=out)
+            done.touch()
     return out
 
 

@@ -132,11 +132,13 @@ def test_publish_revise_diff_and_verify(raw_copy: Path, tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The sample's raw folder copied, and 2017H1 built from it: (raw, out), copied by each test."""
+def built(tmp_path_factory: pytest.TempPathFactory, sample_build: Path) -> tuple[Path, Path]:
+    """The sample's raw folder copied, and 2017H1 built from it (its half-years as already cleaned):
+    (raw, out), copied by each test."""
     base = tmp_path_factory.mktemp("publishing")
     raw = base / "raw"
     shutil.copytree(ROOT / "data" / "raw", raw)
+    shutil.copytree(sample_build / "processed", base / "out" / "processed")
     make("report", f"PERIOD={EDITION}", raw=raw, out=base / "out")
     return raw, base / "out"
 
