@@ -213,6 +213,10 @@ $(call report_outputs,$(1)) &: $(foreach q,$(call upto,$(call last_half,$(1))),$
 	@$$(STAGE) report --edition '$(1)'
 	@touch $(foreach f,$(call report_outputs,$(1)),'$(f)')
 	@echo 'Kỳ $(1): $(REPORTS_DIR)/$(1)/ (bản tin bulletin.html, bulletin.pdf; báo cáo report.docx, report.pdf; phụ lục tables.xlsx)'
+# Not deleted when the report fails (.DELETE_ON_ERROR deletes every target of a grouped rule): the stages
+# keep their outputs valid themselves (atomic writes, stamps), and a failed document stage must not take
+# the edition's indicators with it. A changed input is newer than the outputs, so make runs it again.
+.PRECIOUS: $(call report_outputs,$(1))
 endef
 ifneq ($(EDITION_OUTPUTS),)
 $(foreach p,$(EDITIONS),$(eval $(call report_rule,$(p))))

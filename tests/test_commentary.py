@@ -157,7 +157,15 @@ def test_a_changed_commentary_reruns_only_the_documents(sample_build: Path, tmp_
 
     before = times()
     notes = raw / "commentary" / "2017H1.md"
-    notes.write_text(notes.read_text(encoding="utf-8") + "\nThêm một câu.\n", encoding="utf-8")
+    words = notes.read_text(encoding="utf-8")
+    # A mistake first: the report stops, and takes neither the indicators nor the last documents with it.
+    notes.write_text(words + "\nCòn {{ province.period.no_such_figure }} thôn.\n", encoding="utf-8")
+    failed = make("report", "PERIOD=2017H1", raw=raw, out=out, check=False)
+    assert failed.returncode != 0 and "no_such_figure" in failed.stderr and "Deleting" not in failed.stderr
+    kept = {name: when for name, when in before.items() if name not in (".commentary.sha256", ".bulletin.stamp")}
+    assert {name: when for name, when in times().items() if name in kept} == kept
+    assert ".bulletin.stamp" not in times()  # the documents are made again next time
+    notes.write_text(words + "\nThêm một câu.\n", encoding="utf-8")
     result = make("report", "PERIOD=2017H1", raw=raw, out=out)
     assert "Tính chỉ tiêu" not in result.stderr and "Làm sạch" not in result.stderr
     after = times()

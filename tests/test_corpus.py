@@ -70,6 +70,13 @@ def test_bad_return(case: Case, seeded: Path, tmp_path: Path) -> None:
         assert not [p for p in problems if p.severity == "error"], "a warning case must not block the period"
 
 
+@pytest.mark.parametrize("name", ["empty_file", "text_renamed_xlsx", "truncated_zip"])
+def test_a_file_that_cannot_be_opened_has_that_one_problem(name: str, seeded: Path, tmp_path: Path) -> None:
+    """Nothing of it was read: no rule about its contents (villages not reported, …) applies to it."""
+    label, problems = clean_case(BY_NAME[name], tmp_path / "raw", seeded)
+    assert [p.rule for p in problems if p.file == label] == ["file-unopenable"]
+
+
 def _run(case: Case, target: str, seeded: Path, tmp_path: Path) -> tuple[str, Problem, Path, int]:
     """`make TARGET` on the case's spoiled raw folder: what it printed, the case's problem, the reports
     folder and the exit status."""

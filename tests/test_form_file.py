@@ -120,7 +120,7 @@ def test_unknown_key_is_refused_with_its_name(raw_copy: Path, toml: str, named: 
         ('[admissions.labels]\nwomen = ["Dân tộc thiểu số"]\n', "women"),
         ('[organization]\naliases = ["Kết nạp"]\n', "Kết nạp"),
         ('[info]\nsheet = ""\n', "sheet"),
-        ("[admissions\n", "TOML"),
+        ("[admissions\n", "sai cú pháp TOML ở dòng 1"),
     ],
 )
 def test_form_mistakes_are_named(raw_copy: Path, toml: str, said: str) -> None:

@@ -34,7 +34,7 @@ def _spoil(raw: Path, name: str, text: str | bytes) -> None:
         ("targets.csv", "unit_code,year,admission_target\nXYZ,2016,5\n", "XYZ"),
         ("province.toml", 'province = "Điện Biên"\n[[terms]]\nlabel = "x"\nstart = 2016\nend = "2020H2"\n', "nhiệm kỳ"),
         ("province.toml", 'province = "Điện Biên"\n[[terms]]\nlabel = "x"\nend = "2020H2"\n', "thiếu khóa"),
-        ("province.toml", "province = \n", "TOML"),
+        ("province.toml", "province = \n", "sai cú pháp TOML ở dòng 1, cột 12"),
         (
             "units.csv",
             "unit_code,unit_name,unit_kind,has_villages,valid_from,valid_to,predecessors\n"
@@ -83,3 +83,18 @@ def test_declared_kinds_and_their_order(raw_copy: Path) -> None:
     declared += '[[unit_kinds]]\ncode = "district"\nlabel = "Huyện"\n[[unit_kinds]]\ncode = "bloc"\nlabel = "Khối"\n'
     toml.write_text(toml.read_text(encoding="utf-8") + declared, encoding="utf-8")
     assert load_reference(raw_copy).kinds == {"armed_forces": "Lực lượng vũ trang", "district": "Huyện", "bloc": "Khối"}
+
+
+def test_unit_codes_are_read_as_the_returns_read_them(raw_copy: Path) -> None:
+    """A return's code is read in capitals (` xa01 ` is XA01): so are units.csv's, targets.csv's and the
+    predecessors', or a unit typed `Xa01` could never be matched; two spellings of one code are one code."""
+    header = "unit_code,unit_name,unit_kind,has_villages,valid_from,valid_to,predecessors\n"
+    _spoil(raw_copy, "units.csv", header + " Xa01 ,Xã A,commune,1,2016H1,,\nxb02,Xã B,commune,1,2016H1,,xa01\n")
+    _spoil(raw_copy, "targets.csv", "unit_code,year,admission_target\nxa01,2016,5\nXB02 ,2016,7\n")
+    reference = load_reference(raw_copy)
+    assert list(reference.units) == ["XA01", "XB02"]
+    assert reference.units["XB02"].predecessors == ("XA01",)
+    assert reference.targets == {("XA01", 2016): 5, ("XB02", 2016): 7}
+    _spoil(raw_copy, "units.csv", header + "XA01,Xã A,commune,1,2016H1,,\nxa01,Xã A,commune,1,2016H1,,\n")
+    with pytest.raises(UserError, match="dòng 3: mã đơn vị XA01 bị trùng"):
+        load_reference(raw_copy)

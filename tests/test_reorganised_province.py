@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from pipeline.common import fmt
-from pipeline.common.periods import parse
+from pipeline.common.periods import Period, parse
 from pipeline.documents.blocks import APPENDIX_TITLE
 from pipeline.indicators.table import Indicators
 from pipeline.intake.clean import load_figures
@@ -167,3 +167,33 @@ def test_no_page_is_blank(province: Path, tmp_path: Path) -> None:
             histogram = Image.open(picture).convert("L").histogram()
             inked = sum(histogram[:200]) / sum(histogram)
             assert inked > 0.01, picture.name  # a running title and a page number alone are less
+
+
+def test_a_window_across_the_reorganisation_counts_each_village_once(province: Path) -> None:
+    """The year 2025: districts until June, communes from July. Villages at the year's end are the
+    communes' (and the provincial units'), at its start the districts'; the year's target is half of each
+    one's, as admissions are counted, so the two shares of target agree."""
+    reference = load_reference(province / "raw")
+    ind = Indicators.read(province / "reports" / "2025H2" / "indicators.csv")
+    first, last = parse("2025H1"), parse("2025H2")
+    figures = load_figures(province / "processed", [first, last])
+
+    def summed(period: Period, code: str) -> int:
+        rows = figures[(figures["period"] == str(period)) & (figures["code"] == code)]
+        return sum(
+            int(v)
+            for u, v in zip(rows["unit_code"], rows["value"], strict=True)
+            if reference.units[u].expected_in(period)
+        )
+
+    for window in ("period", "year_to_date"):
+        assert ind.get("province", window, "villages_total") == summed(last, "villages_total"), window
+        assert ind.get("province", window, "villages_no_member_end") == summed(last, "villages_no_member_end")
+    start = summed(first, "villages_no_member_start")
+    assert ind.get("province", "year_to_date", "villages_no_member_start") == start
+    assert start != summed(last, "villages_no_member_start")  # the year's start is not the half-year's
+    assert ind.get("kind:district", "year_to_date", "villages_total") == 0  # none left at the year's end
+    assert ind.get("province", "year_to_date", "annual_target") == ind.get("province", "year_to_date", "target")
+    assert ind.get("province", "year_to_date", "annual_target_pct") == ind.get("province", "year_to_date", "target_pct")
+    year = Indicators.read(province / "reports" / "2025" / "indicators.csv")
+    assert year.get("province", "period", "villages_total") == summed(last, "villages_total")

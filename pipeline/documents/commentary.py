@@ -65,7 +65,10 @@ def _substitute(path: Path, source: str, resolver: _Resolver) -> tuple[str, list
     try:
         template = environment.parse(source)
     except TemplateSyntaxError as error:
-        raise UserError(f"{path}, dòng {error.lineno}: chỗ điền số liệu viết sai ({error.message}).") from None
+        raise UserError(
+            f"{path}, dòng {error.lineno}: chỗ điền số liệu viết sai: mỗi chỗ mở bằng {{{{ và đóng bằng }}}}, bên "
+            "trong là một tên tra cứu, ví dụ {{ province.term_to_date.admitted }}."
+        ) from None
     parts: list[str] = []
     values: list[str] = []
     for node in template.body:

@@ -32,13 +32,17 @@ HEADLINE = (
     ("edu_upper_secondary", "Trình độ trung học phổ thông"),
     ("edu_upper_secondary_pct", "Tỷ lệ trình độ trung học phổ thông"),
     ("org_commune", "Kết nạp ở chi bộ xã, phường, thị trấn"),
+    ("annual_target", "Chỉ tiêu năm"),
+    ("annual_target_pct", "Tỷ lệ so với chỉ tiêu năm"),
+    ("villages_total", "Tổng số thôn, bản, tổ dân phố"),
     ("villages_no_member_start", "Thôn, bản chưa có đảng viên (đầu kỳ)"),
     ("villages_no_member_end", "Thôn, bản chưa có đảng viên (cuối kỳ)"),
+    ("villages_no_member_eliminated", "Thôn, bản chưa có đảng viên đã được xóa"),
     ("villages_joint_start", "Thôn, bản chưa có chi bộ, sinh hoạt ghép (đầu kỳ)"),
     ("villages_joint_end", "Thôn, bản chưa có chi bộ, sinh hoạt ghép (cuối kỳ)"),
     ("new_village_cells", "Chi bộ thôn, bản thành lập mới, chia tách"),
 )
-WINDOWS = (("period", "trong kỳ"), ("term_to_date", "từ đầu nhiệm kỳ"))
+WINDOWS = (("period", "trong kỳ"), ("year_to_date", "từ đầu năm"), ("term_to_date", "từ đầu nhiệm kỳ"))
 
 
 def shown(indicator: str, value: object) -> str:
@@ -52,7 +56,13 @@ def headline_changes(before: Indicators, now: Indicators) -> list[tuple[str, str
     for window, window_label in WINDOWS:
         for indicator, label in HEADLINE:
             old, new = before.get(PROVINCE, window, indicator), now.get(PROVINCE, window, indicator)
-            if old != new:
+            if old == new:
+                continue
+            # In a first half-year the year so far is the half-year: its change is said once.
+            same_as_period = window == "year_to_date" and (
+                (old, new) == (before.get(PROVINCE, "period", indicator), now.get(PROVINCE, "period", indicator))
+            )
+            if not same_as_period:
                 changes.append((f"{label} ({window_label})", shown(indicator, old), shown(indicator, new)))
     return changes
 

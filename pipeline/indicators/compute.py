@@ -74,7 +74,7 @@ class _Values:
     def at_edge(self, periods: list[Period], units: list[str], code: str, last: bool) -> int:
         """A stock (villages) at the start or end of a window: each unit's from the first (or last)
         half-year of the window it reported in, so that a return missing from a draft does not count
-        as zero villages."""
+        as zero villages. `units` are those that exist at that edge (see `_at_edge`)."""
         ordered = list(reversed(periods)) if last else periods
         total = 0
         for unit in units:
@@ -196,6 +196,15 @@ def _unit_shares(
     return shares
 
 
+def _at_edge(reference: Reference, scope: str, units: list[str], edge: Period) -> list[str]:
+    """The units whose villages a scope counts at one edge of a window. The province and a kind of unit
+    count those that exist in that half-year: across a reorganisation the villages of a retired unit are
+    counted again under the units that took them over. A unit alone is counted at its own edge."""
+    if is_unit_scope(scope):
+        return units
+    return [u for u in units if reference.units[u].expected_in(edge)]
+
+
 def _window_rows(
     context: _Edition, scope: str, units: list[str], window: str, periods: list[Period]
 ) -> list[tuple[str, str, str, object]]:
@@ -219,14 +228,20 @@ def _window_rows(
         add("target_pct", percent(admitted, target))
         add("target_excess_pct", percent(admitted - target, target))
         if window == "year_to_date":
-            expected = [u for u in units if reference.units[u].expected_in(edition.last)]
-            annual = sum(reference.targets[(u, edition.year)] for u in expected)
-            add("annual_target", annual)
-            add("annual_target_pct", percent(admitted, annual))
-    add("villages_total", values.at_edge(periods, units, "villages_total", last=True))
+            # The year's target as `target` counts it, over both half-years: in a year of reorganisation,
+            # half of the retired units' targets and half of the new units', as admissions are counted.
+            annual = _target(reference, units, [Period(edition.last.year, 1), Period(edition.last.year, 2)])
+            if annual is not None:
+                add("annual_target", _count_value(annual))
+                add("annual_target_pct", percent(admitted, annual))
+    start_units, end_units = (
+        _at_edge(reference, scope, units, periods[0]),
+        _at_edge(reference, scope, units, periods[-1]),
+    )
+    add("villages_total", values.at_edge(periods, end_units, "villages_total", last=True))
     for stem in ("villages_no_member", "villages_joint"):
-        start = values.at_edge(periods, units, f"{stem}_start", last=False)
-        end = values.at_edge(periods, units, f"{stem}_end", last=True)
+        start = values.at_edge(periods, start_units, f"{stem}_start", last=False)
+        end = values.at_edge(periods, end_units, f"{stem}_end", last=True)
         add(f"{stem}_start", start)
         add(f"{stem}_end", end)
         if stem == "villages_no_member":

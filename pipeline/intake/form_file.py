@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.common import toml_errors
 from pipeline.common.errors import UserError
 from pipeline.common.layout import FORM_FILE
 from pipeline.common.text import fold
@@ -275,7 +276,7 @@ def _read_toml(path: Path) -> dict[str, object]:
     except UnicodeDecodeError:
         raise UserError(f"{path}: tệp không ở mã UTF-8.") from None
     except tomllib.TOMLDecodeError as error:
-        raise UserError(f"{path}: sai cú pháp TOML ({error}).") from None
+        raise UserError(toml_errors.syntax_error(path, error)) from None
 
 
 @functools.cache

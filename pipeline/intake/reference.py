@@ -8,9 +8,11 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
+from pipeline.common import toml_errors
 from pipeline.common.errors import UserError
 from pipeline.common.layout import reference_files
 from pipeline.common.periods import Period, parse
+from pipeline.common.text import nfc
 from pipeline.intake.form_file import Form, default_form, load_form
 
 # The kinds of unit directly under the province, in the order documents group them, when province.toml
@@ -131,12 +133,17 @@ def _period(path: Path, line: int, column: str, text: str) -> Period:
         raise UserError(f"{path}, dòng {line}, cột {column}: {error}.") from None
 
 
+def unit_code(text: str) -> str:
+    """A unit code as the readers read it from a return (`dbp`, ` DBP ` and `DBP` are one unit)."""
+    return nfc(text).strip().upper()
+
+
 def load_units(path: Path, kinds: dict[str, str]) -> dict[str, Unit]:
     columns = ("unit_code", "unit_name", "unit_kind", "has_villages", "valid_from", "valid_to")
     units: dict[str, Unit] = {}
     lines: dict[str, int] = {}
     for line, row in _read_csv(path, columns):
-        code = row["unit_code"]
+        code = unit_code(row["unit_code"])
         if not code:
             raise UserError(f"{path}, dòng {line}: thiếu mã đơn vị.")
         if code in units:
@@ -156,7 +163,7 @@ def load_units(path: Path, kinds: dict[str, str]) -> dict[str, Unit]:
             has_villages=row["has_villages"] == "1",
             valid_from=_period(path, line, "valid_from", row["valid_from"]),
             valid_to=_period(path, line, "valid_to", valid_to) if valid_to else None,
-            predecessors=tuple(c.strip() for c in row.get("predecessors", "").split(";") if c.strip()),
+            predecessors=tuple(unit_code(c) for c in row.get("predecessors", "").split(";") if c.strip()),
         )
         lines[code] = line
     for code, unit in units.items():
@@ -172,7 +179,7 @@ def load_units(path: Path, kinds: dict[str, str]) -> dict[str, Unit]:
 def load_targets(path: Path, units: dict[str, Unit]) -> dict[tuple[str, int], int]:
     targets: dict[tuple[str, int], int] = {}
     for line, row in _read_csv(path, ("unit_code", "year", "admission_target")):
-        code = row["unit_code"]
+        code = unit_code(row["unit_code"])
         if code not in units:
             raise UserError(f"{path}, dòng {line}: mã đơn vị {code!r} không có trong units.csv.")
         try:
@@ -236,7 +243,7 @@ def load_province(path: Path) -> tuple[str, tuple[Term, ...], dict[str, str], Re
     except UnicodeDecodeError:
         raise UserError(f"{path}: tệp không ở mã UTF-8.") from None
     except tomllib.TOMLDecodeError as error:
-        raise UserError(f"{path}: sai cú pháp TOML ({error}).") from None
+        raise UserError(toml_errors.syntax_error(path, error)) from None
     if not isinstance(data.get("province"), str) or not data["province"].strip():
         raise UserError(f"{path}: thiếu khóa province (tên tỉnh).")
     terms = []

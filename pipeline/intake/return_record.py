@@ -40,7 +40,7 @@ class Return:
     figures: dict[str, Figure] = field(default_factory=dict)
     total: Figure | None = None  # the `Tổng cộng` row of `Kết nạp`, if any
     problems: list[Problem] = field(default_factory=list)
-    # Nothing in the file matched the form: its one problem says what was expected; no rule applies.
+    # Nothing in the file could be read, or nothing matched the form: its one problem says why; no rule applies.
     unmatched: bool = False
 
     def report(

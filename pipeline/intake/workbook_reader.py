@@ -64,6 +64,7 @@ def read_workbook(path: Path, file_label: str, form: Form | None = None) -> Retu
     ret = Return(file=file_label, form=path.suffix.lower().lstrip("."))
     opened = _open(path, ret, form)
     if opened is None:
+        ret.unmatched = True  # nothing of it was read: its one problem says why, no other rule applies
         return ret
     names, matches, contents = opened
     formulas = {}
@@ -72,6 +73,7 @@ def read_workbook(path: Path, file_label: str, form: Form | None = None) -> Retu
             formulas = formula_cells(path)
         except UnsafeWorkbookError as error:
             ret.report("file-unsafe-xml", Place(), str(error))
+            ret.unmatched = True
             return ret
     lost = _read_sheets(ret, form, matches, contents)
     _report_lost(ret, names, lost)
