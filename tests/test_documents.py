@@ -268,3 +268,31 @@ def test_the_shipped_fonts_hold_every_vietnamese_glyph() -> None:
     for path in (p for p in fonts if "Mono" not in p.name):
         cmap = TTFont(path).getBestCmap()
         assert [c for c in VIETNAMESE if ord(c) not in cmap] == [], path.name
+
+
+class _DraftOf:
+    """What the title block reads of a draft's data: `count` units left out, none of its half-years missing."""
+
+    draft, subtitle = True, "Tỉnh Lâm Đồng — 6 tháng cuối năm 2025"
+
+    def __init__(self, count: int) -> None:
+        self._units = {f"X{n:03}": ["2025H2: chưa nộp báo cáo"] for n in range(1, count + 1)}
+
+    def units_not_counted(self) -> dict[str, list[str]]:
+        return self._units
+
+    def unit_name(self, code: str) -> str:
+        return f"Đảng bộ xã {code}"
+
+    def periods_missing(self) -> list[object]:
+        return []
+
+
+@pytest.mark.parametrize("count", [3, 10, 63])
+def test_a_drafts_notice_names_at_most_ten_units(count: int) -> None:
+    from pipeline.documents.bulletin import DRAFT_NOTICE_UNITS, title_block
+
+    notice = str(title_block(_DraftOf(count)))  # type: ignore[arg-type]
+    assert notice.count("Đảng bộ xã X") == min(count, DRAFT_NOTICE_UNITS)
+    others = f"và {count - DRAFT_NOTICE_UNITS} đơn vị khác (đủ danh sách trong phần «Ghi chú về số liệu»)"
+    assert (others in notice) == (count > DRAFT_NOTICE_UNITS)

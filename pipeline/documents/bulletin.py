@@ -123,13 +123,22 @@ def _table(headers: list[str], rows: list[list[str]], css_class: str = "") -> st
     return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+DRAFT_NOTICE_UNITS = 10  # units named in a draft's notice under the title; the data notes name them all
+
+
 def title_block(data: BulletinData) -> Html:
     parts = [f'<h1 class="title">{escape(TITLE)}</h1>', f'<p class="subtitle">{escape(data.subtitle)}</p>']
     if data.draft:
+        not_counted = list(data.units_not_counted().items())
         listed = "; ".join(
             f"{escape(data.unit_name(code))} ({escape('; '.join(reasons))})"
-            for code, reasons in data.units_not_counted().items()
+            for code, reasons in not_counted[:DRAFT_NOTICE_UNITS]
         )
+        if len(not_counted) > DRAFT_NOTICE_UNITS:  # a province of 120 communes: a line, not a page
+            listed += (
+                f" và {fmt.number(len(not_counted) - DRAFT_NOTICE_UNITS)} đơn vị khác"
+                " (đủ danh sách trong phần «Ghi chú về số liệu»)"
+            )
         periods = ", ".join(str(p) for p in data.periods_missing())
         parts.append(
             '<div class="draft-notice"><strong>BẢN NHÁP</strong> — số liệu chưa đầy đủ, không dùng để công bố.'
