@@ -132,17 +132,25 @@ def test_a_bug_in_the_child_keeps_its_own_traceback(forking: None) -> None:
     assert "deep_inside_the_bulletin" in "".join(raised.value.__notes__)
 
 
-def test_a_child_no_longer_wanted_cleans_up_before_it_ends(forking: None, tmp_path: Path) -> None:
-    cleaned = tmp_path / "cleaned"
+@pytest.mark.parametrize("stopped_by", ["the parent", "ctrl-c"])
+def test_a_child_stopped_cleans_up_before_it_ends(forking: None, tmp_path: Path, stopped_by: str) -> None:
+    cleaned, started = tmp_path / "cleaned", tmp_path / "started"
 
     def long_work() -> None:
+        started.write_text(str(os.getpid()))
         try:
             threading.Event().wait(60)
         finally:
             cleaned.write_text("yes")  # as an atomic write removes its temporary file
 
     with pytest.raises(ValueError), background.alongside(long_work, "bản tin"):
-        time.sleep(0.2)  # the child is waiting by now
+        deadline = time.monotonic() + 30
+        while not (started.exists() and started.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if stopped_by == "ctrl-c":  # the terminal interrupts the child too
+            os.kill(int(started.read_text()), signal.SIGINT)
+            while not cleaned.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
         raise ValueError("the report failed")
     assert cleaned.read_text() == "yes"
     assert not _children()

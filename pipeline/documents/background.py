@@ -108,13 +108,11 @@ def _stop(pid: int) -> None:
     os.waitpid(pid, 0)
 
 
-def _terminated(signal_number: int, frame: object) -> None:
-    raise SystemExit(128 + signal_number)
-
-
 def _run_child(work: Callable[[], None], writing: int, blocked: set[signal.Signals]) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it quietly; the parent, interrupted too, says so
-    signal.signal(signal.SIGTERM, _terminated)  # unwinds: `finally` blocks remove temporary files
+    # Ctrl-C (the parent, interrupted too, says so) or a stop from the parent: an interrupt, as a notebook
+    # run knows it (runner.Interrupted, not a bug), so that `finally` blocks remove temporary files.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     try:
         work()
