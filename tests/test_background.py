@@ -55,18 +55,34 @@ def test_what_the_child_raises_is_raised_here(forking: None) -> None:
     assert not _children()
 
 
-def test_an_exception_pickle_cannot_carry_comes_back_with_its_traceback(forking: None) -> None:
-    class UnpicklableError(Exception):
-        def __reduce__(self) -> tuple:
-            raise TypeError("cannot pickle")
+class UnpicklableError(Exception):
+    """Cannot be pickled at all."""
 
+    def __reduce__(self) -> tuple:
+        raise TypeError("cannot pickle")
+
+
+class NeedsTwoError(Exception):
+    """Pickles (by its class and args), but cannot be rebuilt from its one formatted arg."""
+
+    def __init__(self, first: str, second: str) -> None:
+        super().__init__(f"{first} {second}")
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (UnpicklableError("deep inside"), "UnpicklableError: deep inside"),
+        (NeedsTwoError("half", "year"), "NeedsTwoError: half year"),
+    ],
+)
+def test_an_exception_pickle_cannot_carry_comes_back_with_its_traceback(
+    forking: None, error: Exception, shown: str
+) -> None:
     def fails() -> None:
-        raise UnpicklableError("deep inside")
+        raise error
 
-    with (
-        pytest.raises(RuntimeError, match=r"(?s)bản tin.*UnpicklableError: deep inside"),
-        background.alongside(fails, "bản tin"),
-    ):
+    with pytest.raises(RuntimeError, match=rf"(?s)bản tin.*{shown}"), background.alongside(fails, "bản tin"):
         pass
 
 
@@ -103,24 +119,6 @@ def test_no_fork_while_another_thread_runs() -> None:
     finally:
         stop.set()
         other.join()
-
-
-class NeedsTwoError(Exception):
-    """Pickles (by its class and args), but cannot be rebuilt from its one formatted arg."""
-
-    def __init__(self, first: str, second: str) -> None:
-        super().__init__(f"{first} {second}")
-
-
-def test_an_exception_that_pickles_but_cannot_be_rebuilt_comes_back_as_text(forking: None) -> None:
-    def fails() -> None:
-        raise NeedsTwoError("half", "year")
-
-    with (
-        pytest.raises(RuntimeError, match=r"(?s)bản tin.*NeedsTwoError: half year"),
-        background.alongside(fails, "bản tin"),
-    ):
-        pass
 
 
 def test_a_bug_in_the_child_keeps_its_own_traceback(forking: None) -> None:

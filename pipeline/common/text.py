@@ -17,3 +17,8 @@ def fold(text: object) -> str:
 def nfc(text: object) -> str:
     """Text from a return as it should be shown: NFC, surrounding spaces removed."""
     return unicodedata.normalize("NFC", "" if text is None else str(text)).strip()
+
+
+def unit_code(text: object) -> str:
+    """A unit code wherever it is typed (a return, units.csv, targets.csv): ` dbp ` and `DBP` are one unit."""
+    return nfc(text).upper()

@@ -12,7 +12,7 @@ from pipeline.common import toml_errors
 from pipeline.common.errors import UserError
 from pipeline.common.layout import reference_files
 from pipeline.common.periods import Period, parse
-from pipeline.common.text import nfc
+from pipeline.common.text import unit_code
 from pipeline.intake.form_file import Form, default_form, load_form
 
 # The kinds of unit directly under the province, in the order documents group them, when province.toml
@@ -131,11 +131,6 @@ def _period(path: Path, line: int, column: str, text: str) -> Period:
         return parse(text)
     except ValueError as error:
         raise UserError(f"{path}, dòng {line}, cột {column}: {error}.") from None
-
-
-def unit_code(text: str) -> str:
-    """A unit code as the readers read it from a return (`dbp`, ` DBP ` and `DBP` are one unit)."""
-    return nfc(text).strip().upper()
 
 
 def load_units(path: Path, kinds: dict[str, str]) -> dict[str, Unit]:

@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 from pipeline.common import fmt
-from pipeline.common.text import fold, nfc
+from pipeline.common.text import fold, nfc, unit_code
 from pipeline.intake import forms
 from pipeline.intake.cells import column_letter
 from pipeline.intake.problems import has_errors
@@ -105,9 +105,9 @@ def read_csv_export(path: Path, file_label: str) -> list[Return]:
             continue
         width = len(row)
         row = row + [""] * (len(CSV_COLUMNS) - len(row))
-        unit_code, period_text, code, raw_value = (nfc(v) for v in row[: len(CSV_COLUMNS)])
-        unit_code, code = unit_code.upper(), code.lower()
-        ret = _csv_return(returns, file_label, unit_code, period_text, line)
+        unit_text, period_text, code, raw_value = (nfc(v) for v in row[: len(CSV_COLUMNS)])
+        unit, code = unit_code(unit_text), code.lower()
+        ret = _csv_return(returns, file_label, unit, period_text, line)
         place = Place("", f"{value_column}{line}")
         if width != len(rows[0]):
             # Most often a number written with a comma (`1,5` or `1,234`) that split the value in two.
@@ -123,10 +123,10 @@ def read_csv_export(path: Path, file_label: str) -> list[Return]:
         if code not in forms.ROW_BY_CODE:
             ret.report("csv-code-unknown", Place("", f"C{line}"), code)
             continue
-        if (unit_code, code) in seen:
-            ret.report("csv-code-twice", place, code, first=seen[unit_code, code])
+        if (unit, code) in seen:
+            ret.report("csv-code-twice", place, code, first=seen[unit, code])
             continue
-        seen[(unit_code, code)] = line
+        seen[(unit, code)] = line
         count(ret, code, raw_value, place)
     for ret in returns.values():
         if (ret.unit_code, forms.REQUIRED_CODE) not in seen:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import python_calamine as calamine
 
-from pipeline.common.text import fold, nfc
+from pipeline.common.text import fold, nfc, unit_code
 from pipeline.intake import forms
 from pipeline.intake.cells import NotACountError, is_blank, parse_count, parse_date
 from pipeline.intake.form_file import INFO, TOTAL, Form, SheetForm
@@ -167,7 +167,7 @@ def _read_info(ret: Return, located: Located, name: str, sheet: SheetForm) -> No
             place = found[key][1] if key in found else Place(name, "")
             ret.report("info-row-missing", place, label=sheet.label(key))
     if "unit_code" in found:
-        ret.unit_code = nfc(show(found["unit_code"][0])).upper()
+        ret.unit_code = unit_code(show(found["unit_code"][0]))
         ret.unit_place = found["unit_code"][1]
     if "unit_name" in found:
         ret.unit_name = nfc(found["unit_name"][0])

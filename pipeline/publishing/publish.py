@@ -73,8 +73,8 @@ def publish(folders: Folders, edition: Edition, on_record: list[Period], publica
         _remove_partials(target)
         existing = versions(folders.reports, edition)
         for version in existing:
-            if version.altered_files():
-                raise StageFailed("Lỗi: " + altered_message(version, edition))
+            if altered := version.altered_files():
+                raise StageFailed("Lỗi: " + altered_message(version, edition, altered))
         content = content_of(report_dir)
         if existing and existing[-1].content == content:
             last = existing[-1]

@@ -105,11 +105,12 @@ def content_of(report_dir: Path) -> dict:
     }
 
 
-def altered_message(version: Version, edition: object) -> str:
+def altered_message(version: Version, edition: object, altered: list[str]) -> str:
+    """What was altered in `version` (`altered`: its `altered_files()`, hashed once by the caller)."""
     if version.record is None:
         what = f"tệp {PUBLICATION_FILE} bị thiếu, hỏng hoặc không phải của phiên bản này"
     else:
-        what = f"{', '.join(version.altered_files())} không còn đúng mã SHA-256 ghi trong {PUBLICATION_FILE}"
+        what = f"{', '.join(altered)} không còn đúng mã SHA-256 ghi trong {PUBLICATION_FILE}"
     return (
         f"Phiên bản {version.name} đã phát hành của kỳ {edition} đã bị sửa bằng tay ({version.folder}): "
         f"{what}. Không ghi đè; hãy khôi phục các tệp từ bản lưu (bản đã gửi đi) trước khi phát hành tiếp."
@@ -121,10 +122,10 @@ def comparable(version: Version, edition: object, hint: str = "") -> Version:
     warning for another altered file; a refusal otherwise, followed by `hint`."""
     altered = version.altered_files()
     if {PUBLICATION_FILE, INDICATORS_FILE, MANIFEST_FILE} & set(altered):
-        said = f"Lỗi: {altered_message(version, edition)} Không so sánh được với phiên bản này."
+        said = f"Lỗi: {altered_message(version, edition, altered)} Không so sánh được với phiên bản này."
         raise StageFailed(f"{said} {hint}".rstrip())
     if altered:
-        print("  [CẢNH BÁO] " + altered_message(version, edition), file=sys.stderr)
+        print("  [CẢNH BÁO] " + altered_message(version, edition, altered), file=sys.stderr)
     return version
 
 
