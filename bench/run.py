@@ -142,10 +142,16 @@ class Bench:
             lambda _: None,
         )
 
-    # 2 and 3, taking turns: the report by make, and the same notebooks chained by the plain CLIs; and the
-    # report of a province as it is since 2025 (tests/province.py), with its many units.
+    # 2 and 3, taking turns: the report by make, then the same after a change of its commentary (each pair
+    # measured minutes apart at most, so that the machine's slower and faster spells fall on both alike); the
+    # same notebooks chained by the plain CLIs; and the report of a province as it is since 2025
+    # (tests/province.py), with its many units.
     def cold_and_naive(self) -> None:
         cold = self.case("cold", f"`make report PERIOD={self.period}`, processed data and reports removed")
+        commentary = self.case(
+            "commentary",
+            "the same report just made, after its commentary changed (a sentence added): the documents alone",
+        )
         naive = self.case(
             "naive",
             "the same notebooks by the plain CLIs: `papermill` (01_clean for each half-year on record, 02, 03), "
@@ -159,15 +165,38 @@ class Bench:
         )
         province = write_province(self.work / "raw-reorganised", communes=self.sizes.communes)
         self.notes["reorganised_units"] = units
+        raw = self._raw_copy()
+        notes = raw / "commentary" / f"{self.period}.md"
+        words = notes.read_text(encoding="utf-8") if notes.is_file() else None
         for _ in range(self.sizes.runs):
             self.fresh()
-            cold.runs.append(measure(self.make("report", f"PERIOD={self.period}")))
+            self._write_commentary(notes, words)
+            cold.runs.append(measure(self.make("report", f"PERIOD={self.period}", raw=raw)))
+            self._write_commentary(notes, (words or "") + "\nMột câu thêm.\n")
+            commentary.runs.append(measure(self.make("report", f"PERIOD={self.period}", raw=raw)))
             self.fresh("naive")
             naive.runs.append(measure(["bash", "-euo", "pipefail", "-c", self._naive_script()], env=self._venv_env()))
             self.fresh("reorganised")
             reorganised.runs.append(
                 measure(self.make("report", f"PERIOD={REORGANISED_PERIOD}", raw=province, out="reorganised"))
             )
+        self._write_commentary(notes, words)
+
+    @staticmethod
+    def _write_commentary(notes: Path, words: str | None) -> None:
+        """The edition's commentary as given (None: no commentary file)."""
+        if words is None:
+            notes.unlink(missing_ok=True)
+        else:
+            notes.parent.mkdir(exist_ok=True)
+            notes.write_text(words, encoding="utf-8")
+
+    def _raw_copy(self) -> Path:
+        """The sample's raw folder, copied: the cases that change an input change the copy."""
+        raw = self.work / "raw"
+        if not raw.is_dir():
+            shutil.copytree(self.raw, raw)
+        return raw
 
     def _venv_env(self) -> dict[str, str]:
         return os.environ | {"PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
@@ -192,9 +221,7 @@ class Bench:
 
     # 4 and 5: a second run with nothing to do; one return changed, or only saved again.
     def reruns(self) -> None:
-        raw = self.work / "raw"
-        shutil.rmtree(raw, ignore_errors=True)
-        shutil.copytree(self.raw, raw)
+        raw = self._raw_copy()
         target = sorted((raw / "returns" / self.period).glob("*.xlsx"))[0]
         original = target.read_bytes()
         book = openpyxl.load_workbook(target)
@@ -220,15 +247,6 @@ class Bench:
             lambda number: target.write_bytes(changed if number % 2 == 0 else original),
         )
         target.write_bytes(original)
-        notes = raw / "commentary" / f"{self.period}.md"
-        words = notes.read_text(encoding="utf-8") if notes.is_file() else ""
-        measure(command())
-        self.repeat(
-            "commentary",
-            "the same, after the edition's commentary changed (a sentence added, then taken out): the documents alone",
-            command,
-            lambda number: notes.write_text(words + ("\nMột câu thêm.\n" if number % 2 == 0 else ""), encoding="utf-8"),
-        )
 
     # 6. Every bulletin, with one job and with two, taking turns.
     def parallel(self) -> None:

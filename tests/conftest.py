@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,6 +21,14 @@ SAMPLE_RAW = ROOT / "data" / "raw"
 def digests(folder: Path) -> dict[str, str]:
     """Every file below `folder` with its SHA-256."""
     return {p.relative_to(folder).as_posix(): sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def child_processes() -> set[int]:
+    """This process's children, as the kernel lists them (reaped children are not)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{os.getpid()}/task").iterdir():
+        found |= {int(pid) for pid in (task / "children").read_text().split()}
+    return found
 
 
 def make_command(*args: str, raw: Path = SAMPLE_RAW, out: Path) -> list[str]:

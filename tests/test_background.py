@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.common.errors import StageFailed
 from pipeline.documents import background
-from tests.conftest import ROOT, SAMPLE_RAW
+from tests.conftest import ROOT, SAMPLE_RAW, child_processes
 
 
 @pytest.fixture
@@ -23,16 +23,7 @@ def forking(monkeypatch: pytest.MonkeyPatch) -> None:
     if not hasattr(os, "fork"):
         pytest.fail("this platform cannot fork: the test is not meaningful here")
     # pytest's process may hold OpenBLAS's thread; the child's work here touches no library state.
-    monkeypatch.setattr(background, "_can_fork", lambda: True)
-
-
-def _children() -> set[int]:
-    tasks = Path(f"/proc/{os.getpid()}/task")
-    found: set[int] = set()
-    for task in tasks.iterdir():
-        children = (task / "children").read_text().split()
-        found |= {int(pid) for pid in children}
-    return found
+    monkeypatch.setattr(background, "can_fork", lambda: True)
 
 
 def test_the_work_runs_in_a_child_alongside_the_body(forking: None, tmp_path: Path) -> None:
@@ -43,7 +34,7 @@ def test_the_work_runs_in_a_child_alongside_the_body(forking: None, tmp_path: Pa
             time.sleep(0.01)
         assert marker.exists()
     assert int(marker.read_text()) != os.getpid()
-    assert not _children()
+    assert not child_processes()
 
 
 def test_what_the_child_raises_is_raised_here(forking: None) -> None:
@@ -52,7 +43,7 @@ def test_what_the_child_raises_is_raised_here(forking: None) -> None:
 
     with pytest.raises(StageFailed, match="ô C7 của sheet 'Kết nạp'"), background.alongside(fails, "bản tin"):
         pass
-    assert not _children()
+    assert not child_processes()
 
 
 class UnpicklableError(Exception):
@@ -95,7 +86,7 @@ def test_a_child_killed_from_outside_is_a_vietnamese_message(forking: None) -> N
         background.alongside(killed, "bản tin"),
     ):
         pass
-    assert not _children()
+    assert not child_processes()
 
 
 def test_a_body_that_fails_stops_and_reaps_the_child(forking: None) -> None:
@@ -104,7 +95,7 @@ def test_a_body_that_fails_stops_and_reaps_the_child(forking: None) -> None:
         background.alongside(lambda: threading.Event().wait(60), "bản tin"),
     ):
         raise ValueError("the report failed")
-    assert not _children()
+    assert not child_processes()
 
 
 def test_no_fork_while_another_thread_runs() -> None:
@@ -112,7 +103,7 @@ def test_no_fork_while_another_thread_runs() -> None:
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        assert not background._can_fork()
+        assert not background.can_fork()
         ran: list[int] = []
         with background.alongside(lambda: ran.append(os.getpid()), "bản tin"):
             assert ran == [os.getpid()]  # done here, before the body
@@ -151,28 +142,29 @@ def test_a_child_stopped_cleans_up_before_it_ends(forking: None, tmp_path: Path,
                 time.sleep(0.01)
         raise ValueError("the report failed")
     assert cleaned.read_text() == "yes"
-    assert not _children()
+    assert not child_processes()
 
 
 FORK_PROBE = """
 import runpy, sys
 from pipeline.documents import background
 
-can_fork, said_path = background._can_fork, sys.argv.pop(1)
+can_fork, said_path = background.can_fork, sys.argv.pop(1)
 def probed():
     allowed = can_fork()
     with open(said_path, "a") as said:
         said.write(f"{allowed} {background._thread_count()}\\n")
     return allowed
-background._can_fork = probed
+background.can_fork = probed
 sys.argv[0] = "pipeline"
 runpy.run_module("pipeline", run_name="__main__")
 """
 
 
 def test_a_real_report_renders_its_documents_side_by_side(tmp_path: Path) -> None:
-    """`python -m pipeline report`, as make runs it: when the documents start, after the notebooks of the
-    cleaning and the indicators ran in the same process, it has one thread and forks."""
+    """`python -m pipeline report`, as make runs it: after the cleaning's notebooks ran in the same process,
+    it has one thread when it starts the PDF workers (the first of which forks the second), and again when
+    the bulletin's child is forked, after the indicators' notebook."""
     said = tmp_path / "forked"
     command = [sys.executable, "-c", FORK_PROBE, str(said), "--raw-dir", str(SAMPLE_RAW)]
     command += ["--processed-dir", str(tmp_path / "processed"), "--reports-dir", str(tmp_path / "reports")]
@@ -180,5 +172,5 @@ def test_a_real_report_renders_its_documents_side_by_side(tmp_path: Path) -> Non
     environment = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
     run = subprocess.run(command, cwd=ROOT, env=environment | {"PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    assert said.read_text() == "True 1\n"
+    assert said.read_text().splitlines() == ["True 1"] * 3
     assert (tmp_path / "reports" / "2016H1" / "bulletin.pdf").is_file()

@@ -3,11 +3,13 @@ annex workbook, read back as their readers would (python-docx, pypdf, poppler, o
 
 from __future__ import annotations
 
+import base64
 import re
 import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
 import pypdf
@@ -16,6 +18,7 @@ from docx import Document
 
 from pipeline.common import fmt
 from pipeline.common.layout import DOCUMENTS, EDITION_OUTPUTS
+from pipeline.documents.chart import flattened
 from pipeline.indicators.table import Indicators
 from tests.conftest import SAMPLE_RAW
 
@@ -296,3 +299,29 @@ def test_a_drafts_notice_names_at_most_ten_units(count: int) -> None:
     assert notice.count("Đảng bộ xã X") == min(count, DRAFT_NOTICE_UNITS)
     others = f"và {count - DRAFT_NOTICE_UNITS} đơn vị khác (đủ danh sách trong phần «Ghi chú về số liệu»)"
     assert (others in notice) == (count > DRAFT_NOTICE_UNITS)
+
+
+def test_a_charts_svg_loses_only_the_groups_that_name_what_they_hold() -> None:
+    """matplotlib wraps every artist in a bare `<g id=…>`; each costs a PDF's layout a walk. Those go, what
+    they hold stays in its order, and a group that clips, styles or moves its contents stays."""
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg"><g id="figure_1"><g id="patch_1"><path d="M 0 0"/></g>'
+        '<g id="axes_1" clip-path="url(#c)"><g id="text_1"><text x="1">Tuần Giáo</text></g></g>'
+        '<g style="fill: #b22222"><g id="bar"/><rect width="2"/></g></g></svg>'
+    )
+    assert flattened(svg) == (
+        '<svg xmlns="http://www.w3.org/2000/svg"><path d="M 0 0"/>'
+        '<g id="axes_1" clip-path="url(#c)"><text x="1">Tuần Giáo</text></g>'
+        '<g style="fill: #b22222"><rect width="2"/></g></svg>'
+    )
+
+
+def test_the_bulletins_charts_have_no_bare_groups(edition: Path) -> None:
+    html = (edition / "bulletin.html").read_text(encoding="utf-8")
+    pictures = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
+    assert len(pictures) >= 5
+    for picture in pictures:
+        root = ElementTree.fromstring(base64.b64decode(picture))
+        groups = [g for g in root.iter("{http://www.w3.org/2000/svg}g")]
+        assert groups and all(set(g.attrib) != {"id"} for g in groups)  # clipped and styled groups stay
+        assert root.find(".//{http://www.w3.org/2000/svg}text") is not None

@@ -1,8 +1,8 @@
 """Work done in a forked child process while this one goes on.
 
-An edition's two PDFs are laid out by WeasyPrint, which uses one core: the bulletin is made in a child while
-this process makes the formal report, so the documents take the time of the longer of the two. The child
-is a fork taken after the libraries are loaded, so it starts at once. What the work raises in the child is
+The bulletin's notebook and HTML are made in a child while this process runs the formal report's notebook
+and writes the Word file and the annex; the PDF workers (`pdf_workers`) are forked children too. A child is a
+fork taken after the libraries are loaded, so it starts at once. What the work raises in the child is
 raised here, as if it had run in this process: a mistake in a notebook reads the same either way.
 """
 
@@ -31,7 +31,7 @@ def _thread_count() -> int:
         return threading.active_count()
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     # A fork copies one thread only: with others running (a kernel's, a library's), their locks could be
     # held forever in the child. `python -m pipeline` keeps OpenBLAS to one thread so that it forks; a
     # Jupyter kernel, with its own threads, does the work in turn instead. macOS's system libraries do not
@@ -44,28 +44,12 @@ def alongside(work: Callable[[], None], what: str) -> Iterator[None]:
     """Run `work` in a child process while the body runs; on leaving, wait for it and raise what it raised.
     Where a fork is unsafe, `work` runs here first. `what` (Vietnamese) names the work in the message for a
     child that died without a word (killed, out of memory)."""
-    if not _can_fork():
+    if not can_fork():
         work()
         yield
         return
-    sys.stdout.flush()
-    sys.stderr.flush()
     reading, writing = os.pipe()
-    # Signals wait until the child has its own handlers: a Ctrl-C in between must not unwind the parent's
-    # code (its locks, its clean-ups) in the child.
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    pid = -1
-    try:
-        pid = os.fork()
-        if pid == 0:  # the child: never returns into the parent's code
-            try:
-                os.close(reading)
-                _run_child(work, writing, blocked)
-            finally:
-                os._exit(1)
-    finally:
-        if pid != 0:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    pid = fork_child(lambda: _answer(work, writing), close=[reading])
     os.close(writing)
     status = None
     try:
@@ -75,8 +59,45 @@ def alongside(work: Callable[[], None], what: str) -> Iterator[None]:
         _, status = os.waitpid(pid, 0)
     finally:
         if status is None:  # the body failed or was interrupted: the child's work is no longer wanted
-            _stop(pid)
+            stop(pid)
     _raise_outcome(raised, status, what)
+
+
+def fork_child(work: Callable[[], None], close: list[int]) -> int:
+    """Fork a child that closes the descriptors `close` (this process's ends of its pipes), runs `work`
+    and exits; Ctrl-C or a stop reach `work` as KeyboardInterrupt. Returns the child's pid."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Signals wait until the child has its own handlers: a Ctrl-C in between must not unwind the parent's
+    # code (its locks, its clean-ups) in the child.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    pid = -1
+    try:
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into the parent's code
+            try:
+                for descriptor in close:
+                    os.close(descriptor)
+                # Ctrl-C (the parent, interrupted too, says so) or a stop from the parent: an interrupt, as a
+                # notebook run knows it (runner.Interrupted, not a bug), so that `finally` blocks remove
+                # temporary files.
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                signal.signal(signal.SIGTERM, signal.default_int_handler)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+                work()
+            except KeyboardInterrupt:  # stopped: the parent knows why
+                os._exit(1)
+            except BaseException:  # a bug outside `work`'s own reporting: said here, the parent reports silence
+                traceback.print_exc()
+                os._exit(1)
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(0)
+    finally:
+        if pid != 0:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    return pid
 
 
 def _raise_outcome(raised: bytes, status: int, what: str) -> None:
@@ -84,22 +105,41 @@ def _raise_outcome(raised: bytes, status: int, what: str) -> None:
         raise KeyboardInterrupt
     code = os.waitstatus_to_exitcode(status)
     if code == 0 and raised:
-        error = pickle.loads(raised)  # the child checked that it loads
-        if isinstance(error, str):  # an exception that could not be pickled: its traceback, as text
-            raise RuntimeError(f"{what} (tiến trình con):\n{error}")
-        raise error
+        reraise(raised, what)
     if code != 0:
         cause = f"bị dừng bởi tín hiệu {-code}" if code < 0 else f"kết thúc với mã {code}"
-        raise StageFailed(
-            f"Lỗi: tiến trình lập {what} {cause} mà không báo lỗi (có thể do thiếu bộ nhớ hoặc bị dừng từ bên "
-            "ngoài). Hãy chạy lại lệnh; nếu lặp lại, báo cho người bảo trì."
-        )
+        raise StageFailed(died_message(what, cause))
 
 
-def _stop(pid: int) -> None:
+def died_message(what: str, cause: str) -> str:
+    return (
+        f"Lỗi: tiến trình lập {what} {cause} mà không báo lỗi (có thể do thiếu bộ nhớ hoặc bị dừng từ bên "
+        "ngoài). Hãy chạy lại lệnh; nếu lặp lại, báo cho người bảo trì."
+    )
+
+
+def reraise(raised: bytes, what: str) -> None:
+    """Raise here what a child raised (`outcome_of`)."""
+    error = pickle.loads(raised)  # the child checked that it loads
+    if isinstance(error, str):  # an exception that could not be pickled: its traceback, as text
+        raise RuntimeError(f"{what} (tiến trình con):\n{error}")
+    raise error
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C and a stop wait until the block is done (a fork and the note of its pid)."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def stop(pid: int, grace: float = STOP_GRACE_SECONDS) -> None:
     """Ask the child to stop (it removes its temporary files), then make sure it has; reap it either way."""
     os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
         if os.waitpid(pid, os.WNOHANG)[0] == pid:
             return
@@ -108,25 +148,24 @@ def _stop(pid: int) -> None:
     os.waitpid(pid, 0)
 
 
-def _run_child(work: Callable[[], None], writing: int, blocked: set[signal.Signals]) -> None:
-    # Ctrl-C (the parent, interrupted too, says so) or a stop from the parent: an interrupt, as a notebook
-    # run knows it (runner.Interrupted, not a bug), so that `finally` blocks remove temporary files.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+def _answer(work: Callable[[], None], writing: int) -> None:
+    """Run `work` (in the child) and write what it raised, if anything, to the parent's pipe."""
+    raised = b""
     try:
         work()
     except BaseException as error:
-        if not isinstance(error, StageFailed):  # a bug: its traceback from here, not from the parent
-            error.add_note(traceback.format_exc())
-        try:
-            raised = pickle.dumps(error)
-            pickle.loads(raised)
-        except Exception:  # a bug's exception that pickle cannot carry or rebuild: its traceback as text
-            raised = pickle.dumps("".join(traceback.format_exception(error)))
-        with os.fdopen(writing, "wb") as pipe:
-            pipe.write(raised)
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
+        raised = outcome_of(error)
+    with os.fdopen(writing, "wb") as pipe:
+        pipe.write(raised)
+
+
+def outcome_of(error: BaseException) -> bytes:
+    """What the child raised, pickled for the parent: the exception itself, or its traceback as text."""
+    if not isinstance(error, StageFailed):  # a bug: its traceback from here, not from the parent
+        error.add_note(traceback.format_exc())
+    try:
+        raised = pickle.dumps(error)
+        pickle.loads(raised)
+    except Exception:  # a bug's exception that pickle cannot carry or rebuild: its traceback as text
+        raised = pickle.dumps("".join(traceback.format_exception(error)))
+    return raised

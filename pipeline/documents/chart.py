@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -73,7 +74,7 @@ class Chart:
         return self._save("png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 6})
 
     def svg(self) -> str:
-        return self._save("svg", metadata={"Date": None, "Creator": None}).decode("utf-8")
+        return flattened(self._save("svg", metadata={"Date": None, "Creator": None}).decode("utf-8"))
 
     def pictures(self) -> dict[str, str]:
         """SVG (and, for Word, PNG as base64) of the figure as it is now."""
@@ -91,6 +92,30 @@ class Chart:
             data["image/png"] = pictures["png"]
         about = {"alt": self.alt, "caption": self.caption}
         return data, {"image/svg+xml": about, "image/png": about}
+
+
+_GROUP_TAG = re.compile(r"<g\b[^>]*>|</g>")
+_BARE_GROUP = re.compile(r'<g id="[^"]*"\s*/?>')
+
+
+def flattened(svg: str) -> str:
+    """The SVG without the groups that only name what they hold (matplotlib wraps every artist in a
+    `<g id="…">`): over half of a chart's elements, each walked when a PDF is laid out. What they hold
+    stays as it was, in its order; a group that clips, styles or moves its contents stays."""
+    pieces, kept, start = [], [], 0
+    for tag in _GROUP_TAG.finditer(svg):
+        text = tag.group()
+        if text == "</g>":
+            drop = not kept.pop() if kept else False
+        else:
+            drop = _BARE_GROUP.fullmatch(text) is not None
+            if not text.endswith("/>"):
+                kept.append(not drop)
+        if drop:
+            pieces.append(svg[start : tag.start()])
+            start = tag.end()
+    pieces.append(svg[start:])
+    return "".join(pieces)
 
 
 def _title(figure: Figure) -> str:

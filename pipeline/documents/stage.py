@@ -1,19 +1,22 @@
 """The documents stage: the bulletin and the formal report from their notebooks, the annex from the
 indicators, then the manifest (SPEC 6, 8).
 
-`03_bulletin.ipynb` shapes the bulletin (nbconvert → HTML → WeasyPrint PDF); `04_report.ipynb` shapes the
-formal report, whose executed cells become blocks (`notebook_content`) written as Word (`report_docx`)
-and, through HTML, as PDF. Both notebooks print the same blocks (`blocks`), so a figure or a sentence reads
-the same in each; the annex is written from `indicators.csv` itself.
+`03_bulletin.ipynb` shapes the bulletin (nbconvert → HTML, `render`; → PDF, `pdf`); `04_report.ipynb`
+shapes the formal report, whose executed cells become blocks (`notebook_content`) written as Word
+(`report_docx`) and, through HTML, as PDF. Both notebooks print the same blocks (`blocks`), so a figure or a
+sentence reads the same in each; the annex is written from `indicators.csv` itself. The two PDFs are laid
+out by workers started before they are wanted (`pdf_workers`), side by side.
 """
 
 from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from pipeline.common import iorw
 from pipeline.common.layout import (
     ANNEX_XLSX,
     BULLETIN_HTML,
@@ -24,10 +27,11 @@ from pipeline.common.layout import (
     REPORT_PDF,
 )
 from pipeline.common.periods import Edition, Period, parse_edition
-from pipeline.documents import annex, background, commentary, manifest, render
+from pipeline.documents import annex, background, commentary, manifest, pdf, pdf_workers, render
 from pipeline.documents.bulletin import TITLE, subtitle
 from pipeline.documents.content import Block, Figure
 from pipeline.documents.font_subsets import FONT_CACHE_DIR
+from pipeline.documents.notebook_content import blocks_of
 from pipeline.documents.report import REPORT_TITLE, subject
 from pipeline.indicators.table import Indicators
 from pipeline.intake import clean
@@ -35,10 +39,23 @@ from pipeline.intake.reference import Reference, load_reference
 from pipeline.running.runner import run_notebook
 from pipeline.running.stages import Folders, report_files
 
+# The formal report's page, while its PDF is laid out (a dot file: not one of the edition's files).
+REPORT_PAGE = ".report-page.html"
 REPORT_ONLY_PARAMETERS = ("number", "date")  # given at publication; the bulletin's notebook has no such parameters
 
 
-def write_documents(folders: Folders, parameters: dict[str, object], on_record: list[Period], engine: str) -> Path:
+def write_documents(
+    folders: Folders,
+    parameters: dict[str, object],
+    on_record: list[Period],
+    engine: str,
+    pdfs: pdf_workers.Workers | pdf_workers.InProcess | None = None,
+) -> Path:
+    """`pdfs`: PDF workers started earlier (`pdf_workers.ready`), ready when the PDFs are wanted; without
+    them, workers are started here."""
+    if pdfs is None:
+        with pdf_workers.ready() as started:
+            return write_documents(folders, parameters, on_record, engine, started)
     edition = parse_edition(str(parameters["edition"]))
     report_dir = folders.reports / str(edition)
     reference = load_reference(folders.raw)
@@ -48,15 +65,23 @@ def write_documents(folders: Folders, parameters: dict[str, object], on_record: 
     for warning in found.warnings:
         print(f"  [CẢNH BÁO] {warning}", file=sys.stderr)
 
-    # The bulletin is made in a child process while this one makes the report and the annex.
-    bulletin = functools.partial(_write_bulletin, folders, parameters, engine, reference)
-    with background.alongside(bulletin, "bản tin"):
-        report_notebook = folders.executed(edition, "report")
-        run_notebook(folders.notebook("report"), report_notebook, parameters, engine)
-        _write_report(report_notebook, report_dir, reference, edition, draft)
-        sources = clean.load_sources(folders.processed, on_record)
-        indicators = Indicators.read(report_dir / INDICATORS_FILE)
-        annex.write_annex(report_dir / ANNEX_XLSX, indicators, reference, edition, sources, edition.last.end_date())
+    # The bulletin's notebook and HTML are made in a child process while this one makes the report and the
+    # annex; each PDF is laid out by a worker as soon as its HTML is written.
+    bulletin = functools.partial(_write_bulletin, folders, parameters, engine, reference, pdfs.reserve())
+    page = report_dir / REPORT_PAGE
+    try:
+        with background.alongside(bulletin, "bản tin"):
+            report_notebook = folders.executed(edition, "report")
+            run_notebook(folders.notebook("report"), report_notebook, parameters, engine)
+            blocks = numbered_figures(blocks_of(report_notebook))
+            pdfs.submit(_report_pdf(blocks, report_dir, page, reference, edition, draft))
+            _write_report_docx(blocks, report_dir, reference, edition, draft)
+            sources = clean.load_sources(folders.processed, on_record)
+            indicators = Indicators.read(report_dir / INDICATORS_FILE)
+            annex.write_annex(report_dir / ANNEX_XLSX, indicators, reference, edition, sources, edition.last.end_date())
+        pdfs.finish()
+    finally:
+        page.unlink(missing_ok=True)
 
     inputs = [(path.relative_to(folders.raw).as_posix(), path) for path in reference.files]
     inputs += [(label, folders.raw / label) for label in sorted(set(sources["file"]))]
@@ -86,7 +111,14 @@ def numbered_figures(blocks: list[Block]) -> list[Block]:
     return numbered
 
 
-def _write_bulletin(folders: Folders, parameters: dict[str, object], engine: str, reference: Reference) -> None:
+def _write_bulletin(
+    folders: Folders,
+    parameters: dict[str, object],
+    engine: str,
+    reference: Reference,
+    lay_out: pdf_workers.LayOut,
+) -> None:
+    """The bulletin's notebook and HTML; then its PDF, by `lay_out` (a PDF worker)."""
     edition, draft = parse_edition(str(parameters["edition"])), bool(parameters["draft"])
     report_dir, executed = folders.reports / str(edition), folders.executed(edition, "bulletin")
     shown = {name: value for name, value in parameters.items() if name not in REPORT_ONLY_PARAMETERS}
@@ -101,24 +133,41 @@ def _write_bulletin(folders: Folders, parameters: dict[str, object], engine: str
     )
     # Stamped with the inputs' date (the end of the edition), not today's.
     when, fonts = edition.last.end_date(), report_dir / FONT_CACHE_DIR
-    render.html_to_pdf(report_dir / BULLETIN_HTML, report_dir / BULLETIN_PDF, source_date=when, font_cache=fonts)
+    html_path, pdf_path = report_dir / BULLETIN_HTML, report_dir / BULLETIN_PDF
+    lay_out(functools.partial(pdf.html_to_pdf, html_path, pdf_path, source_date=when, font_cache=fonts))
 
 
-def _write_report(executed: Path, report_dir: Path, reference: Reference, edition: Edition, draft: bool) -> None:
-    from pipeline.documents import report_docx
-    from pipeline.documents.notebook_content import blocks_of
+def _report_title(reference: Reference, edition: Edition, draft: bool) -> str:
+    return f"{REPORT_TITLE} {subject(edition)} — Tỉnh {reference.province}" + (" (BẢN NHÁP)" if draft else "")
 
-    blocks = numbered_figures(blocks_of(executed))
-    title = f"{REPORT_TITLE} {subject(edition)} — Tỉnh {reference.province}" + (" (BẢN NHÁP)" if draft else "")
-    when = edition.last.end_date()
-    report_docx.write_docx(
-        blocks, report_dir / REPORT_DOCX, title=title, author=reference.report.issuing_body, when=when
-    )
-    render.blocks_to_pdf(
-        blocks,
+
+def _report_pdf(
+    blocks: list[Block], report_dir: Path, page: Path, reference: Reference, edition: Edition, draft: bool
+) -> Callable[[], None]:
+    """The formal report's page, written to `page`, and the work of laying it out as its PDF."""
+    title = _report_title(reference, edition, draft)
+    iorw.write_text(page, render.report_page(blocks, title=title, draft=draft))
+    return functools.partial(
+        pdf.html_to_pdf,
+        page,
         report_dir / REPORT_PDF,
-        title=title,
-        draft=draft,
-        source_date=when,
+        # Stamped with the inputs' date (the end of the edition), not today's.
+        source_date=edition.last.end_date(),
+        style="report",
         font_cache=report_dir / FONT_CACHE_DIR,
+    )
+
+
+def _write_report_docx(
+    blocks: list[Block], report_dir: Path, reference: Reference, edition: Edition, draft: bool
+) -> None:
+    from pipeline.documents import report_docx
+
+    title = _report_title(reference, edition, draft)
+    report_docx.write_docx(
+        blocks,
+        report_dir / REPORT_DOCX,
+        title=title,
+        author=reference.report.issuing_body,
+        when=edition.last.end_date(),
     )

@@ -18,6 +18,7 @@ from typing import TypeVar
 from pipeline.common.errors import Interrupted, StageFailed, UserError
 from pipeline.common.layout import EDITION_OUTPUTS, returns_dir
 from pipeline.common.periods import Edition, Period, parse, parse_edition, periods_on_record
+from pipeline.documents import pdf_workers
 from pipeline.running import stages
 from pipeline.running.stages import Folders
 
@@ -142,24 +143,27 @@ def report(folders: Folders, edition: Edition, draft: bool, engine: str) -> None
         indicators_fresh = indicators.is_fresh()
         if indicators_fresh and stages.bulletin_stage(folders, edition, inputs).is_fresh():
             return
-        try:
-            gate(folders.raw, folders.processed, edition, on_record, draft)
-        except StageFailed:
-            _remove_report(report_dir)
-            raise
-        from pipeline.running.runner import run_notebook
+        # The PDFs' workers load WeasyPrint while the checks and the notebooks run (documents/pdf_workers.py).
+        with pdf_workers.ready() as pdfs:
+            try:
+                gate(folders.raw, folders.processed, edition, on_record, draft)
+            except StageFailed:
+                _remove_report(report_dir)
+                raise
+            from pipeline.running.runner import run_notebook
 
-        parameters = edition_parameters(folders, edition)
-        if not indicators_fresh:
-            print(f"{STAGE_VI['indicators']} kỳ {edition}…", file=sys.stderr)
-            notebook, executed = folders.notebook("indicators"), folders.executed(edition, "indicators")
-            indicators.run(lambda: run_notebook(notebook, executed, parameters, engine))
-        bulletin = stages.bulletin_stage(folders, edition, inputs)  # its key holds the new indicators
-        if not bulletin.is_fresh():
-            from pipeline.documents.stage import write_documents
+            parameters = edition_parameters(folders, edition)
+            if not indicators_fresh:
+                print(f"{STAGE_VI['indicators']} kỳ {edition}…", file=sys.stderr)
+                notebook, executed = folders.notebook("indicators"), folders.executed(edition, "indicators")
+                indicators.run(lambda: run_notebook(notebook, executed, parameters, engine))
+            bulletin = stages.bulletin_stage(folders, edition, inputs)  # its key holds the new indicators
+            if not bulletin.is_fresh():
+                from pipeline.documents.stage import write_documents
 
-            print(f"{STAGE_VI['bulletin']} kỳ {edition}…", file=sys.stderr)
-            bulletin.run(lambda: write_documents(folders, parameters | {"draft": draft}, on_record, engine))
+                print(f"{STAGE_VI['bulletin']} kỳ {edition}…", file=sys.stderr)
+                documents = parameters | {"draft": draft}
+                bulletin.run(lambda: write_documents(folders, documents, on_record, engine, pdfs))
 
 
 def validate(folders: Folders, period: Period, engine: str) -> int:
