@@ -155,8 +155,17 @@ def _answer(work: Callable[[], None], writing: int) -> None:
         work()
     except BaseException as error:
         raised = outcome_of(error)
-    with os.fdopen(writing, "wb") as pipe:
-        pipe.write(raised)
+    answer(writing, raised)
+
+
+def answer(writing: int, data: bytes) -> None:
+    """Write a child's answer to the parent's pipe and close it. A parent that stopped listening (it was
+    interrupted, or failed) does not want it."""
+    try:
+        with os.fdopen(writing, "wb") as pipe:
+            pipe.write(data)
+    except BrokenPipeError:
+        pass
 
 
 def outcome_of(error: BaseException) -> bytes:

@@ -192,8 +192,7 @@ def _serve(jobs: int, results: int, loading_error: Exception | None) -> None:
             answer = pickle.dumps(None)
     except BaseException as error:
         answer = pickle.dumps(background.outcome_of(error))
-    with os.fdopen(results, "wb") as pipe:
-        pipe.write(answer)
+    background.answer(results, answer)
 
 
 def _send(jobs: int, work: Callable[[], None] | None) -> None:
