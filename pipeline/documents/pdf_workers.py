@@ -183,7 +183,7 @@ def _serve(jobs: int, results: int, loading_error: Exception | None) -> None:
     with os.fdopen(jobs, "rb") as pipe:
         header = pipe.read(struct.calcsize(FRAME))
         work = pipe.read(struct.unpack(FRAME, header)[0]) if len(header) == struct.calcsize(FRAME) else b""
-    answer = b""
+    answer, stopped = b"", None
     try:
         if work:
             if loading_error is not None:
@@ -192,7 +192,11 @@ def _serve(jobs: int, results: int, loading_error: Exception | None) -> None:
             answer = pickle.dumps(None)
     except BaseException as error:
         answer = pickle.dumps(background.outcome_of(error))
+        if isinstance(error, KeyboardInterrupt):  # stopped: this worker stops too (the first, the others first)
+            stopped = error
     background.answer(results, answer)
+    if stopped is not None:
+        raise stopped
 
 
 def _send(jobs: int, work: Callable[[], None] | None) -> None:
