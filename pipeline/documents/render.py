@@ -8,6 +8,7 @@ from html import escape
 from pathlib import Path
 
 import nbformat
+from jinja2 import FileSystemBytecodeCache
 from nbconvert import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
@@ -18,6 +19,7 @@ from pipeline.common import iorw
 from pipeline.common.version import code_version
 
 TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE_CACHE_DIR = ".compiled-templates"  # in an edition's report folder, beside `.charts` and `.font-subsets`
 REMOVE_TAG = "remove-cell"  # analysts tag a cell with this to keep it out of the bulletin
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 # The text alternative of a picture an analyst's cell shows without one (nbconvert's own is English).
@@ -41,7 +43,18 @@ class _BulletinExporter(HTMLExporter):
     """nbconvert's HTML exporter without its last pass, which parses the page again (BeautifulSoup) to give
     pictures an English alt text and JupyterLab's cells a focus order: the bulletin has no JupyterLab cells,
     FallbackAltText gives every picture a Vietnamese alt text, and that pass was most of the conversion's
-    time. The filters are those `HTMLExporter.from_notebook_node` registers."""
+    time. The filters are those `HTMLExporter.from_notebook_node` registers. `compiled`: a folder where the
+    templates are kept compiled (Jinja's bytecode cache, checked against each template's source), so that a
+    rebuild of the edition does not compile them again."""
+
+    compiled: Path | None = None
+
+    def _create_environment(self):  # type: ignore[no-untyped-def]
+        environment = super()._create_environment()
+        if self.compiled is not None:
+            self.compiled.mkdir(parents=True, exist_ok=True)
+            environment.bytecode_cache = FileSystemBytecodeCache(str(self.compiled))
+        return environment
 
     def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[no-untyped-def]
         language = nb.metadata.get("language_info", {})
@@ -53,7 +66,7 @@ class _BulletinExporter(HTMLExporter):
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
-def _exporter() -> HTMLExporter:
+def _exporter(compiled: Path | None) -> HTMLExporter:
     config = Config()
     config.TemplateExporter.exclude_input = True
     config.TemplateExporter.exclude_input_prompt = True
@@ -62,13 +75,17 @@ def _exporter() -> HTMLExporter:
     exporter = _BulletinExporter(
         config=config, extra_template_basedirs=[str(TEMPLATES / "nbconvert")], template_name="bulletin"
     )
+    exporter.compiled = compiled
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
     exporter.register_preprocessor(FallbackAltText(), enabled=True)
     exporter.register_filter("base64_text", lambda text: base64.b64encode(str(text).encode("utf-8")).decode("ascii"))
     return exporter
 
 
-def notebook_to_html(notebook: Path, html_path: Path, *, title: str, running_title: str, draft: bool) -> None:
+def notebook_to_html(
+    notebook: Path, html_path: Path, *, title: str, running_title: str, draft: bool, compiled: Path | None = None
+) -> None:
+    """`compiled`: where the page's templates are kept compiled for the next run (None: not kept)."""
     nb = nbformat.read(notebook, as_version=4)
     # Papermill gives the cell it injects a random id; numbered ids keep reruns byte-identical.
     for number, cell in enumerate(nb.cells):
@@ -82,7 +99,7 @@ def notebook_to_html(notebook: Path, html_path: Path, *, title: str, running_tit
             "generator": f"dangvien-bulletin {code_version()}",
         }
     }
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    body, _ = _exporter(compiled).from_notebook_node(nb, resources=resources)
     iorw.write_text(html_path, body)
 
 

@@ -130,6 +130,7 @@ def _write_bulletin(
         title=f"{TITLE} — {edition_line}" + (" (BẢN NHÁP)" if draft else ""),
         running_title=f"Bản tin công tác phát triển đảng viên — {edition_line}",
         draft=draft,
+        compiled=report_dir / render.TEMPLATE_CACHE_DIR,
     )
     # Stamped with the inputs' date (the end of the edition), not today's.
     when, fonts = edition.last.end_date(), report_dir / FONT_CACHE_DIR

@@ -122,16 +122,17 @@ def render_version(
 ) -> Path:
     """Render the edition's documents into `build/<E>/`, from the current build's indicators, with the
     publication's `number`, `date` and `revision` among `parameters`. The charts and font subsets the
-    current build keeps are reused (the same inputs give the same pictures)."""
+    current build keeps are reused (the same inputs give the same pictures), and its compiled templates."""
     from pipeline.documents.chart import CACHE_DIR
     from pipeline.documents.font_subsets import FONT_CACHE_DIR
+    from pipeline.documents.render import TEMPLATE_CACHE_DIR
     from pipeline.documents.stage import write_documents
     from pipeline.running.cli import edition_parameters
 
     working, report_dir = folders.reports / str(edition), build / str(edition)
     report_dir.mkdir(parents=True)
     shutil.copy2(working / INDICATORS_FILE, report_dir / INDICATORS_FILE)
-    for cache in (CACHE_DIR, FONT_CACHE_DIR):
+    for cache in (CACHE_DIR, FONT_CACHE_DIR, TEMPLATE_CACHE_DIR):
         if (working / cache).is_dir():
             shutil.copytree(working / cache, report_dir / cache)
     rendered = dataclasses.replace(folders, reports=build)
