@@ -7,6 +7,8 @@ from __future__ import annotations
 import functools
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -15,7 +17,7 @@ import pytest
 
 from pipeline.common.errors import StageFailed
 from pipeline.documents import background, pdf, pdf_workers
-from tests.conftest import child_processes
+from tests.conftest import ROOT, child_processes
 
 
 @pytest.fixture
@@ -195,3 +197,30 @@ def test_no_workers_while_another_thread_runs(tmp_path: Path) -> None:
     finally:
         stop.set()
         other.join()
+
+
+STOPPED_AS_IT_IMPORTS = """
+import os, signal, sys, time
+from pipeline.documents import background
+
+class StoppedInAFinaliser:
+    def __del__(self):  # where Python cannot raise: as an import's lock callback is
+        raise KeyboardInterrupt
+
+def work():
+    StoppedInAFinaliser()
+    time.sleep(0.2)
+
+pid = background.fork_child(work, close=[])
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_a_worker_stopped_where_python_cannot_raise_prints_nothing() -> None:
+    """Stopping a worker while it loads WeasyPrint lands the interrupt in an import's lock callback; Python
+    would print it as an "exception ignored" traceback after the analyst's message."""
+    run = subprocess.run(
+        [sys.executable, "-c", STOPPED_AS_IT_IMPORTS], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0 and run.stderr == ""

@@ -83,6 +83,7 @@ def fork_child(work: Callable[[], None], close: list[int]) -> int:
                 # temporary files.
                 signal.signal(signal.SIGINT, signal.default_int_handler)
                 signal.signal(signal.SIGTERM, signal.default_int_handler)
+                sys.unraisablehook = quiet_about_interrupts
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
                 work()
             except KeyboardInterrupt:  # stopped: the parent knows why
@@ -124,6 +125,15 @@ def reraise(raised: bytes, what: str) -> None:
     if isinstance(error, str):  # an exception that could not be pickled: its traceback, as text
         raise RuntimeError(f"{what} (tiến trình con):\n{error}")
     raise error
+
+
+def quiet_about_interrupts(unraisable: object) -> None:
+    """`sys.unraisablehook`: a stop (KeyboardInterrupt) that lands where Python cannot raise it (an import's
+    lock callback, while a worker is stopped as it loads WeasyPrint) is the stop itself, not a bug to print.
+    Anything else is printed as usual."""
+    if issubclass(getattr(unraisable, "exc_type", type(None)), KeyboardInterrupt):
+        return
+    sys.__unraisablehook__(unraisable)  # type: ignore[arg-type]
 
 
 @contextmanager
