@@ -108,8 +108,11 @@ class Workers:
                 slot.jobs = -1
 
 
+Pdfs = Workers | InProcess  # what `ready` gives: workers, or this process where a fork is unsafe
+
+
 @contextmanager
-def ready(count: int = WORKERS) -> Iterator[Workers | InProcess]:
+def ready(count: int = WORKERS) -> Iterator[Pdfs]:
     """Start `count` PDF workers for the block's documents. Leaving the block, by an error or without
     `finish`, stops them."""
     pid = -1

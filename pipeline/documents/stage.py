@@ -49,7 +49,7 @@ def write_documents(
     parameters: dict[str, object],
     on_record: list[Period],
     engine: str,
-    pdfs: pdf_workers.Workers | pdf_workers.InProcess | None = None,
+    pdfs: pdf_workers.Pdfs | None = None,
 ) -> Path:
     """`pdfs`: PDF workers started earlier (`pdf_workers.ready`), ready when the PDFs are wanted; without
     them, workers are started here."""

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.common import toml_errors
 from pipeline.common.errors import UserError
 from pipeline.common.layout import FORM_FILE
 from pipeline.common.text import fold
+from pipeline.common.toml_file import read_toml
 from pipeline.intake.cells import column_letter
 
 DEFAULT_FORM_FILE = Path(__file__).with_name("default_form.toml")
@@ -270,18 +269,9 @@ def parse_form(data: dict[str, object], path: Path, base: Form | None) -> Form:
     return Form(sheets[INFO], sheets[ADMISSIONS], sheets[ORGANIZATION])
 
 
-def _read_toml(path: Path) -> dict[str, object]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: tệp không ở mã UTF-8.") from None
-    except tomllib.TOMLDecodeError as error:
-        raise UserError(toml_errors.syntax_error(path, error)) from None
-
-
 @functools.cache
 def default_form() -> Form:
-    return parse_form(_read_toml(DEFAULT_FORM_FILE), DEFAULT_FORM_FILE, None)
+    return parse_form(read_toml(DEFAULT_FORM_FILE), DEFAULT_FORM_FILE, None)
 
 
 def form_path(raw_dir: Path) -> Path:
@@ -293,4 +283,4 @@ def load_form(raw_dir: Path) -> Form:
     path = form_path(raw_dir)
     if not path.is_file():
         return default_form()
-    return parse_form(_read_toml(path), path, default_form())
+    return parse_form(read_toml(path), path, default_form())

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import csv
-import tomllib
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
-from pipeline.common import toml_errors
 from pipeline.common.errors import UserError
 from pipeline.common.layout import reference_files
 from pipeline.common.periods import Period, parse
 from pipeline.common.text import unit_code
+from pipeline.common.toml_file import read_toml
 from pipeline.intake.form_file import Form, default_form, load_form
 
 # The kinds of unit directly under the province, in the order documents group them, when province.toml
@@ -233,12 +232,7 @@ def _report_header(path: Path, province: str, table: object) -> ReportHeader:
 def load_province(path: Path) -> tuple[str, tuple[Term, ...], dict[str, str], ReportHeader]:
     if not path.is_file():
         raise UserError(f"Thiếu tệp {path}.")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: tệp không ở mã UTF-8.") from None
-    except tomllib.TOMLDecodeError as error:
-        raise UserError(toml_errors.syntax_error(path, error)) from None
+    data = read_toml(path)
     if not isinstance(data.get("province"), str) or not data["province"].strip():
         raise UserError(f"{path}: thiếu khóa province (tên tỉnh).")
     terms = []
