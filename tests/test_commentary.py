@@ -173,6 +173,8 @@ def test_a_changed_commentary_reruns_only_the_documents(sample_build: Path, tmp_
     assert after["notebooks/02_indicators.ipynb"] == before["notebooks/02_indicators.ipynb"]
     assert after[".indicators.stamp"] == before[".indicators.stamp"]
     assert after["report.docx"] != before["report.docx"] and "Thêm một câu." in docx_text(report / "report.docx")
+    # Nor was the annex written again: it holds no commentary.
+    assert after[".annex.stamp"] == before[".annex.stamp"]
 
 
 def test_make_commentary_starts_a_file_and_never_overwrites(tmp_path: Path) -> None:

@@ -186,6 +186,7 @@ def test_changed_return_reruns_only_what_depends_on_it(raw_copy: Path, tmp_path:
     assert "processed/2017H1/sources.csv" in changed  # the preparer's name
     assert "processed/2017H1/figures.csv" not in changed  # same figures: the file is left as it was
     assert "reports/2017H1/bulletin.pdf" in changed  # it lists the preparers
+    assert "reports/2017H1/.annex.stamp" in changed  # the annex lists the returns with their SHA-256
     assert not any(name.startswith(("processed/2016H1/", "processed/2016H2/")) for name in changed), changed
     assert "Làm sạch báo cáo kỳ 2016H1" not in result.stderr
 

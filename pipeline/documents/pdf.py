@@ -6,10 +6,17 @@ not nbconvert.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes.util
 import datetime as dt
+import importlib
+import io
 import logging
 import os
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html import escape
 from pathlib import Path
 
@@ -64,6 +71,38 @@ class _QuietFontToolsNotice(logging.Filter):
         return "Using fontTools instead of HarfBuzz-Subset" not in record.getMessage()
 
 
+@contextmanager
+def _no_library_search() -> Iterator[None]:
+    """`ctypes.util.find_library` answers None at once.
+
+    WeasyPrint asks cffi for each of its libraries under several names, the Windows and macOS ones first, and
+    for each name the dynamic loader cannot open, cffi calls find_library, which on Linux runs `ldconfig`,
+    `gcc` and `ld`: some ninety processes, a third of WeasyPrint's import. Among the names WeasyPrint tries
+    are the Linux sonames (`libpango-1.0.so.0`), which the loader opens by itself, as the search would have
+    found them."""
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = search
+
+
+def _import_weasyprint() -> None:
+    """WeasyPrint imported without the library search on Linux; with it, as WeasyPrint does, where its
+    libraries are not found by their sonames, and on other systems."""
+    if sys.platform.startswith("linux") and "weasyprint" not in sys.modules:
+        try:
+            # WeasyPrint prints its installation help before it fails: not for this first try.
+            with _no_library_search(), contextlib.redirect_stdout(io.StringIO()):
+                importlib.import_module("weasyprint")
+            return
+        except OSError:
+            for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+                del sys.modules[name]
+    importlib.import_module("weasyprint")
+
+
 def load_weasyprint() -> tuple[type, type, type]:
     """WeasyPrint, set to use only the product's fonts and one way of subsetting them.
 
@@ -71,6 +110,7 @@ def load_weasyprint() -> tuple[type, type, type]:
     fontTools (pinned in requirements.lock) when it has not; the two give different bytes. fontTools is used
     on every machine, so a PDF does not depend on what the system has installed."""
     os.environ["FONTCONFIG_FILE"] = _private_fontconfig()  # read when fontconfig starts, at first use
+    _import_weasyprint()
     from weasyprint import CSS, HTML
     from weasyprint.pdf import fonts as pdf_fonts
     from weasyprint.text.fonts import FontConfiguration

@@ -1,10 +1,11 @@
-"""Executed bulletin notebook → self-contained HTML (nbconvert, own template); the formal report's blocks → one
-HTML page. Their PDFs: `pdf`."""
+"""Executed bulletin notebook → self-contained HTML (nbconvert, own template). Its PDF: `pdf`; the formal
+report's page: `report.report_page`, which needs no nbconvert.
+
+Loaded by the bulletin's process alone (`stage`): a report's main process does not pay for nbconvert's import."""
 
 from __future__ import annotations
 
 import base64
-from html import escape
 from pathlib import Path
 
 import nbformat
@@ -17,13 +18,11 @@ from traitlets.config import Config
 
 from pipeline.common import iorw
 from pipeline.common.version import code_version
+from pipeline.documents.notebook_content import FALLBACK_ALT, REMOVE_TAG
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE_CACHE_DIR = ".compiled-templates"  # in an edition's report folder, beside `.charts` and `.font-subsets`
-REMOVE_TAG = "remove-cell"  # analysts tag a cell with this to keep it out of the bulletin
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
-# The text alternative of a picture an analyst's cell shows without one (nbconvert's own is English).
-FALLBACK_ALT = "Hình do người biên tập bổ sung vào bản tin; chưa có mô tả bằng lời."
 
 
 class FallbackAltText(Preprocessor):
@@ -101,13 +100,3 @@ def notebook_to_html(
     }
     body, _ = _exporter(compiled).from_notebook_node(nb, resources=resources)
     iorw.write_text(html_path, body)
-
-
-def report_page(blocks: list, *, title: str, draft: bool) -> str:
-    """The formal report as one HTML page (laid out by report.css as its PDF)."""
-    body = "\n".join(block.html() for block in blocks)
-    mark = '<p class="draft-mark">BẢN NHÁP</p>' if draft else ""
-    return (
-        f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><title>{escape(title)}</title></head>'
-        f'<body class="report">{mark}<main>{body}</main></body></html>\n'
-    )

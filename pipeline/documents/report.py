@@ -109,3 +109,13 @@ def signature(data: BulletinData) -> Signature:
     return Signature(
         list(info.recipients), f"T/M {info.issuing_body.upper()}", info.signer_role.upper(), info.signer_name
     )
+
+
+def report_page(blocks: list, *, title: str, draft: bool) -> str:
+    """The formal report as one HTML page (laid out by report.css as its PDF)."""
+    body = "\n".join(block.html() for block in blocks)
+    mark = '<p class="draft-mark">BẢN NHÁP</p>' if draft else ""
+    return (
+        f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><title>{escape(title)}</title></head>'
+        f'<body class="report">{mark}<main>{body}</main></body></html>\n'
+    )

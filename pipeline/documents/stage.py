@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
+
 from pipeline.common import iorw
 from pipeline.common.layout import (
     ANNEX_XLSX,
@@ -27,17 +29,16 @@ from pipeline.common.layout import (
     REPORT_PDF,
 )
 from pipeline.common.periods import Edition, Period, parse_edition
-from pipeline.documents import annex, background, commentary, manifest, pdf, pdf_workers, render
+from pipeline.documents import background, commentary, manifest, pdf, pdf_workers
 from pipeline.documents.bulletin import TITLE, subtitle
 from pipeline.documents.content import Block, Figure
 from pipeline.documents.font_subsets import FONT_CACHE_DIR
 from pipeline.documents.notebook_content import blocks_of
-from pipeline.documents.report import REPORT_TITLE, subject
+from pipeline.documents.report import REPORT_TITLE, report_page, subject
 from pipeline.indicators.table import Indicators
 from pipeline.intake import clean
 from pipeline.intake.reference import Reference, load_reference
-from pipeline.running.runner import run_notebook
-from pipeline.running.stages import Folders, report_files
+from pipeline.running.stages import Folders, annex_stage, report_files
 
 # The formal report's page, while its PDF is laid out (a dot file: not one of the edition's files).
 REPORT_PAGE = ".report-page.html"
@@ -66,19 +67,22 @@ def write_documents(
         print(f"  [CẢNH BÁO] {warning}", file=sys.stderr)
 
     # The bulletin's notebook and HTML are made in a child process while this one makes the report and the
-    # annex; each PDF is laid out by a worker as soon as its HTML is written.
+    # annex; each PDF is laid out by a worker as soon as its HTML is written. The child is forked before
+    # Papermill and nbconvert are loaded: each process loads what it runs, the child on the core that the
+    # PDF workers leave idle until their first page.
     bulletin = functools.partial(_write_bulletin, folders, parameters, engine, reference, pdfs.reserve())
     page = report_dir / REPORT_PAGE
     try:
         with background.alongside(bulletin, "bản tin"):
+            from pipeline.running.runner import run_notebook  # Papermill, after the fork (as in the child)
+
             report_notebook = folders.executed(edition, "report")
             run_notebook(folders.notebook("report"), report_notebook, parameters, engine)
             blocks = numbered_figures(blocks_of(report_notebook))
             pdfs.submit(_report_pdf(blocks, report_dir, page, reference, edition, draft))
             _write_report_docx(blocks, report_dir, reference, edition, draft)
             sources = clean.load_sources(folders.processed, on_record)
-            indicators = Indicators.read(report_dir / INDICATORS_FILE)
-            annex.write_annex(report_dir / ANNEX_XLSX, indicators, reference, edition, sources, edition.last.end_date())
+            _write_annex(folders, edition, on_record, reference, sources)
         pdfs.finish()
     finally:
         page.unlink(missing_ok=True)
@@ -119,6 +123,9 @@ def _write_bulletin(
     lay_out: pdf_workers.LayOut,
 ) -> None:
     """The bulletin's notebook and HTML; then its PDF, by `lay_out` (a PDF worker)."""
+    from pipeline.documents import render  # nbconvert: loaded by the bulletin's process alone, after the fork
+    from pipeline.running.runner import run_notebook
+
     edition, draft = parse_edition(str(parameters["edition"])), bool(parameters["draft"])
     report_dir, executed = folders.reports / str(edition), folders.executed(edition, "bulletin")
     shown = {name: value for name, value in parameters.items() if name not in REPORT_ONLY_PARAMETERS}
@@ -138,6 +145,21 @@ def _write_bulletin(
     lay_out(functools.partial(pdf.html_to_pdf, html_path, pdf_path, source_date=when, font_cache=fonts))
 
 
+def _write_annex(
+    folders: Folders, edition: Edition, on_record: list[Period], reference: Reference, sources: pd.DataFrame
+) -> None:
+    """`tables.xlsx`, unless its inputs and the code are those it was last written from (`annex_stage`)."""
+    stage = annex_stage(folders, edition, on_record)
+    if stage.is_fresh():
+        return
+    from pipeline.documents import annex  # xlsxwriter: this process's alone, after the fork
+
+    report_dir = folders.reports / str(edition)
+    indicators = Indicators.read(report_dir / INDICATORS_FILE)
+    when = edition.last.end_date()
+    stage.run(lambda: annex.write_annex(report_dir / ANNEX_XLSX, indicators, reference, edition, sources, when))
+
+
 def _report_title(reference: Reference, edition: Edition, draft: bool) -> str:
     return f"{REPORT_TITLE} {subject(edition)} — Tỉnh {reference.province}" + (" (BẢN NHÁP)" if draft else "")
 
@@ -147,7 +169,7 @@ def _report_pdf(
 ) -> Callable[[], None]:
     """The formal report's page, written to `page`, and the work of laying it out as its PDF."""
     title = _report_title(reference, edition, draft)
-    iorw.write_text(page, render.report_page(blocks, title=title, draft=draft))
+    iorw.write_text(page, report_page(blocks, title=title, draft=draft))
     return functools.partial(
         pdf.html_to_pdf,
         page,

@@ -92,7 +92,7 @@ def _remove_report(report_dir: Path) -> None:
     """A refused report leaves no bulletin behind: an older one, or a draft, must not pass for it."""
     for name in EDITION_OUTPUTS:
         (report_dir / name).unlink(missing_ok=True)
-    for stamp in (".indicators.stamp", ".bulletin.stamp"):
+    for stamp in (".indicators.stamp", ".bulletin.stamp", ".annex.stamp"):
         (report_dir / stamp).unlink(missing_ok=True)
 
 
@@ -150,10 +150,10 @@ def report(folders: Folders, edition: Edition, draft: bool, engine: str) -> None
             except StageFailed:
                 _remove_report(report_dir)
                 raise
-            from pipeline.running.runner import run_notebook
-
             parameters = edition_parameters(folders, edition)
             if not indicators_fresh:
+                from pipeline.running.runner import run_notebook  # else loaded after the documents' fork
+
                 print(f"{STAGE_VI['indicators']} kỳ {edition}…", file=sys.stderr)
                 notebook, executed = folders.notebook("indicators"), folders.executed(edition, "indicators")
                 indicators.run(lambda: run_notebook(notebook, executed, parameters, engine))

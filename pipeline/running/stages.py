@@ -24,7 +24,16 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.common import iorw
-from pipeline.common.layout import COMMENTARY_DIR, DOCUMENTS, MANIFEST_FILE, NOT_EDITION_FILES, returns_dir
+from pipeline.common.layout import (
+    ANNEX_XLSX,
+    COMMENTARY_DIR,
+    DOCUMENTS,
+    INDICATORS_FILE,
+    MANIFEST_FILE,
+    NOT_EDITION_FILES,
+    reference_files,
+    returns_dir,
+)
 from pipeline.common.periods import Edition, Period
 from pipeline.common.version import code_version
 from pipeline.running.fingerprint import fingerprint
@@ -211,6 +220,23 @@ def bulletin_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) 
         *inputs,
     )
     return Stage("bulletin", key, {folders.label(p): p for p in outputs}, report / ".bulletin.stamp")
+
+
+def annex_stage(folders: Folders, edition: Edition, on_record: list[Period]) -> Stage:
+    """The annex, within the documents stage: written from the indicators, the reference files and the
+    cleaned half-years' lists of sources alone, so a new commentary or a change of a notebook leaves it as
+    it is."""
+    report = folders.reports / str(edition)
+    key = _key(
+        "annex",
+        _code_digest(True),
+        str(edition),
+        iorw.sha256(report / INDICATORS_FILE),
+        _digest_of_files([folders.processed / str(q) / "sources.csv" for q in on_record], folders.processed),
+        _digest_of_files(reference_files(folders.raw), folders.raw),
+    )
+    annex = report / ANNEX_XLSX
+    return Stage("annex", key, {folders.label(annex): annex}, report / ".annex.stamp")
 
 
 def report_files(report: Path) -> list[Path]:
