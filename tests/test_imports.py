@@ -30,9 +30,8 @@ def test_a_report_that_has_nothing_to_do_loads_no_library() -> None:
 
 
 def test_the_documents_stage_leaves_each_library_to_the_processes_that_use_it() -> None:
-    """Papermill is loaded after the bulletin's child is forked, by it and by the main process; nbconvert by
-    the child alone, python-docx and XlsxWriter by the main process, WeasyPrint by the PDF workers
-    (documents/stage.py)."""
+    """Papermill is loaded after the bulletin's child is forked, by it and by the main process; nbconvert and
+    WeasyPrint by the PDF workers, python-docx and XlsxWriter by the main process (documents/stage.py)."""
     assert _loaded_after("pipeline.documents.stage") == {"pandas"}
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pipeline.documents.notebook_content import FALLBACK_ALT
+from pipeline.documents.content import FALLBACK_ALT
 from pipeline.running.stages import NOTEBOOKS
 from tests.conftest import ROOT, SAMPLE_RAW, make
 from tests.test_engine_parity import comparable

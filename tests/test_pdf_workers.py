@@ -92,6 +92,29 @@ def test_a_child_forked_meanwhile_hands_its_pdf_to_the_worker_kept_for_it(forkin
     assert not child_processes()
 
 
+def note_loaded(module: str, into: Path) -> None:
+    into.write_text(str(module in sys.modules))
+
+
+def test_the_first_worker_reserved_has_loaded_ahead_what_the_bulletins_work_needs(
+    forking: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bulletin's work, reserved first, finds nbconvert loaded (here a module of this test's own, which no
+    other process has loaded); a module that cannot be loaded is left to the work that needs it."""
+    probe = f"loaded_ahead_{os.getpid()}"
+    (tmp_path / f"{probe}.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(pdf_workers, "AHEAD", ("no_such_module_anywhere", probe))
+    first, second = tmp_path / "first", tmp_path / "second"
+    with pdf_workers.ready() as workers:
+        bulletin = workers.reserve()
+        workers.submit(functools.partial(note_loaded, probe, second))
+        bulletin(functools.partial(note_loaded, probe, first))
+        workers.finish()
+    assert (first.read_text(), second.read_text()) == ("True", "False")
+    assert probe not in sys.modules  # loaded there, not here
+
+
 @pytest.mark.parametrize(
     ("work", "raised", "shown"),
     [

@@ -14,6 +14,9 @@ from html import escape
 from typing import Any
 
 MIME = "application/vnd.dangvien.block+json"
+REMOVE_TAG = "remove-cell"  # analysts tag a cell with this to keep it out of the documents
+# The text alternative of a picture an analyst's cell shows without one (nbconvert's own is English).
+FALLBACK_ALT = "Hình do người biên tập bổ sung vào bản tin; chưa có mô tả bằng lời."
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,7 @@ import nbformat
 
 from pipeline.documents import report  # noqa: F401 - registers the report's own kinds of block
 from pipeline.documents.commentary import markdown_blocks
-from pipeline.documents.content import MIME, Block, Figure, Table, from_json
-
-REMOVE_TAG = "remove-cell"  # analysts tag a cell with this to keep it out of the bulletin
-# The text alternative of a picture an analyst's cell shows without one (nbconvert's own is English).
-FALLBACK_ALT = "Hình do người biên tập bổ sung vào bản tin; chưa có mô tả bằng lời."
+from pipeline.documents.content import FALLBACK_ALT, MIME, REMOVE_TAG, Block, Figure, Table, from_json
 
 
 def blocks_of(notebook: Path) -> list[Block]:

@@ -148,6 +148,25 @@ def html_to_pdf(
         document.write_pdf(temporary, stylesheets=[sheet], font_config=fonts, pdf_tags=True)
 
 
+def bulletin_from_notebook(
+    executed: Path,
+    html_path: Path,
+    pdf_path: Path,
+    *,
+    page: dict[str, object],
+    source_date: dt.date,
+    font_cache: Path | None = None,
+) -> None:
+    """The bulletin's HTML from its executed notebook (`render.notebook_to_html`, with `page`: its title,
+    running title, draft mark), then its PDF. The work of the PDF worker that loads nbconvert while the
+    notebooks run (`pdf_workers.AHEAD`); its templates are kept compiled beside the HTML."""
+    from pipeline.documents import render
+
+    compiled = html_path.parent / render.TEMPLATE_CACHE_DIR
+    render.notebook_to_html(executed, html_path, compiled=compiled, **page)  # type: ignore[arg-type]
+    html_to_pdf(html_path, pdf_path, source_date=source_date, font_cache=font_cache)
+
+
 def report_css() -> str:
     """The formal report's page and type (report.css), with the product's serif."""
     template = Template((TEMPLATES / "report.css").read_text(encoding="utf-8"))

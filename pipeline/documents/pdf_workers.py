@@ -7,7 +7,8 @@ date: they load WeasyPrint on the core the checks and the notebooks leave idle, 
 bulletin's and the formal report's PDFs are then laid out side by side, by processes that are ready.
 
 The first worker is forked from the report's process and loads WeasyPrint; the second is forked from the
-first, so it is loaded once. Each receives its work (a picklable callable, small: paths and options) on its
+first, so it is loaded once. The first then loads nbconvert too (AHEAD): it is given the first work reserved,
+the bulletin's, which converts its executed notebook to HTML before laying it out. Each receives its work (a picklable callable, small: paths and options) on its
 own pipe and answers on another: None, or what the work raised, raised here as if it had run here. Stopped,
 the first worker stops the others.
 Where a fork is unsafe (see `background`), the work runs in this process when it is submitted.
@@ -16,6 +17,7 @@ Where a fork is unsafe (see `background`), the work runs in this process when it
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import pickle
 import struct
@@ -27,6 +29,10 @@ from pipeline.common.errors import StageFailed
 from pipeline.documents import background
 
 WORKERS = 2  # an edition has two PDFs: the bulletin and the formal report
+# What the first worker loads besides WeasyPrint, once it has forked the others: nbconvert, for the work of the
+# first worker reserved (the bulletin's HTML and PDF, `pdf.bulletin_from_notebook`), so that the notebook's
+# process does not load it after the fork, on the way to the bulletin's PDF.
+AHEAD = ("pipeline.documents.render",)
 WHAT = "bản PDF"  # the work, as a message names it
 FRAME = "<Q"  # a work's length, before it
 LayOut = Callable[[Callable[[], None]], None]  # hands a PDF's work to a worker
@@ -168,6 +174,7 @@ def _first_worker(ends: list[tuple[int, int]]) -> None:
                     continue
             os.close(jobs)
             os.close(results)
+        _load_ahead()
         for jobs, results in served_here:
             _serve(jobs, results, loading_error)
         while helpers:
@@ -178,6 +185,17 @@ def _first_worker(ends: list[tuple[int, int]]) -> None:
             for helper in helpers:
                 background.stop(helper, grace=HELPER_GRACE_SECONDS)
         raise
+
+
+def _load_ahead() -> None:
+    """AHEAD's modules, while this worker waits for its work. One that fails to load is loaded again by the
+    work that needs it (unpickling it imports its module), which then fails with that error, as told to
+    whoever submitted it."""
+    for module in AHEAD:
+        try:
+            importlib.import_module(module)
+        except Exception:  # see above: the work itself reports it
+            continue
 
 
 def _serve(jobs: int, results: int, loading_error: Exception | None) -> None:

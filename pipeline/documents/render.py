@@ -1,7 +1,8 @@
 """Executed bulletin notebook → self-contained HTML (nbconvert, own template). Its PDF: `pdf`; the formal
 report's page: `report.report_page`, which needs no nbconvert.
 
-Loaded by the bulletin's process alone (`stage`): a report's main process does not pay for nbconvert's import."""
+Loaded by the PDF worker that converts the bulletin (`pdf_workers`, `pdf.bulletin_from_notebook`), while the
+notebooks run: the report's processes do not pay for nbconvert's import."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from traitlets.config import Config
 
 from pipeline.common import iorw
 from pipeline.common.version import code_version
-from pipeline.documents.notebook_content import FALLBACK_ALT, REMOVE_TAG
+from pipeline.documents.content import FALLBACK_ALT, REMOVE_TAG
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE_CACHE_DIR = ".compiled-templates"  # in an edition's report folder, beside `.charts` and `.font-subsets`

@@ -5,7 +5,8 @@ indicators, then the manifest (SPEC 6, 8).
 shapes the formal report, whose executed cells become blocks (`notebook_content`) written as Word
 (`report_docx`) and, through HTML, as PDF. Both notebooks print the same blocks (`blocks`), so a figure or a
 sentence reads the same in each; the annex is written from `indicators.csv` itself. The two PDFs are laid
-out by workers started before they are wanted (`pdf_workers`), side by side.
+out by workers started before they are wanted (`pdf_workers`), side by side; the bulletin's worker also
+converts its notebook to HTML, with nbconvert loaded while the notebooks ran.
 """
 
 from __future__ import annotations
@@ -122,27 +123,32 @@ def _write_bulletin(
     reference: Reference,
     lay_out: pdf_workers.LayOut,
 ) -> None:
-    """The bulletin's notebook and HTML; then its PDF, by `lay_out` (a PDF worker)."""
-    from pipeline.documents import render  # nbconvert: loaded by the bulletin's process alone, after the fork
-    from pipeline.running.runner import run_notebook
+    """The bulletin's notebook; then its HTML and PDF, by `lay_out` (the PDF worker that has nbconvert
+    loaded, `pdf_workers.AHEAD`)."""
+    from pipeline.running.runner import run_notebook  # Papermill, after the fork (as in the main process)
 
     edition, draft = parse_edition(str(parameters["edition"])), bool(parameters["draft"])
     report_dir, executed = folders.reports / str(edition), folders.executed(edition, "bulletin")
     shown = {name: value for name, value in parameters.items() if name not in REPORT_ONLY_PARAMETERS}
     run_notebook(folders.notebook("bulletin"), executed, shown, engine)
     edition_line = subtitle(reference.province, edition)
-    render.notebook_to_html(
-        executed,
-        report_dir / BULLETIN_HTML,
-        title=f"{TITLE} — {edition_line}" + (" (BẢN NHÁP)" if draft else ""),
-        running_title=f"Bản tin công tác phát triển đảng viên — {edition_line}",
-        draft=draft,
-        compiled=report_dir / render.TEMPLATE_CACHE_DIR,
+    page = {
+        "title": f"{TITLE} — {edition_line}" + (" (BẢN NHÁP)" if draft else ""),
+        "running_title": f"Bản tin công tác phát triển đảng viên — {edition_line}",
+        "draft": draft,
+    }
+    lay_out(
+        functools.partial(
+            pdf.bulletin_from_notebook,
+            executed,
+            report_dir / BULLETIN_HTML,
+            report_dir / BULLETIN_PDF,
+            page=page,
+            # Stamped with the inputs' date (the end of the edition), not today's.
+            source_date=edition.last.end_date(),
+            font_cache=report_dir / FONT_CACHE_DIR,
+        )
     )
-    # Stamped with the inputs' date (the end of the edition), not today's.
-    when, fonts = edition.last.end_date(), report_dir / FONT_CACHE_DIR
-    html_path, pdf_path = report_dir / BULLETIN_HTML, report_dir / BULLETIN_PDF
-    lay_out(functools.partial(pdf.html_to_pdf, html_path, pdf_path, source_date=when, font_cache=fonts))
 
 
 def _write_annex(
