@@ -136,14 +136,16 @@ help:
 	@echo 'Biến: PERIOD, RAW_DIR=$(RAW_DIR), PROCESSED_DIR=$(PROCESSED_DIR), REPORTS_DIR=$(REPORTS_DIR), DRAFT=1 (lập bản nháp dù thiếu hoặc lỗi báo cáo)'
 	@echo '      ENGINE=kernel (chạy notebook trong Jupyter kernel thay cho tiến trình của make)'
 
-# .venv: from the lock file of exact pins, rebuilt when the lock changes. Compiled at install: where
-# PYTHONDONTWRITEBYTECODE is set, Python would otherwise compile every module at every import.
+# .venv: from the lock file of exact pins, rebuilt when the lock changes. Its modules are compiled at
+# install, and the package's own (linked, not copied, by the editable install) just after: where
+# PYTHONDONTWRITEBYTECODE is set, every process would otherwise compile every module it imports.
 ifndef USE_ACTIVE_ENV
 $(VENV_READY): requirements.lock pyproject.toml
 	rm -rf '$(VENV)'
 	'$(BASE_PYTHON)' -m venv '$(VENV)'
 	'$(PY)' -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	'$(PY)' -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	'$(PY)' -m compileall -q pipeline
 	touch '$@'
 endif
 
