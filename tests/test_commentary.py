@@ -173,8 +173,14 @@ def test_a_changed_commentary_reruns_only_the_documents(sample_build: Path, tmp_
     assert after["notebooks/02_indicators.ipynb"] == before["notebooks/02_indicators.ipynb"]
     assert after[".indicators.stamp"] == before[".indicators.stamp"]
     assert after["report.docx"] != before["report.docx"] and "Thêm một câu." in docx_text(report / "report.docx")
-    # Nor was the annex written again: it holds no commentary.
+    # Nor was the annex written again: it holds no commentary. A unit renamed in units.csv, it is.
     assert after[".annex.stamp"] == before[".annex.stamp"]
+    units = raw / "units.csv"
+    units.write_text(units.read_text(encoding="utf-8").replace("huyện Mường Nhé", "huyện Mường Nhé (mới)"))
+    make("report", "PERIOD=2017H1", raw=raw, out=out)
+    assert times()[".annex.stamp"] != after[".annex.stamp"]
+    book = openpyxl.load_workbook(report / "tables.xlsx")
+    assert any(c.value == "Đảng bộ huyện Mường Nhé (mới)" for row in book["Chỉ tiêu trong kỳ"].iter_rows() for c in row)
 
 
 def test_make_commentary_starts_a_file_and_never_overwrites(tmp_path: Path) -> None:

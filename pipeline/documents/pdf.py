@@ -1,7 +1,7 @@
 """HTML → PDF with WeasyPrint, with the product's fonts only: the bulletin's and the formal report's pages.
 
-Apart from the notebooks' HTML (`render`): a PDF worker (`pdf_workers`) loads this module and WeasyPrint, and
-not nbconvert.
+Apart from the notebooks' HTML (`render`), which only the work `bulletin_from_notebook` loads: a PDF worker
+(`pdf_workers`) loads this module and WeasyPrint first, and nbconvert after, for the bulletin's work.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html import escape
@@ -90,8 +91,11 @@ def _no_library_search() -> Iterator[None]:
 
 def _import_weasyprint() -> None:
     """WeasyPrint imported without the library search on Linux; with it, as WeasyPrint does, where its
-    libraries are not found by their sonames, and on other systems."""
-    if sys.platform.startswith("linux") and "weasyprint" not in sys.modules:
+    libraries are not found by their sonames, on other systems, and where another thread runs (the search
+    and stdout are the whole process's). Its optional libraries (HarfBuzz's subsetter, not used: see
+    `load_weasyprint`) are looked for by their sonames only."""
+    alone = threading.active_count() == 1
+    if sys.platform.startswith("linux") and alone and "weasyprint" not in sys.modules:
         try:
             # WeasyPrint prints its installation help before it fails: not for this first try.
             with _no_library_search(), contextlib.redirect_stdout(io.StringIO()):

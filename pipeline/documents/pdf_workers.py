@@ -189,8 +189,7 @@ def _first_worker(ends: list[tuple[int, int]]) -> None:
 
 def _load_ahead() -> None:
     """AHEAD's modules, while this worker waits for its work. One that fails to load is loaded again by the
-    work that needs it (unpickling it imports its module), which then fails with that error, as told to
-    whoever submitted it."""
+    work that needs it, when it runs, which then fails with that error, as told to whoever submitted it."""
     for module in AHEAD:
         try:
             importlib.import_module(module)

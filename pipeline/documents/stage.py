@@ -39,7 +39,7 @@ from pipeline.documents.report import REPORT_TITLE, report_page, subject
 from pipeline.indicators.table import Indicators
 from pipeline.intake import clean
 from pipeline.intake.reference import Reference, load_reference
-from pipeline.running.stages import Folders, annex_stage, report_files
+from pipeline.running.stages import Folders, Stage, annex_stage, report_files
 
 # The formal report's page, while its PDF is laid out (a dot file: not one of the edition's files).
 REPORT_PAGE = ".report-page.html"
@@ -60,6 +60,8 @@ def write_documents(
             return write_documents(folders, parameters, on_record, engine, started)
     edition = parse_edition(str(parameters["edition"]))
     report_dir = folders.reports / str(edition)
+    # The annex's key before its inputs are read: a file saved meanwhile makes it written again next time.
+    annex_part = annex_stage(folders, edition, on_record)
     reference = load_reference(folders.raw)
     draft = bool(parameters["draft"])
     # The commentary is checked first: a mistake in it is named with its file and line, before any work.
@@ -67,10 +69,10 @@ def write_documents(
     for warning in found.warnings:
         print(f"  [CẢNH BÁO] {warning}", file=sys.stderr)
 
-    # The bulletin's notebook and HTML are made in a child process while this one makes the report and the
-    # annex; each PDF is laid out by a worker as soon as its HTML is written. The child is forked before
-    # Papermill and nbconvert are loaded: each process loads what it runs, the child on the core that the
-    # PDF workers leave idle until their first page.
+    # The bulletin's notebook is run in a child process while this one makes the report and the annex; the
+    # bulletin's HTML and both PDFs are made by the PDF workers, each as soon as its notebook has run. The
+    # child is forked before Papermill is loaded: each process loads what it runs (nbconvert, the worker
+    # that converts the bulletin), the child on the core that the PDF workers leave idle until then.
     bulletin = functools.partial(_write_bulletin, folders, parameters, engine, reference, pdfs.reserve())
     page = report_dir / REPORT_PAGE
     try:
@@ -83,7 +85,7 @@ def write_documents(
             pdfs.submit(_report_pdf(blocks, report_dir, page, reference, edition, draft))
             _write_report_docx(blocks, report_dir, reference, edition, draft)
             sources = clean.load_sources(folders.processed, on_record)
-            _write_annex(folders, edition, on_record, reference, sources)
+            _write_annex(annex_part, folders, edition, reference, sources)
         pdfs.finish()
     finally:
         page.unlink(missing_ok=True)
@@ -151,11 +153,8 @@ def _write_bulletin(
     )
 
 
-def _write_annex(
-    folders: Folders, edition: Edition, on_record: list[Period], reference: Reference, sources: pd.DataFrame
-) -> None:
+def _write_annex(stage: Stage, folders: Folders, edition: Edition, reference: Reference, sources: pd.DataFrame) -> None:
     """`tables.xlsx`, unless its inputs and the code are those it was last written from (`annex_stage`)."""
-    stage = annex_stage(folders, edition, on_record)
     if stage.is_fresh():
         return
     from pipeline.documents import annex  # xlsxwriter: this process's alone, after the fork
