@@ -4,6 +4,7 @@ fails."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import signal
@@ -113,6 +114,26 @@ def test_the_first_worker_reserved_has_loaded_ahead_what_the_bulletins_work_need
         workers.finish()
     assert (first.read_text(), second.read_text()) == ("True", "False")
     assert probe not in sys.modules  # loaded there, not here
+
+
+def test_the_bulletins_html_made_in_its_worker_fails_here_with_the_workers_traceback(
+    forking: None, tmp_path: Path
+) -> None:
+    """The bulletin's work converts its notebook to HTML in the worker (nbconvert loaded there): a notebook
+    that cannot be read is raised here, as a bug, with where it happened."""
+    work = functools.partial(
+        pdf.bulletin_from_notebook,
+        tmp_path / "missing.ipynb",
+        tmp_path / "bulletin.html",
+        tmp_path / "bulletin.pdf",
+        page={"title": "t", "running_title": "t", "draft": False},
+        source_date=dt.date(2017, 6, 30),
+    )
+    with pytest.raises(FileNotFoundError) as caught, pdf_workers.ready() as workers:
+        workers.reserve()(work)
+        workers.finish()
+    assert "notebook_to_html" in "".join(caught.value.__notes__)
+    assert not (tmp_path / "bulletin.html").exists() and not child_processes()
 
 
 @pytest.mark.parametrize(
