@@ -78,7 +78,7 @@ def _no_library_search() -> Iterator[None]:
 
     WeasyPrint asks cffi for each of its libraries under several names, the Windows and macOS ones first, and
     for each name the dynamic loader cannot open, cffi calls find_library, which on Linux runs `ldconfig`,
-    `gcc` and `ld`: some ninety processes, a third of WeasyPrint's import. Among the names WeasyPrint tries
+    `gcc` and `ld`: some ninety processes, over a third of WeasyPrint's import. Among the names WeasyPrint tries
     are the Linux sonames (`libpango-1.0.so.0`), which the loader opens by itself, as the search would have
     found them."""
     search = ctypes.util.find_library

@@ -7,10 +7,10 @@ date: they load WeasyPrint on the core the checks and the notebooks leave idle, 
 bulletin's and the formal report's PDFs are then laid out side by side, by processes that are ready.
 
 The first worker is forked from the report's process and loads WeasyPrint; the second is forked from the
-first, so it is loaded once. The first then loads nbconvert too (AHEAD): it is given the first work reserved,
-the bulletin's, which converts its executed notebook to HTML before laying it out. Each receives its work (a picklable callable, small: paths and options) on its
-own pipe and answers on another: None, or what the work raised, raised here as if it had run here. Stopped,
-the first worker stops the others.
+first, so it is loaded once. The first then loads nbconvert too (AHEAD): it is given the first work
+reserved, the bulletin's, which converts its executed notebook to HTML before laying it out. Each receives
+its work (a picklable callable, small: paths and options) on its own pipe and answers on another: None, or
+what the work raised, raised here as if it had run here. Stopped, the first worker stops the others.
 Where a fork is unsafe (see `background`), the work runs in this process when it is submitted.
 """
 
