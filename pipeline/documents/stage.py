@@ -64,8 +64,9 @@ def write_documents(
     annex_part = annex_stage(folders, edition, on_record)
     reference = load_reference(folders.raw)
     draft = bool(parameters["draft"])
+    indicators = Indicators.read(report_dir / INDICATORS_FILE)
     # The commentary is checked first: a mistake in it is named with its file and line, before any work.
-    found = commentary.load(folders.raw, edition, Indicators.read(report_dir / INDICATORS_FILE), reference, draft)
+    found = commentary.load(folders.raw, edition, indicators, reference, draft)
     for warning in found.warnings:
         print(f"  [CẢNH BÁO] {warning}", file=sys.stderr)
 
@@ -85,7 +86,7 @@ def write_documents(
             pdfs.submit(_report_pdf(blocks, report_dir, page, reference, edition, draft))
             _write_report_docx(blocks, report_dir, reference, edition, draft)
             sources = clean.load_sources(folders.processed, on_record)
-            _write_annex(annex_part, folders, edition, reference, sources)
+            _write_annex(annex_part, report_dir, indicators, reference, edition, sources)
         pdfs.finish()
     finally:
         page.unlink(missing_ok=True)
@@ -153,14 +154,19 @@ def _write_bulletin(
     )
 
 
-def _write_annex(stage: Stage, folders: Folders, edition: Edition, reference: Reference, sources: pd.DataFrame) -> None:
+def _write_annex(
+    stage: Stage,
+    report_dir: Path,
+    indicators: Indicators,
+    reference: Reference,
+    edition: Edition,
+    sources: pd.DataFrame,
+) -> None:
     """`tables.xlsx`, unless its inputs and the code are those it was last written from (`annex_stage`)."""
     if stage.is_fresh():
         return
     from pipeline.documents import annex  # xlsxwriter: this process's alone, after the fork
 
-    report_dir = folders.reports / str(edition)
-    indicators = Indicators.read(report_dir / INDICATORS_FILE)
     when = edition.last.end_date()
     stage.run(lambda: annex.write_annex(report_dir / ANNEX_XLSX, indicators, reference, edition, sources, when))
 

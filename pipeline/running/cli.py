@@ -92,7 +92,7 @@ def _remove_report(report_dir: Path) -> None:
     """A refused report leaves no bulletin behind: an older one, or a draft, must not pass for it."""
     for name in EDITION_OUTPUTS:
         (report_dir / name).unlink(missing_ok=True)
-    for stamp in (".indicators.stamp", ".bulletin.stamp", ".annex.stamp"):
+    for stamp in stages.EDITION_STAMPS:
         (report_dir / stamp).unlink(missing_ok=True)
 
 

@@ -54,6 +54,9 @@ DATA_PACKAGES = ("common", "intake", "indicators", "running")
 DOCUMENT_PACKAGES = ("documents", "publishing")
 # Not part of any stage: the console entry point only starts stages; `pins` checks an environment for make.
 NOT_STAGE_CODE = {"__main__.py", "pins.py"}
+# The stamps of an edition's stages, in its report folder (a refused report takes them with its files).
+INDICATORS_STAMP, BULLETIN_STAMP, ANNEX_STAMP = ".indicators.stamp", ".bulletin.stamp", ".annex.stamp"
+EDITION_STAMPS = (INDICATORS_STAMP, BULLETIN_STAMP, ANNEX_STAMP)
 
 
 @cache
@@ -195,7 +198,7 @@ def indicators_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]
     key = _key("indicators", _code_digest(False), iorw.sha256(folders.notebook("indicators")), *inputs)
     report = folders.reports / str(edition)
     outputs = [report / "indicators.csv", folders.executed(edition, "indicators")]
-    return Stage("indicators", key, {folders.label(p): p for p in outputs}, report / ".indicators.stamp")
+    return Stage("indicators", key, {folders.label(p): p for p in outputs}, report / INDICATORS_STAMP)
 
 
 def bulletin_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) -> Stage:
@@ -219,7 +222,7 @@ def bulletin_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) 
         *map(str, (folders.raw, folders.processed, folders.reports)),
         *inputs,
     )
-    return Stage("bulletin", key, {folders.label(p): p for p in outputs}, report / ".bulletin.stamp")
+    return Stage("bulletin", key, {folders.label(p): p for p in outputs}, report / BULLETIN_STAMP)
 
 
 def annex_stage(folders: Folders, edition: Edition, on_record: list[Period]) -> Stage:
@@ -236,7 +239,7 @@ def annex_stage(folders: Folders, edition: Edition, on_record: list[Period]) -> 
         _digest_of_files(reference_files(folders.raw), folders.raw),
     )
     annex = report / ANNEX_XLSX
-    return Stage("annex", key, {folders.label(annex): annex}, report / ".annex.stamp")
+    return Stage("annex", key, {folders.label(annex): annex}, report / ANNEX_STAMP)
 
 
 def report_files(report: Path) -> list[Path]:
