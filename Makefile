@@ -67,10 +67,10 @@ SYSTEM_PY = PYTHONPATH='$(CURDIR)' '$(if $(shell [ -x '$(PY)' ] && echo y),$(PY)
 STAGE = PYTHONPATH='$(CURDIR)' '$(PY)' -m pipeline --raw-dir '$(RAW_DIR)' --processed-dir '$(PROCESSED_DIR)' \
 	--reports-dir '$(REPORTS_DIR)' --draft '$(DRAFT)' --engine '$(ENGINE)'
 
-# What a report depends on besides data: the notebooks and the code. Make reruns a report when one of them
-# is newer; which of its stages must then run, `pipeline/running/stages.py` decides from content.
-CODE := $(wildcard pipeline/*.py pipeline/*/*.py pipeline/intake/default_form.toml pipeline/documents/templates/*.* \
-	pipeline/documents/templates/nbconvert/bulletin/*)
+# What a report depends on besides data: the notebooks and the code. Make reruns a report when a file of
+# the package is newer, whatever kind it is (a module, rules.toml, a form, a template, a stylesheet, a font);
+# which of its stages must then run, the stages' content keys decide (pipeline/running/stages.py).
+CODE := $(shell find pipeline -type f ! -path '*/__pycache__/*' ! -name '*.pyc')
 NOTEBOOKS := $(wildcard notebooks/0[0-9]_*.ipynb)
 # Half-years on record: those with a returns folder. Names sort in time order.
 # (Listed by the shell, not make's wildcard: RAW_DIR may hold spaces, as in `dữ liệu thô`.)
@@ -117,24 +117,19 @@ endif
 
 .PHONY: help report reports verify validate templates commentary publish diff test-tools test bench lab clean venv lock lint format FORCE
 
+# `make help`: the `## ` comment above each command (`## command | what it does`) and the `##= ` lines of the
+# variables, in the order they stand in this file.
 help:
 	@echo 'Bản tin công tác phát triển đảng viên: các lệnh'
-	@echo '  make report PERIOD=2017H1   làm sạch → tính chỉ tiêu → bản tin (HTML, PDF) của kỳ; PERIOD=2016: bản tin năm'
-	@echo '  make reports                bản tin của mọi kỳ có báo cáo (dùng được với make -j)'
-	@echo '  make verify PERIOD=…        dựng lại bản tin trong thư mục tạm và so sánh từng byte'
-	@echo '  make publish PERIOD=… [NUMBER=12] [DATE=2017-07-15] [REASON="…"]'
-	@echo '                              phát hành: lưu một phiên bản không bao giờ thay đổi trong $(REPORTS_DIR)/published/'
-	@echo '  make diff PERIOD=… [FROM=v1]  so sánh bản hiện tại với phiên bản đã phát hành (diff.csv, diff.html)'
-	@echo '  make verify PERIOD=… VERSION=1  dựng lại phiên bản đã phát hành từ các tệp đầu vào của nó và so sánh'
-	@echo '  make validate PERIOD=…      chỉ kiểm tra báo cáo của kỳ; in mọi lỗi; ghi báo cáo kiểm tra'
-	@echo '  make templates PERIOD=…     mẫu báo cáo trống (.xlsx) cho mọi đơn vị phải báo cáo trong kỳ'
-	@echo '  make test                   chạy mọi kiểm thử (pytest, nbval)'
-	@echo '  make bench                  đo thời gian, bộ nhớ (vài phút); ghi bench/RESULTS.md'
-	@echo '  make commentary PERIOD=…    tạo tệp lời bình ban đầu commentary/<kỳ>.md trong RAW_DIR (không ghi đè)'
-	@echo '  make lab PERIOD=…           mở JupyterLab trên thư mục notebooks/, gắn với kỳ và thư mục dữ liệu'
-	@echo '  make clean                  xóa kết quả trong $(PROCESSED_DIR)/ và $(REPORTS_DIR)/ (không bao giờ xóa $(RAW_DIR)/ hay các phiên bản đã phát hành)'
-	@echo 'Biến: PERIOD, RAW_DIR=$(RAW_DIR), PROCESSED_DIR=$(PROCESSED_DIR), REPORTS_DIR=$(REPORTS_DIR), DRAFT=1 (lập bản nháp dù thiếu hoặc lỗi báo cáo)'
-	@echo '      ENGINE=kernel (chạy notebook trong Jupyter kernel thay cho tiến trình của make)'
+	@LC_ALL=C awk -F ' [|] ' '/^## /{sub(/^## /, ""); shown = length($$1) - gsub(/[\200-\277]/, "&", $$1); \
+		printf "  make %s%*s %s\n", $$1, (shown < 36 ? 36 - shown : 0), "", $$2}' $(firstword $(MAKEFILE_LIST))
+	@echo 'Biến:'
+	@sed -n 's/^##= /  /p' $(firstword $(MAKEFILE_LIST))
+
+##= PERIOD: kỳ 6 tháng (2017H1, 2017H2) hoặc năm (2017) của bản tin
+##= RAW_DIR (mặc định data/raw), PROCESSED_DIR (data/processed), REPORTS_DIR (reports): các thư mục dữ liệu
+##= DRAFT=1: lập bản nháp dù thiếu hoặc lỗi báo cáo
+##= ENGINE=kernel: chạy notebook trong Jupyter kernel thay cho tiến trình của make
 
 # .venv: from the lock file of exact pins, rebuilt when the lock changes. Its modules are compiled at
 # install, and the package's own (linked, not copied, by the editable install) just after: where
@@ -225,18 +220,22 @@ ifneq ($(EDITION_OUTPUTS),)
 $(foreach p,$(EDITIONS),$(eval $(call report_rule,$(p))))
 endif
 
+## report PERIOD=2017H1 | làm sạch → tính chỉ tiêu → bản tin, báo cáo, phụ lục của kỳ; PERIOD=2016: bản tin năm
 report: $(REPORTS_DIR)/$(PERIOD)/manifest.json
 
+## reports | bản tin của mọi kỳ có báo cáo (dùng được với make -j)
 reports: $(REPORTS_DIR)/index.html
 
 $(REPORTS_DIR)/index.html: $(foreach p,$(EDITIONS),$(REPORTS_DIR)/$(p)/manifest.json) $(CODE) $(VENV_READY)
 	@$(STAGE) index
 	@touch '$@'
 
+## validate PERIOD=2017H1 | chỉ kiểm tra báo cáo của kỳ; in mọi lỗi; ghi trang kiểm tra validation.html
 validate: $(VENV_READY)
 	@$(STAGE) validate --period '$(PERIOD)'
 
 # Blank workbooks to send to the units expected in PERIOD (which needs no returns yet).
+## templates PERIOD=2017H1 | mẫu báo cáo trống (.xlsx) cho mọi đơn vị phải báo cáo trong kỳ
 templates: $(VENV_READY)
 	@$(STAGE) templates --period '$(PERIOD)'
 
@@ -255,16 +254,19 @@ test-tools:
 # literally: `$` in a REASON is text, not make's.
 $(foreach v,NUMBER DATE REASON FROM VERSION,$(if $(filter command line,$(origin $(v))),,$(eval $(v) :=)))
 quoted = '$(subst ','\'',$(value $(1)))'
+## publish PERIOD=… [NUMBER=12] [DATE=2017-07-15] [REASON="…"] | phát hành: lưu một phiên bản không bao giờ thay đổi trong REPORTS_DIR/published/
 publish: report
 	@$(STAGE) publish --edition '$(PERIOD)' --number $(call quoted,NUMBER) --date $(call quoted,DATE) \
 		--reason $(call quoted,REASON)
 
 # What changed since a published version (FROM, default the latest): a table, diff.csv and diff.html.
+## diff PERIOD=… [FROM=v1] | so sánh bản hiện tại với phiên bản đã phát hành (diff.csv, diff.html)
 diff: report
 	@$(STAGE) diff --edition '$(PERIOD)' --from $(call quoted,FROM)
 
 # Rebuild PERIOD's bulletin from scratch in a temporary folder and compare it with the one in REPORTS_DIR;
 # with VERSION=N, rebuild that published version from the inputs its manifest records.
+## verify PERIOD=… [VERSION=1] | dựng lại bản tin trong thư mục tạm và so sánh từng byte; VERSION=N: dựng lại phiên bản đã phát hành N
 ifneq ($(VERSION),)
 verify: $(VENV_READY)
 	@$(STAGE) verify --edition '$(PERIOD)' --version $(call quoted,VERSION)
@@ -280,6 +282,7 @@ verify: report
 endif
 
 # The notebooks run by nbval use their defaults (2017H1 on the sample data), which read these outputs.
+## test | chạy mọi kiểm thử (pytest, nbval)
 test: $(VENV_READY) test-tools
 	'$(PY)' -m ruff check .
 	'$(PY)' -m ruff format --check .
@@ -289,12 +292,14 @@ test: $(VENV_READY) test-tools
 
 # Measure the cases of bench/run.py (several minutes; not part of `make test`, which runs it once on tiny
 # sizes) and write bench/RESULTS.md. Run it on an otherwise idle machine.
+## bench | đo thời gian, bộ nhớ (vài phút); ghi bench/RESULTS.md
 bench: $(VENV_READY)
 	'$(PY)' bench/run.py
 
 # JupyterLab on notebooks/, the parameters' defaults bound to PERIOD and the folders (local.mk included): what
 # the analyst sees is the edition being prepared. Run `make report PERIOD=…` first: the notebooks read its
 # stages' outputs.
+## lab PERIOD=… | mở JupyterLab trên thư mục notebooks/, gắn với kỳ và thư mục dữ liệu
 lab: $(VENV_READY)
 	BANTIN_EDITION='$(or $(PERIOD),2017H1)' BANTIN_HALF_YEAR='$(call last_half,$(or $(PERIOD),2017H1))' \
 	BANTIN_RAW_DIR='$(abspath $(RAW_DIR))' BANTIN_PROCESSED_DIR='$(abspath $(PROCESSED_DIR))' \
@@ -302,6 +307,7 @@ lab: $(VENV_READY)
 		"$$(dirname '$(PY)')/jupyter" lab --notebook-dir=notebooks
 
 # A starting commentary for PERIOD's edition, in RAW_DIR/commentary/ (never over an existing one).
+## commentary PERIOD=… | tạo tệp lời bình ban đầu commentary/<kỳ>.md trong RAW_DIR (không ghi đè)
 commentary: $(VENV_READY)
 	@$(STAGE) commentary --edition '$(PERIOD)'
 
@@ -314,6 +320,7 @@ format: $(VENV_READY)
 	'$(PY)' -m ruff format .
 
 # Only what the pipeline derived: half-year folders in the output directories. $(RAW_DIR) is never touched.
+## clean | xóa kết quả trong PROCESSED_DIR và REPORTS_DIR (không bao giờ xóa RAW_DIR hay các phiên bản đã phát hành)
 clean:
 	rm -rf $(wildcard $(PROCESSED_DIR)/[0-9][0-9][0-9][0-9]H[12] $(REPORTS_DIR)/[0-9][0-9][0-9][0-9]H[12] \
 		$(REPORTS_DIR)/[0-9][0-9][0-9][0-9] $(REPORTS_DIR)/index.html $(ON_RECORD_FILE))

@@ -59,6 +59,18 @@ def sheet_named(book: Workbook, name: str) -> Worksheet:
     return book[next(title for title in book.sheetnames if fold(title) == fold(name))]
 
 
+def copy_of_checkout(target: Path, commit: bool = True) -> Path:
+    """This working tree copied to `target` (sharing the venv, without outputs), with `commit` a git checkout
+    of its own whose HEAD holds every file: a place where tests may edit the code."""
+    shutil.copytree(ROOT, target, symlinks=True, ignore=shutil.ignore_patterns(".venv", "reports", "processed", "*.pyc"))
+    (target / ".venv").symlink_to(ROOT / ".venv")
+    if commit:
+        git = ["git", "-C", str(target), "-c", "user.name=Thử", "-c", "user.email=thu@example.org"]
+        subprocess.run([*git, "add", "-A"], check=True, capture_output=True)
+        subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "bản sao"], check=True, capture_output=True)
+    return target
+
+
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """`make reports` on the sample, once per test run: every edition, read (never changed) by many tests.

@@ -15,7 +15,7 @@ from pipeline.common.iorw import sha256
 from pipeline.common.layout import DOCUMENTS
 from pipeline.documents.blocks import APPENDIX_TITLE
 from pipeline.indicators.table import Indicators
-from tests.conftest import ROOT, make
+from tests.conftest import copy_of_checkout, make
 
 EDITIONS = ("2016H1", "2016H2", "2017H1", "2016")
 
@@ -96,11 +96,7 @@ def test_index_lists_every_edition(every_edition: Path) -> None:
 
 def test_rebuilt_in_another_checkout_on_another_day_is_identical(every_edition: Path, tmp_path: Path) -> None:
     assert shutil.which("faketime"), "make test installs Debian's faketime; run it through make test"
-    checkout = tmp_path / "another checkout".replace(" ", "-")
-    shutil.copytree(
-        ROOT, checkout, symlinks=True, ignore=shutil.ignore_patterns(".venv", "reports", "processed", "*.pyc")
-    )
-    (checkout / ".venv").symlink_to(ROOT / ".venv")
+    checkout = copy_of_checkout(tmp_path / "another-checkout", commit=False)
     out = tmp_path / "out"
     # PYTHONPATH: the copy's own code, not the one the shared venv's editable install points to.
     make(

@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.documents.content import FALLBACK_ALT
 from pipeline.running.stages import NOTEBOOKS
-from tests.conftest import ROOT, SAMPLE_RAW, make
+from tests.conftest import ROOT, SAMPLE_RAW, copy_of_checkout, make
 from tests.test_engine_parity import comparable
 
 DOCUMENTS = ("bulletin.html", "bulletin.pdf", "indicators.csv")
@@ -145,14 +145,7 @@ def test_pdf_bytes_do_not_depend_on_harfbuzz_or_the_system_fonts(sample_build: P
 
 @pytest.fixture
 def checkout(tmp_path: Path) -> Path:
-    """A copy of this working tree as a clean git checkout of its own (sharing the venv)."""
-    copy = tmp_path / "checkout"
-    shutil.copytree(ROOT, copy, symlinks=True, ignore=shutil.ignore_patterns(".venv", "reports", "processed", "*.pyc"))
-    (copy / ".venv").symlink_to(ROOT / ".venv")
-    git = ["git", "-C", str(copy), "-c", "user.name=Thử", "-c", "user.email=thu@example.org"]
-    subprocess.run([*git, "add", "-A"], check=True, capture_output=True)
-    subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "bản sao"], check=True, capture_output=True)
-    return copy
+    return copy_of_checkout(tmp_path / "checkout")
 
 
 def test_a_new_commit_shows_in_the_bulletin_and_the_manifest(checkout: Path, tmp_path: Path) -> None:

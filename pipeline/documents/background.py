@@ -148,14 +148,19 @@ def signals_held() -> Iterator[None]:
 
 def stop(pid: int, grace: float = STOP_GRACE_SECONDS) -> None:
     """Ask the child to stop (it removes its temporary files), then make sure it has; reap it either way."""
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        if os.waitpid(pid, os.WNOHANG)[0] == pid:
-            return
-        time.sleep(0.02)
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
+    # The child may have ended, and been reaped, on its own (a refused build stops its workers as they end):
+    # nothing is left to stop then, and that is no error of the analyst's to print.
+    try:
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                return
+            time.sleep(0.02)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        return
 
 
 def _answer(work: Callable[[], None], writing: int) -> None:

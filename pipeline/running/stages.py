@@ -52,8 +52,9 @@ PROCESSED_FILES = ("figures.csv", "problems.csv", "sources.csv")
 # templates and fonts: a change there reruns the documents only, not the cleaning or the indicators.
 DATA_PACKAGES = ("common", "intake", "indicators", "running")
 DOCUMENT_PACKAGES = ("documents", "publishing")
-# Not part of any stage: the console entry point only starts stages; `pins` checks an environment for make.
-NOT_STAGE_CODE = {"__main__.py", "pins.py"}
+# Not part of any stage: the console entry point and the command line only start stages and word their
+# messages (rewording one reruns nothing); `pins` checks an environment for make.
+NOT_STAGE_CODE = {"__main__.py", "cli.py", "pins.py"}
 # The stamps of an edition's stages, in its report folder (a refused report takes them with its files).
 INDICATORS_STAMP, BULLETIN_STAMP, ANNEX_STAMP = ".indicators.stamp", ".bulletin.stamp", ".annex.stamp"
 EDITION_STAMPS = (INDICATORS_STAMP, BULLETIN_STAMP, ANNEX_STAMP)
