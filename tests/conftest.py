@@ -62,7 +62,9 @@ def sheet_named(book: Workbook, name: str) -> Worksheet:
 def copy_of_checkout(target: Path, commit: bool = True) -> Path:
     """This working tree copied to `target` (sharing the venv, without outputs), with `commit` a git checkout
     of its own whose HEAD holds every file: a place where tests may edit the code."""
-    shutil.copytree(ROOT, target, symlinks=True, ignore=shutil.ignore_patterns(".venv", "reports", "processed", "*.pyc"))
+    shutil.copytree(
+        ROOT, target, symlinks=True, ignore=shutil.ignore_patterns(".venv", "reports", "processed", "*.pyc")
+    )
     (target / ".venv").symlink_to(ROOT / ".venv")
     if commit:
         git = ["git", "-C", str(target), "-c", "user.name=Thử", "-c", "user.email=thu@example.org"]
