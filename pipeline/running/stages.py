@@ -35,7 +35,7 @@ from pipeline.common.layout import (
     returns_dir,
 )
 from pipeline.common.periods import Edition, Period
-from pipeline.common.version import code_version
+from pipeline.common.version import code
 from pipeline.running.fingerprint import fingerprint
 
 PACKAGE = Path(__file__).resolve().parent.parent  # pipeline/
@@ -211,8 +211,8 @@ def bulletin_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) 
     others = [p for p in report_files(report) if p not in outputs]
     key = _key(
         "bulletin",
-        # The documents print the code version: a commit that changes nothing else still changes them.
-        code_version(),
+        # The documents record the code version: a commit that changes nothing else still changes them.
+        code().key(),
         _code_digest(True),
         iorw.sha256(folders.notebook("bulletin")),
         iorw.sha256(folders.notebook("report")),
