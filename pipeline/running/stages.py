@@ -214,8 +214,8 @@ def bulletin_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) 
         # The documents record the code version: a commit that changes nothing else still changes them.
         code().key(),
         _code_digest(True),
-        iorw.sha256(folders.notebook("bulletin")),
-        iorw.sha256(folders.notebook("report")),
+        # Every notebook: the manifest lists them all, as inputs of the edition (SPEC 9).
+        *(iorw.sha256(folders.notebook(stage)) for stage in NOTEBOOKS),
         # The edition's commentary, an input of the documents alone.
         iorw.sha256(commentary) if (commentary := folders.raw / COMMENTARY_DIR / f"{edition}.md").is_file() else "",
         _digest_of_files(others, report),
