@@ -158,7 +158,8 @@ lock:
 # A half-year's inputs (its returns and the reference files, with their SHA-256), rewritten only when they
 # change: saving a return again unchanged reruns nothing. One process for every half-year on record.
 # The list of half-years on record is kept too: removing a whole half-year's folder reruns what read it.
-# And the code version the documents print (commit, `.dirty`): a commit that changes no file still changes it.
+# And the code version the documents record (commit, whether pipeline/ differs from it): a commit that changes
+# no file still changes it.
 fingerprint = $(PROCESSED_DIR)/$(1)/.inputs.sha256
 ON_RECORD_FILE := $(PROCESSED_DIR)/.on-record
 CODE_VERSION_FILE := $(REPORTS_DIR)/.code-version

@@ -60,16 +60,17 @@ def sheet_named(book: Workbook, name: str) -> Worksheet:
 
 
 def copy_of_checkout(target: Path, commit: bool = True) -> Path:
-    """This working tree copied to `target` (sharing the venv, without outputs), with `commit` a git checkout
-    of its own whose HEAD holds every file: a place where tests may edit the code."""
-    shutil.copytree(
-        ROOT, target, symlinks=True, ignore=shutil.ignore_patterns(".venv", "reports", "processed", "*.pyc")
-    )
+    """This working tree copied to `target` (sharing the venv, without outputs): with `commit`, a fresh git
+    repository of its own whose one commit holds every file, where tests may edit and commit the code (a
+    fresh one: the copy of a worktree's `.git` file would be that worktree's); else with this checkout's git
+    folder as it is (the same commit)."""
+    ignored = [".venv", "reports", "processed", "*.pyc", "__pycache__", ".*_cache", *([".git"] if commit else [])]
+    shutil.copytree(ROOT, target, symlinks=True, ignore=shutil.ignore_patterns(*ignored))
     (target / ".venv").symlink_to(ROOT / ".venv")
     if commit:
         git = ["git", "-C", str(target), "-c", "user.name=Thử", "-c", "user.email=thu@example.org"]
-        subprocess.run([*git, "add", "-A"], check=True, capture_output=True)
-        subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "bản sao"], check=True, capture_output=True)
+        for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "bản sao"]):
+            subprocess.run([*git, *command], check=True, capture_output=True)
     return target
 
 

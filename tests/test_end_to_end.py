@@ -16,6 +16,7 @@ import pytest
 
 from pipeline.common.layout import DOCUMENTS
 from pipeline.indicators.table import Indicators
+from pipeline.running.stages import NOTEBOOKS
 from tests.conftest import ROOT, SAMPLE_RAW, make, make_command, sheet_named
 from tests.test_indicators import ARTICLE
 
@@ -154,7 +155,8 @@ def test_manifest_lists_inputs_outputs_and_versions(built: Path) -> None:
     assert "notebooks/03_bulletin.ipynb" in outputs
     assert manifest["parameters"]["edition"] == "2017H1"
     assert {"pandas", "papermill", "weasyprint", "python"} <= set(manifest["libraries"])
-    assert manifest["code_version"]
+    assert len(manifest["code"]["sha256"]) == 64
+    assert [entry["path"] for entry in manifest["notebooks"]] == sorted(NOTEBOOKS.values())
 
 
 def test_second_run_does_nothing(built: Path) -> None:

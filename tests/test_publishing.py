@@ -11,11 +11,15 @@ import signal
 import stat
 import subprocess
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
+import pypdf
 import pytest
+from docx import Document
 
+import pipeline
 from pipeline.common import fmt
 from pipeline.common.errors import StageFailed
 from pipeline.common.layout import PUBLISHED_FILES
@@ -27,8 +31,8 @@ from pipeline.publishing.publish import Publication, publish
 from pipeline.publishing.verify import _compare as compare_rebuilt
 from pipeline.publishing.verify import verify_version
 from pipeline.publishing.versions import versions
-from pipeline.running.stages import Folders
-from tests.conftest import ROOT, digests, make, make_command, sheet_named
+from pipeline.running.stages import NOTEBOOKS, Folders
+from tests.conftest import ROOT, SAMPLE_RAW, copy_of_checkout, digests, make, make_command, sheet_named
 from tests.test_documents import docx_text, pdf_text
 
 EDITION = "2017H1"
@@ -61,8 +65,9 @@ def test_publish_revise_diff_and_verify(raw_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     make("publish", f"PERIOD={EDITION}", "NUMBER=12", "DATE=2017-07-15", raw=raw_copy, out=out)
     v1 = _published(out) / "v1"
-    assert sorted(p.name for p in v1.iterdir()) == sorted([*PUBLISHED_FILES, "publication.json"])
-    for path in v1.iterdir():
+    assert sorted(p.name for p in v1.iterdir()) == sorted([*PUBLISHED_FILES, "publication.json", "notebooks"])
+    assert sorted(p.name for p in (v1 / "notebooks").iterdir()) == sorted(NOTEBOOKS.values())
+    for path in (p for p in v1.rglob("*") if p.is_file()):
         assert not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH), path.name
     record = json.loads((v1 / "publication.json").read_text(encoding="utf-8"))
     assert (record["version"], record["number"], record["date"], record["replaces"]) == (1, "12", "2017-07-15", None)
@@ -289,3 +294,109 @@ def test_verify_says_which_published_file_is_gone(
     assert compare_rebuilt(v1, rebuilt) == 1
     said = capsys.readouterr().err
     assert "KHÁC: bulletin.pdf (không còn trong v1)" in said and "Giống hệt: report.pdf" in said
+
+
+def _visible_text(html: str) -> str:
+    """What a reader sees of a page: its text, without its markup, styles or metadata."""
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+            self.hidden = 0
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            self.hidden += tag in ("style", "script")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.hidden -= tag in ("style", "script")
+
+        def handle_data(self, data: str) -> None:
+            if not self.hidden:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
+
+
+@pytest.fixture(scope="module")
+def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_of_checkout(tmp_path_factory.mktemp("publish-checkout") / "checkout")
+
+
+def _git(checkout: Path) -> list[str]:
+    return ["git", "-C", str(checkout), "-c", "user.name=Thử", "-c", "user.email=thu@example.org"]
+
+
+def _head(checkout: Path) -> tuple[str, str]:
+    """HEAD's commit and committer date (`2026-12-03`)."""
+    commit, date = subprocess.run(
+        [*_git(checkout), "log", "-1", "--format=%H %cs"], check=True, capture_output=True, text=True
+    ).stdout.split()
+    return commit, date
+
+
+def test_the_code_version_in_words_and_only_committed_code_published(
+    checkout: Path, sample_build: Path, tmp_path: Path
+) -> None:
+    """Changed code under pipeline/: the documents say the version in words (no hash, no `dirty`), the manifest
+    names the file, publishing refuses. Committed: published, the commit in the files' metadata. A notebook
+    edited (and not committed) publishes; the version holds it and `make verify` rebuilds it with it."""
+    out = tmp_path / "out"
+    shutil.copytree(sample_build / "processed", out / "processed")  # its half-years as already cleaned
+    env = ("env", f"PYTHONPATH={checkout}")  # the copy's code, not the one the shared venv points to
+
+    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return make(*args, f"PERIOD={EDITION}", raw=SAMPLE_RAW, out=out, cwd=checkout, prefix=env, check=check)
+
+    css = checkout / "pipeline" / "documents" / "templates" / "bulletin.css"
+    css.write_text(css.read_text(encoding="utf-8") + "/* a change the bulletin shows */\n", encoding="utf-8")
+    run("report")
+    report = out / "reports" / EDITION
+    code = json.loads((report / "manifest.json").read_text(encoding="utf-8"))["code"]
+    commit, date = _head(checkout)
+    assert (code["commit"], code["date"]) == (commit, date)
+    assert code["changed_from_commit"] == ["pipeline/documents/templates/bulletin.css"]
+    year, month, day = map(int, date.split("-"))
+    texts = {
+        "bulletin.html": _visible_text((report / "bulletin.html").read_text(encoding="utf-8")),
+        "bulletin.pdf": pdf_text(report / "bulletin.pdf"),
+        "report.pdf": pdf_text(report / "report.pdf"),
+        "report.docx": docx_text(report / "report.docx"),
+    }
+    for name, text in texts.items():
+        assert "dirty" not in text and commit[:7] not in text and code["sha256"][:7] not in text, name
+    for name in ("bulletin.html", "bulletin.pdf"):
+        assert f"phiên bản {pipeline.__version__}, ngày {day}-{month}-{year}" in texts[name], name
+    refused = run("publish", check=False)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "chương trình" in refused.stderr and "pipeline/documents/templates/bulletin.css" in refused.stderr
+    assert _versions(out) == []
+
+    subprocess.run([*_git(checkout), "commit", "-q", "-am", "đổi kiểu"], check=True, capture_output=True)
+    run("publish")
+    v1 = _published(out) / "v1"
+    commit, _ = _head(checkout)
+    code = json.loads((v1 / "manifest.json").read_text(encoding="utf-8"))["code"]
+    assert (code["commit"], code["changed_from_commit"]) == (commit, [])
+    for name in ("bulletin.pdf", "report.pdf"):
+        assert commit in pypdf.PdfReader(v1 / name).metadata["/Creator"], name
+    assert commit in Document(v1 / "report.docx").core_properties.comments
+
+    notebook = checkout / "notebooks" / "03_bulletin.ipynb"
+    sentence = "Câu giải thích do chuyên viên viết thêm."
+    notebook.write_text(
+        notebook.read_text(encoding="utf-8").replace(
+            "## Giải thích từ ngữ\\n", f"## Giải thích từ ngữ\\n\\n{sentence}\\n"
+        ),
+        encoding="utf-8",
+    )
+    edited = notebook.read_bytes()
+    run("publish", "REASON=Sửa phần giải thích")
+    v2 = _published(out) / "v2"
+    assert sentence in _visible_text((v2 / "bulletin.html").read_text(encoding="utf-8"))
+    assert (v2 / "notebooks" / "03_bulletin.ipynb").read_bytes() == edited
+    subprocess.run([*_git(checkout), "checkout", "--", "notebooks"], check=True, capture_output=True)
+    verified = run("verify", "VERSION=2")
+    assert verified.stderr.count("Giống hệt") == len(PUBLISHED_FILES) - 1, verified.stderr

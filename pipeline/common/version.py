@@ -1,8 +1,17 @@
-"""Which code produced an output: the package version and, in a git checkout, the commit."""
+"""Which code produced an output: the product's version and, in a git checkout, the commit, its date and the
+files under `pipeline/` that differ from it.
+
+A document prints the version and the commit's date in words (`phiên bản 0.1.0, ngày 3-12-2026`): the same
+on any day a build is run again. The commit, whether the code differed from it, and the code's content
+digest go in the manifest and the files' metadata. The notebooks are not program code here: they are the
+analysts' to edit, and an edition records them as inputs.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -19,25 +28,93 @@ LIBRARIES = (
     "python-calamine",
     "weasyprint",
 )
+ROOT = Path(pipeline.__file__).resolve().parent.parent
+PRODUCT = "dangvien-bulletin"
+# Files of the package that no stage runs: the console entry point and the command line only start stages
+# and word their messages (rewording one remakes nothing); `pins` checks an environment for make.
+NOT_STAGE_CODE = frozenset({"__main__.py", "cli.py", "pins.py"})
+
+
+@dataclass(frozen=True)
+class Code:
+    """`commit` and `date` are None outside a git checkout (a copy from an archive)."""
+
+    version: str
+    commit: str | None
+    date: dt.date | None
+    changed: tuple[str, ...]  # files under pipeline/ that differ from the commit, relative to the checkout
+
+    def words(self) -> str:
+        """What a document prints: `phiên bản 0.1.0, ngày 3-12-2026` (the commit's date), or the version alone."""
+        if self.date is None:
+            return f"phiên bản {self.version}"
+        return f"phiên bản {self.version}, ngày {self.date.day}-{self.date.month}-{self.date.year}"
+
+    @property
+    def changed_stage_code(self) -> tuple[str, ...]:
+        """The changed files that a build runs (what the manifest records): not the command line's."""
+        return tuple(path for path in self.changed if Path(path).name not in NOT_STAGE_CODE)
+
+    def key(self) -> str:
+        """Everything of this that the documents and the manifest record, but the content digest (which the
+        stages hash themselves): a new commit, or code that comes to differ from it, makes them again."""
+        date = self.date.isoformat() if self.date else "-"
+        return f"{self.version} {self.commit or '-'} {date} changed={int(bool(self.changed_stage_code))}"
+
+    def record(self, digest: str) -> dict[str, object]:
+        """The manifest's `code`: `digest` is the code's content SHA-256 (`stages.presentation_digest`)."""
+        return {
+            "version": self.version,
+            "commit": self.commit,
+            "date": self.date.isoformat() if self.date else None,
+            "changed_from_commit": list(self.changed_stage_code) if self.commit else None,
+            "sha256": digest,
+        }
+
+    def generator(self, digest: str) -> str:
+        """The files' metadata (the PDFs' Creator, the Word file's comments): the exact code, in full."""
+        if self.commit is None:
+            return f"{PRODUCT} {self.version} (mã nguồn SHA-256 {digest})"
+        state = "mã nguồn khác commit" if self.changed_stage_code else "đúng commit"
+        return f"{PRODUCT} {self.version} (commit {self.commit}, {state}; mã nguồn SHA-256 {digest})"
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=True).stdout
 
 
 @cache
-def code_version() -> str:
-    """`0.1.0+g1a2b3c4` in a git checkout (with `.dirty` when files differ from the commit), else `0.1.0`."""
-    root = Path(pipeline.__file__).resolve().parent.parent
+def code() -> Code:
     try:
-        commit = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no", "--", "pipeline", "notebooks"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return pipeline.__version__
-    return f"{pipeline.__version__}+g{commit}{'.dirty' if dirty else ''}"
+        # Only a checkout of this product: not a git repository that happens to hold an installed copy.
+        if Path(_git("rev-parse", "--show-toplevel").strip()).resolve() != ROOT:
+            return Code(pipeline.__version__, None, None, ())
+        commit, date = _git("log", "-1", "--format=%H %cs", "HEAD").split()
+        status = _git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "pipeline")
+    except (OSError, subprocess.CalledProcessError, ValueError):
+        return Code(pipeline.__version__, None, None, ())
+    return Code(pipeline.__version__, commit, dt.date.fromisoformat(date), _changed(status))
+
+
+def _changed(status: str) -> tuple[str, ...]:
+    """The paths of `git status --porcelain -z`: each entry `XY path`, a rename's or copy's followed by the
+    path it came from (which is not a file of the checkout any more, or is listed on its own)."""
+    entries = iter(status.split("\0"))
+    paths = []
+    for entry in entries:
+        if not entry:
+            continue
+        paths.append(entry[3:])
+        if entry[0] in "RC":
+            next(entries, None)
+    return tuple(sorted(paths))
+
+
+def code_digest() -> str:
+    """The content SHA-256 of the code a build runs: the stages' own (their keys hash the same files)."""
+    from pipeline.running.stages import presentation_digest  # stages imports this module
+
+    return presentation_digest()
 
 
 def library_versions() -> dict[str, str]:

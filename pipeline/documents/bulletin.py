@@ -16,7 +16,7 @@ import pandas as pd
 from pipeline.common import fmt
 from pipeline.common.layout import INDICATORS_FILE
 from pipeline.common.periods import Edition, Period, parse_edition, periods_on_record
-from pipeline.common.version import code_version
+from pipeline.common.version import code
 from pipeline.documents.chart import CACHE_DIR, edition_key
 from pipeline.indicators.compute import window_periods, window_span
 from pipeline.indicators.table import Indicators
@@ -206,6 +206,6 @@ def data_notes(data: BulletinData) -> Html:
         f"({', '.join(escape(p.name) for p in data.reference.files)}). Danh sách đầy đủ các tệp, kèm đơn vị, người "
         "lập, ngày lập và mã SHA-256 của từng tệp, ghi trong tệp manifest.json đi kèm bản tin.</p>"
     )
-    parts.append(f'<p class="version">Bản tin được tạo bởi mã nguồn phiên bản {escape(code_version())}.</p>')
+    parts.append(f'<p class="version">Bản tin được tạo bởi chương trình lập bản tin, {escape(code().words())}.</p>')
     # Marked as notes: counts of returns and files, not figures of the indicators.
     return Html('<section class="data-notes">' + "\n".join(parts) + "</section>")

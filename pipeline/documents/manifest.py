@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from pipeline.common import iorw
-from pipeline.common.version import code_version, library_versions
+from pipeline.common.version import code, code_digest, library_versions
 
 
 def _entries(paths: list[tuple[str, Path]]) -> list[dict[str, str]]:
@@ -18,14 +18,18 @@ def write_manifest(
     *,
     parameters: dict[str, object],
     inputs: list[tuple[str, Path]],
+    notebooks: list[tuple[str, Path]],
     outputs: list[tuple[str, Path]],
 ) -> None:
-    """Inputs and outputs as (label, path) pairs; labels are relative to RAW_DIR and the report folder."""
+    """Inputs, notebooks and outputs as (label, path) pairs; labels are relative to RAW_DIR, the notebooks'
+    folder and the report folder. The notebooks are the analysts' to edit: inputs of the edition, as the
+    commentary (SPEC 9), kept apart because they are not in RAW_DIR."""
     manifest = {
         "parameters": parameters,
-        "code_version": code_version(),
+        "code": code().record(code_digest()),
         "libraries": library_versions(),
         "inputs": _entries(inputs),
+        "notebooks": _entries(notebooks),
         "outputs": _entries(outputs),
     }
     iorw.write_text(path, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")

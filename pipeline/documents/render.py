@@ -18,7 +18,7 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets.config import Config
 
 from pipeline.common import iorw
-from pipeline.common.version import code_version
+from pipeline.common.version import code, code_digest
 from pipeline.documents.content import FALLBACK_ALT, REMOVE_TAG
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -96,7 +96,7 @@ def notebook_to_html(
             "running_title": running_title,
             "draft": draft,
             "css": (TEMPLATES / "bulletin.css").read_text(encoding="utf-8"),
-            "generator": f"dangvien-bulletin {code_version()}",
+            "generator": code().generator(code_digest()),
         }
     }
     body, _ = _exporter(compiled).from_notebook_node(nb, resources=resources)

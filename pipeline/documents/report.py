@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from html import escape
 
 from pipeline.common.periods import Edition
+from pipeline.common.version import code, code_digest
 from pipeline.documents.bulletin import BulletinData
 from pipeline.documents.content import KINDS, Block
 
@@ -116,6 +117,8 @@ def report_page(blocks: list, *, title: str, draft: bool) -> str:
     body = "\n".join(block.html() for block in blocks)
     mark = '<p class="draft-mark">BẢN NHÁP</p>' if draft else ""
     return (
-        f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><title>{escape(title)}</title></head>'
+        f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        # The PDF's Creator: the exact code (commit, whether it differed, its digest), never in the text.
+        f'<meta name="generator" content="{escape(code().generator(code_digest()))}"></head>'
         f'<body class="report">{mark}<main>{body}</main></body></html>\n'
     )

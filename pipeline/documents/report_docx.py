@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 from pipeline.common import iorw
+from pipeline.common.version import code, code_digest
 from pipeline.documents.content import Block, BulletList, Figure, Heading, Paragraph, Run, Section, Table
 from pipeline.documents.report import DocumentHeader, DocumentTitle, Signature
 
@@ -37,6 +38,8 @@ def write_docx(blocks: list[Block], path: Path, *, title: str, author: str, when
     properties.title, properties.author, properties.language = title, author, "vi-VN"
     properties.created = properties.modified = dt.datetime.combine(when, dt.time())
     properties.last_modified_by, properties.revision = author, 1
+    # The exact code (commit, whether it differed, its digest) in the file's properties, never in its text.
+    properties.comments = code().generator(code_digest())
     writer = _Writer(document)
     for block in blocks:
         writer.block(block)

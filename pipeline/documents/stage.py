@@ -39,7 +39,7 @@ from pipeline.documents.report import REPORT_TITLE, report_page, subject
 from pipeline.indicators.table import Indicators
 from pipeline.intake import clean
 from pipeline.intake.reference import Reference, load_reference
-from pipeline.running.stages import Folders, Stage, annex_stage, report_files
+from pipeline.running.stages import NOTEBOOKS, Folders, Stage, annex_stage, report_files
 
 # The formal report's page, while its PDF is laid out (a dot file: not one of the edition's files).
 REPORT_PAGE = ".report-page.html"
@@ -102,6 +102,7 @@ def write_documents(
         report_dir / MANIFEST_FILE,
         parameters={**parameters, "periods_on_record": [str(p) for p in on_record], "engine": engine},
         inputs=inputs,
+        notebooks=[(folders.notebook(stage).name, folders.notebook(stage)) for stage in NOTEBOOKS],
         outputs=outputs,
     )
     return report_dir

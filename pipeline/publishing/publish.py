@@ -4,6 +4,9 @@ A version is rendered from the current build, with the report's number and date 
 revision note; then written under a temporary name in `published/<E>/` and renamed last, so that a publish
 stopped at any moment leaves either no new version or a complete one. One publish at a time per edition
 (a lock): a second one started meanwhile finds nothing changed and writes nothing.
+
+A version must be one that `make verify` can rebuild: program code under `pipeline/` that differs from its
+commit is refused; the notebooks, the analysts' to edit, are copied into the version (`notebooks/`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from pipeline.common.layout import (
     published_dir,
 )
 from pipeline.common.periods import Edition, Period
-from pipeline.publishing.versions import Version, altered_message, content_of, versions
+from pipeline.common.version import Code, code
+from pipeline.publishing.versions import NOTEBOOKS_DIR, Version, altered_message, content_of, versions
 from pipeline.running import stages
 from pipeline.running.stages import Folders
 
@@ -62,6 +66,7 @@ class Publication:
 def publish(folders: Folders, edition: Edition, on_record: list[Period], publication: Publication, engine: str) -> int:
     report_dir = folders.reports / str(edition)
     target = published_dir(folders.reports, edition)
+    _refuse_changed_code(code(), edition)
     _refuse_unpublishable(report_dir, edition)  # before the locks make any folder; again under them
     # The working build's lock first: a `make report DRAFT=1` started meanwhile waits until the build that
     # was checked here (not a draft, no errors) has been rendered into the version.
@@ -102,6 +107,41 @@ def _refuse_unpublishable(report_dir: Path, edition: Edition) -> None:
             f"Lỗi: không phát hành bản nháp. Bản tin kỳ {edition} hiện có được lập với DRAFT=1 (số liệu còn lỗi "
             f"hoặc còn thiếu). Sửa các báo cáo rồi chạy make publish PERIOD={edition} (không có DRAFT)."
         )
+
+
+SHOWN_FILES = 10  # changed files named in the refusal; the rest counted
+
+
+def _refuse_changed_code(current: Code, edition: Edition) -> None:
+    """Code that differs from its commit cannot be found again by `make verify`: refused, naming the files."""
+    if not current.changed:
+        return
+    named = ", ".join(current.changed[:SHOWN_FILES])
+    if len(current.changed) > SHOWN_FILES:
+        named += f" và {len(current.changed) - SHOWN_FILES} tệp khác"
+    raise StageFailed(
+        f"Lỗi: không phát hành kỳ {edition}: chương trình (mã nguồn trong thư mục pipeline/) đã bị sửa so với "
+        f"bản đã lưu trong git (commit {current.commit[:12] if current.commit else '?'}), nên phiên bản phát hành "
+        f"sẽ không dựng lại được bằng make verify. Các tệp đã sửa: {named}. Hãy lưu thay đổi (git commit) hoặc "
+        f"hoàn tác nó (git restore tên-tệp; xoá tệp mới thêm), rồi chạy lại make publish PERIOD={edition}. "
+        "Sửa sổ tính toán (notebooks/) thì không cần việc này."
+    )
+
+
+def _copy_notebooks(folders: Folders, built: Path, version_dir: Path) -> dict[str, str]:
+    """The notebooks the version was rendered with, as its manifest lists them, into `version_dir/notebooks/`:
+    (name → SHA-256). A notebook saved while the version was being rendered is not the one it ran: refused."""
+    manifest = json.loads((built / MANIFEST_FILE).read_text(encoding="utf-8"))
+    copies = version_dir / NOTEBOOKS_DIR
+    copies.mkdir()
+    for entry in manifest["notebooks"]:
+        shutil.copyfile(folders.notebooks / entry["path"], copies / entry["path"])
+        if iorw.sha256(copies / entry["path"]) != entry["sha256"]:
+            raise StageFailed(
+                f"Lỗi: sổ tính toán {entry['path']} vừa được lưu lại trong khi đang phát hành; "
+                "chạy lại make publish sau khi lưu xong."
+            )
+    return {f"{NOTEBOOKS_DIR}/{entry['path']}": entry["sha256"] for entry in manifest["notebooks"]}
 
 
 def revision_parameter(previous: Version | None, number: int, reason: str) -> dict:
@@ -160,6 +200,7 @@ def _write_version(
     print(f"Lập phiên bản v{number} của kỳ {edition}…", file=sys.stderr)
     try:
         built = render_version(folders, edition, on_record, parameters, partial / ".build", engine)
+        notebooks = _copy_notebooks(folders, built, partial)
         for name in PUBLISHED_FILES:
             os.replace(built / name, partial / name)
         shutil.rmtree(partial / ".build")
@@ -172,11 +213,12 @@ def _write_version(
             "replaces": {"version": previous.number, "date": previous.date.isoformat()} if previous else None,
             "recorded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "content": content,
-            "files": {name: iorw.sha256(partial / name) for name in PUBLISHED_FILES},
+            "files": {name: iorw.sha256(partial / name) for name in PUBLISHED_FILES} | notebooks,
         }
         iorw.write_text(partial / PUBLICATION_FILE, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
-        for path in partial.iterdir():
-            path.chmod(0o444)
+        for path in sorted(partial.rglob("*")):
+            if path.is_file():  # the folders stay writable: a partial version is removed whole
+                path.chmod(0o444)
             _sync(path)
         final = target / f"v{number}"
         if os.path.lexists(final):  # not a version (versions() saw none): never written over, never merged into

@@ -3,8 +3,11 @@ say which of its files come out byte-identical (SPEC 9).
 
 The inputs are taken from the raw folder by SHA-256: each file the manifest lists must still be there,
 unchanged (a later return or a corrected one elsewhere in the folder does not matter: only the recorded
-files are copied into a scratch folder and built from). The documents are then rendered as `make publish`
-rendered them, with the version's number, date and revision note.
+files are copied into a scratch folder and built from), with the notebooks the version holds (an analyst's
+later edits of the checkout's do not matter). The documents are then rendered as `make publish` rendered
+them, with the version's number, date and revision note. The code must be the version's: outside a git
+checkout its content digest is checked, and a different one refused; in a checkout, another commit or
+changed code is said (`git checkout` the version's commit to rebuild it exactly).
 """
 
 from __future__ import annotations
@@ -13,15 +16,16 @@ import json
 import shutil
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline.common import iorw
 from pipeline.common.errors import StageFailed
 from pipeline.common.layout import MANIFEST_FILE, PUBLISHED_FILES, returns_dir
 from pipeline.common.periods import Edition, parse, periods_on_record
-from pipeline.common.version import code_version
+from pipeline.common.version import code, code_digest
 from pipeline.publishing.publish import render_version, revision_parameter
-from pipeline.publishing.versions import Version, chosen, comparable, versions
+from pipeline.publishing.versions import NOTEBOOKS_DIR, Version, chosen, comparable, versions
 from pipeline.running.stages import Folders
 
 
@@ -35,15 +39,61 @@ def verify_version(folders: Folders, edition: Edition, wanted: str, engine: str)
         comparable(previous, edition)
     manifest = json.loads((version.folder / MANIFEST_FILE).read_text(encoding="utf-8"))
     _check_inputs(folders.raw, manifest["inputs"], version, edition)
-    if manifest["code_version"] != code_version():
+    _check_code(manifest.get("code"), version, edition)
+    with tempfile.TemporaryDirectory(prefix="bantin-verify-") as scratch:
+        notebooks = _notebooks(folders.notebooks, manifest, version, edition, Path(scratch) / "notebooks")
+        rebuilt = _rebuild(
+            replace(folders, notebooks=notebooks), edition, manifest, version, previous, Path(scratch), engine
+        )
+        return _compare(version, rebuilt)
+
+
+def _check_code(recorded: dict | None, version: Version, edition: Edition) -> None:
+    """The code must be the one the version was made with: refused outside a git checkout (no commit to go
+    back to), said in a checkout (whose commit names it)."""
+    current = code()
+    if recorded is None:  # published before the code's digest was recorded
+        print(f"  [LƯU Ý] {version.name} không ghi mã nguồn đã dùng: tệp có thể khác vì thế.", file=sys.stderr)
+        return
+    same = recorded["sha256"] == code_digest() and recorded["commit"] == current.commit
+    if same:
+        return
+    made_with = f"phiên bản {recorded['version']}" + (f", commit {recorded['commit']}" if recorded["commit"] else "")
+    if current.commit is None:
+        raise StageFailed(
+            f"Lỗi: không dựng lại được phiên bản {version.name} của kỳ {edition}: chương trình đang cài khác chương "
+            f"trình đã lập phiên bản đó ({made_with}; mã SHA-256 của mã nguồn {recorded['sha256']}, nay là "
+            f"{code_digest()}). Cài lại đúng chương trình đã dùng rồi chạy lại make verify."
+        )
+    how = f" (git checkout {recorded['commit']} để dựng lại đúng như đã phát hành)" if recorded["commit"] else ""
+    print(
+        f"  [LƯU Ý] {version.name} được lập bằng mã nguồn {made_with}; mã nguồn hiện tại khác{how}: "
+        "tệp có thể khác vì thế.",
+        file=sys.stderr,
+    )
+
+
+def _notebooks(checkout: Path, manifest: dict, version: Version, edition: Edition, scratch: Path) -> Path:
+    """The version's copy of its notebooks, in `scratch` (the folder the rebuild runs them from), each as its
+    manifest records it; the checkout's for a version published before versions held them."""
+    held = version.folder / NOTEBOOKS_DIR
+    if not held.is_dir():
         print(
-            f"  [LƯU Ý] {version.name} được lập bằng mã nguồn {manifest['code_version']}, nay là {code_version()}: "
-            "tệp có thể khác vì thế.",
+            f"  [LƯU Ý] {version.name} không lưu kèm sổ tính toán: dùng các sổ hiện có trong {checkout}.",
             file=sys.stderr,
         )
-    with tempfile.TemporaryDirectory(prefix="bantin-verify-") as scratch:
-        rebuilt = _rebuild(folders, edition, manifest, version, previous, Path(scratch), engine)
-        return _compare(version, rebuilt)
+        return checkout
+    scratch.mkdir()
+    for entry in manifest["notebooks"]:
+        source = held / entry["path"]
+        if not source.is_file() or iorw.sha256(source) != entry["sha256"]:
+            raise StageFailed(
+                f"Lỗi: không dựng lại được phiên bản {version.name} của kỳ {edition}: sổ tính toán "
+                f"{NOTEBOOKS_DIR}/{entry['path']} của phiên bản đó bị thiếu hoặc đã bị sửa ({version.folder}). "
+                "Hãy khôi phục thư mục từ bản lưu."
+            )
+        shutil.copyfile(source, scratch / entry["path"])
+    return scratch
 
 
 def _check_inputs(raw: Path, inputs: list[dict], version: Version, edition: Edition) -> None:

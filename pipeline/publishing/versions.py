@@ -1,9 +1,10 @@
 """The published versions of an edition (SPEC 9), as recorded: `published/<E>/v<N>/` with its
 `publication.json`. Reading only; `publishing` writes them.
 
-A version records what it was made from (`content`: every input with its SHA-256, the SHA-256 of its
-indicators, the code version), so that "has the edition changed since?" is a comparison of records, and
-the SHA-256 of each of its files, so that a file altered by hand is found.
+A version records what it was made from (`content`: every input with its SHA-256, the notebooks' SHA-256, the
+SHA-256 of its indicators, the code), so that "has the edition changed since?" is a comparison of records,
+and the SHA-256 of each of its files (its copy of the notebooks in `notebooks/` among them), so that a file
+altered by hand is found.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from pipeline.common.errors import StageFailed
 from pipeline.common.layout import INDICATORS_FILE, MANIFEST_FILE, PUBLICATION_FILE, published_dir
 
 _VERSION_DIR = re.compile(r"^v([1-9][0-9]*)$")
+NOTEBOOKS_DIR = "notebooks"  # a version's copy of the notebooks it was made with, which `make verify` runs
+# What of the manifest's `code` makes the documents: the code's version, commit and date, and its content.
+CODE_CONTENT = ("version", "commit", "date", "sha256")
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,8 @@ class Version:
         if self.record is None:
             return [PUBLICATION_FILE]
         recorded: dict[str, str] = self.record["files"]
-        present = {p.name for p in self.folder.iterdir() if p.is_file()} - {PUBLICATION_FILE}
+        present = {p.relative_to(self.folder).as_posix() for p in self.folder.rglob("*") if p.is_file()}
+        present -= {PUBLICATION_FILE}
         altered = [name for name in sorted(recorded) if name not in present]
         altered += [name for name in sorted(present) if name not in recorded]
         altered += [
@@ -95,13 +100,15 @@ def _record(path: Path, number: int, edition: str) -> dict | None:
 
 
 def content_of(report_dir: Path) -> dict:
-    """What a build was made from: its inputs (from its manifest), its indicators and the code version. Two
-    builds with the same content are the same edition."""
+    """What a build was made from: its inputs and notebooks (from its manifest), its indicators and the code.
+    Two builds with the same content are the same edition."""
     manifest = json.loads((report_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
     return {
         "inputs": {entry["path"]: entry["sha256"] for entry in manifest["inputs"]},
+        # A build by an older release has neither: it differs from any version, as it should.
+        "notebooks": {entry["path"]: entry["sha256"] for entry in manifest.get("notebooks", [])},
         "indicators_sha256": iorw.sha256(report_dir / INDICATORS_FILE),
-        "code_version": manifest["code_version"],
+        "code": {name: manifest.get("code", {}).get(name) for name in CODE_CONTENT},
     }
 
 

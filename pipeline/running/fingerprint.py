@@ -40,12 +40,13 @@ if __name__ == "__main__":
     # `python -m pipeline.running.fingerprint RAW_DIR PROCESSED_DIR REPORTS_DIR PERIOD…`, the one process make starts
     # on every run: PROCESSED_DIR/PERIOD/.inputs.sha256 keeps its time unless the half-year's inputs changed,
     # PROCESSED_DIR/.on-record unless the list of half-years did (a whole half-year's folder removed), and
-    # REPORTS_DIR/.code-version unless the code version the documents print did (a new commit).
-    from pipeline.common.version import code_version
+    # REPORTS_DIR/.code-version unless the code version the documents record did (a new commit, or code under
+    # pipeline/ that comes to differ from it or no longer does).
+    from pipeline.common.version import code
 
     raw_dir, processed_dir, reports_dir = map(Path, sys.argv[1:4])
     periods = sys.argv[4:]
     for period in periods:
         write_text(processed_dir / period / FILE_NAME, fingerprint(raw_dir, period))
     write_text(processed_dir / ON_RECORD_FILE, "".join(f"{period}\n" for period in periods))
-    write_text(reports_dir / CODE_VERSION_FILE, code_version() + "\n")
+    write_text(reports_dir / CODE_VERSION_FILE, code().key() + "\n")

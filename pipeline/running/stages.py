@@ -35,7 +35,7 @@ from pipeline.common.layout import (
     returns_dir,
 )
 from pipeline.common.periods import Edition, Period
-from pipeline.common.version import code_version
+from pipeline.common.version import NOT_STAGE_CODE, code
 from pipeline.running.fingerprint import fingerprint
 
 PACKAGE = Path(__file__).resolve().parent.parent  # pipeline/
@@ -52,9 +52,6 @@ PROCESSED_FILES = ("figures.csv", "problems.csv", "sources.csv")
 # templates and fonts: a change there reruns the documents only, not the cleaning or the indicators.
 DATA_PACKAGES = ("common", "intake", "indicators", "running")
 DOCUMENT_PACKAGES = ("documents", "publishing")
-# Not part of any stage: the console entry point and the command line only start stages and word their
-# messages (rewording one reruns nothing); `pins` checks an environment for make.
-NOT_STAGE_CODE = {"__main__.py", "cli.py", "pins.py"}
 # The stamps of an edition's stages, in its report folder (a refused report takes them with its files).
 INDICATORS_STAMP, BULLETIN_STAMP, ANNEX_STAMP = ".indicators.stamp", ".bulletin.stamp", ".annex.stamp"
 EDITION_STAMPS = (INDICATORS_STAMP, BULLETIN_STAMP, ANNEX_STAMP)
@@ -212,11 +209,11 @@ def bulletin_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) 
     others = [p for p in report_files(report) if p not in outputs]
     key = _key(
         "bulletin",
-        # The documents print the code version: a commit that changes nothing else still changes them.
-        code_version(),
+        # The documents record the code version: a commit that changes nothing else still changes them.
+        code().key(),
         _code_digest(True),
-        iorw.sha256(folders.notebook("bulletin")),
-        iorw.sha256(folders.notebook("report")),
+        # Every notebook: the manifest lists them all, as inputs of the edition (SPEC 9).
+        *(iorw.sha256(folders.notebook(stage)) for stage in NOTEBOOKS),
         # The edition's commentary, an input of the documents alone.
         iorw.sha256(commentary) if (commentary := folders.raw / COMMENTARY_DIR / f"{edition}.md").is_file() else "",
         _digest_of_files(others, report),
