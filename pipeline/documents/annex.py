@@ -137,7 +137,9 @@ def _source_sheet(book: xlsxwriter.Workbook, formats: dict, reference: Reference
     ]
     source_rows += [["", p.name, "", "", "", "", "", iorw.sha256(p)] for p in reference.files]
     headers = ["Kỳ", "Tệp", "Mã đơn vị", "Tên đơn vị (trong báo cáo)", "Người lập", "Ngày lập", "Trạng thái", "SHA-256"]
-    _table(book, formats, SOURCE_SHEET, headers, source_rows)
+    # A column no return fills (a form without the preparer's name, say) is left out: no blank column in a table.
+    kept = [c for c in range(len(headers)) if any(row[c] not in (None, "") for row in source_rows)]
+    _table(book, formats, SOURCE_SHEET, [headers[c] for c in kept], [[row[c] for c in kept] for row in source_rows])
 
 
 def _scope_names(reference: Reference) -> dict[str, str]:
