@@ -242,8 +242,8 @@ templates: $(VENV_READY)
 
 # What some tests need from Debian: Chromium for the browser test (Playwright's own browser download
 # cannot be used offline), faketime for the rebuild-on-another-day test, HarfBuzz's subsetter for the test
-# that the PDF does not depend on it.
-TEST_PACKAGES := chromium faketime libharfbuzz-subset0 poppler-utils libreoffice-writer-nogui
+# that the PDF does not depend on it, LibreOffice (Writer, Calc) for opening the report and the annex.
+TEST_PACKAGES := chromium faketime libharfbuzz-subset0 poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui
 test-tools:
 	@missing=$$(for package in $(TEST_PACKAGES); do dpkg-query -W -f '$${Status}' "$$package" 2>/dev/null | \
 		grep -q 'install ok installed' || echo "$$package"; done); \

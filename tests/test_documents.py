@@ -184,9 +184,9 @@ def test_every_value_of_the_annex_is_its_indicator(edition: Path) -> None:
     compared = 0
     for window, sheet_name in (("period", "Chỉ tiêu trong kỳ"), ("term_to_date", "Chỉ tiêu nhiệm kỳ")):
         sheet = book[sheet_name]
-        assert sheet.freeze_panes == "C2" and not sheet.merged_cells.ranges
-        headers = [c.value for c in sheet[1]]
-        for row in sheet.iter_rows(min_row=2, values_only=True):
+        assert sheet.freeze_panes == "C3" and not sheet.merged_cells.ranges  # A1: the title; 2: the headers
+        headers = [c.value for c in sheet[2]]
+        for row in sheet.iter_rows(min_row=3, values_only=True):
             scope = row[0]
             for name, value in zip(headers[2:], row[2:], strict=True):
                 expected = ind.get(scope, window, name)
@@ -201,7 +201,7 @@ def test_every_value_of_the_annex_is_its_indicator(edition: Path) -> None:
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate)  # no formulas: every cell a value
     sources = book["Nguồn số liệu"]
-    digests = [row[7] for row in sources.iter_rows(min_row=2, values_only=True)]
+    digests = [row[7] for row in sources.iter_rows(min_row=3, values_only=True)]
     assert len(digests) >= 44 and all(re.fullmatch(r"[0-9a-f]{64}", d) for d in digests)
 
 

@@ -197,3 +197,16 @@ def test_a_window_across_the_reorganisation_counts_each_village_once(province: P
     assert ind.get("province", "year_to_date", "annual_target_pct") == ind.get("province", "year_to_date", "target_pct")
     year = Indicators.read(province / "reports" / "2025" / "indicators.csv")
     assert year.get("province", "period", "villages_total") == summed(last, "villages_total")
+
+
+def test_real_readers_take_its_documents(province: Path, tmp_path: Path) -> None:
+    """Issue 22's reader checks at this size: LibreOffice's layout of report.docx, the PDFs' structure trees,
+    the annex as an accessible spreadsheet."""
+    from tests.test_readers import check_annex, check_office_layout, check_structure_tree, office_pdf
+
+    report = province / "reports" / "2025H2"
+    check_office_layout(report / "report.docx", office_pdf(report / "report.docx", tmp_path))
+    for edition in EDITIONS:
+        for name in ("bulletin.pdf", "report.pdf"):
+            check_structure_tree(province / "reports" / edition / name)
+        check_annex(province / "reports" / edition / "tables.xlsx")

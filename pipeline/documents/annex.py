@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,6 +36,8 @@ DEFINITIONS = (
     "target: chỉ tiêu kết nạp, mỗi kỳ 6 tháng bằng một nửa chỉ tiêu năm; ô trống: không tính được.",
     "Mọi giá trị bằng đúng dòng tương ứng của indicators.csv đi kèm.",
 )
+LANGUAGE = "vi-VN"
+TITLE_ROW, HEADER_ROW = 0, 1  # every sheet's title in A1 (a screen reader reads it first), its table's headers below
 
 
 def write_annex(
@@ -60,10 +63,27 @@ def write_annex(
     }
     sheets = [*SHEET_OF_WINDOW.values(), CATEGORY_SHEET, VILLAGE_SHEET, TREND_SHEET, SOURCE_SHEET]
     _cover(book, formats, reference, edition, sources, when, sheets)
+    formats["edition"] = edition.label_vi()  # not a format: the words every table's title ends with
     _indicator_sheets(book, formats, ind, _scope_names(reference))
     _source_sheet(book, formats, reference, sources)
     book.close()
-    iorw.write_bytes(path, iorw.fixed_zip(buffer.getvalue()))
+    iorw.write_bytes(path, iorw.fixed_zip(_with_language(buffer.getvalue(), LANGUAGE)))
+
+
+def _with_language(data: bytes, language: str) -> bytes:
+    """The workbook with `dc:language` in its core properties, where Excel and screen readers look for the
+    language of its words: XlsxWriter has no property for it."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            member = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                end = b"</cp:coreProperties>"
+                if member.count(end) != 1:
+                    raise ValueError("docProps/core.xml without its end: XlsxWriter changed its output")
+                member = member.replace(end, f"<dc:language>{language}</dc:language>".encode() + end)
+            target.writestr(item, member)
+    return buffer.getvalue()
 
 
 def _indicator_sheets(book: xlsxwriter.Workbook, formats: dict, ind: Indicators, names: dict[str, str]) -> None:
@@ -117,7 +137,9 @@ def _source_sheet(book: xlsxwriter.Workbook, formats: dict, reference: Reference
     ]
     source_rows += [["", p.name, "", "", "", "", "", iorw.sha256(p)] for p in reference.files]
     headers = ["Kỳ", "Tệp", "Mã đơn vị", "Tên đơn vị (trong báo cáo)", "Người lập", "Ngày lập", "Trạng thái", "SHA-256"]
-    _table(book, formats, SOURCE_SHEET, headers, source_rows)
+    # A column no return fills (a form without the preparer's name, say) is left out: no blank column in a table.
+    kept = [c for c in range(len(headers)) if any(row[c] not in (None, "") for row in source_rows)]
+    _table(book, formats, SOURCE_SHEET, [headers[c] for c in kept], [[row[c] for c in kept] for row in source_rows])
 
 
 def _scope_names(reference: Reference) -> dict[str, str]:
@@ -142,24 +164,29 @@ def _cover(book, formats, reference, edition, sources, when, sheets) -> None:  #
         ),
     ]
     lines += [("Giải thích", text) for text in DEFINITIONS]
-    lines += [("Các trang", ", ".join(sheets))]
     for row, (label, text) in enumerate(lines, start=2):
         sheet.write_string(row, 0, label, formats["head"])
         sheet.write_string(row, 1, text)
+    # The contents: every sheet, a link to its A1.
+    for row, name in enumerate(sheets, start=2 + len(lines)):
+        sheet.write_string(row, 0, "Các trang" if row == 2 + len(lines) else "", formats["head"])
+        sheet.write_url(row, 1, f"internal:'{name[:31]}'!A1", string=name[:31])
 
 
 def _table(book, formats, name: str, headers: list[str], rows: list[list[object]]) -> None:  # type: ignore[no-untyped-def]
     sheet = book.add_worksheet(name[:31])
+    sheet.write_string(TITLE_ROW, 0, f"{name} — {formats['edition']}", formats["title"])
     for column, header in enumerate(headers):
-        sheet.write_string(0, column, header, formats["head"])
+        sheet.write_string(HEADER_ROW, column, header, formats["head"])
     widths = [len(h) for h in headers]
-    for row_number, row in enumerate(rows, start=1):
+    for row_number, row in enumerate(rows, start=HEADER_ROW + 1):
         for column, value in enumerate(row):
             text = _write(sheet, formats, row_number, column, value, headers[column])
             widths[column] = max(widths[column], len(text))
     for column, width in enumerate(widths):
         sheet.set_column(column, column, min(max(width + 2, 8), 60))
-    sheet.freeze_panes(1, min(2, len(headers) - 1))
+    sheet.freeze_panes(HEADER_ROW + 1, min(2, len(headers) - 1))
+    # No selection or scrolling set: every sheet opens at A1, where its title is (XlsxWriter's default).
 
 
 def _write(sheet, formats, row: int, column: int, value: object, header: str) -> str:  # type: ignore[no-untyped-def]

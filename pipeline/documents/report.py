@@ -31,12 +31,13 @@ class DocumentHeader(Block):
 
     def html(self) -> str:
         return (
-            '<table class="document-header" role="presentation"><tr>'
-            f'<td class="issuer"><p class="superior">{escape(self.superior_body)}</p>'
+            # Side by side by report.css, not a table: a PDF reader would announce a table without headers.
+            '<div class="document-header">'
+            f'<div class="issuer"><p class="superior">{escape(self.superior_body)}</p>'
             f'<p class="issuing">{escape(self.issuing_body)}</p><p class="star">*</p>'
-            f'<p class="number">{escape(self.number_line)}</p></td>'
-            f'<td class="party"><p class="party-name">{escape(PARTY)}</p>'
-            f'<p class="place-date">{escape(self.place_date)}</p></td></tr></table>'
+            f'<p class="number">{escape(self.number_line)}</p></div>'
+            f'<div class="party"><p class="party-name">{escape(PARTY)}</p>'
+            f'<p class="place-date">{escape(self.place_date)}</p></div></div>'
         )
 
 
@@ -61,11 +62,11 @@ class Signature(Block):
     def html(self) -> str:
         recipients = "".join(f"<li>- {escape(r)}</li>" for r in self.recipients)
         return (
-            '<table class="signature" role="presentation"><tr>'
-            f'<td class="recipients"><p class="to">Nơi nhận:</p><ul>{recipients}</ul></td>'
-            f'<td class="signer"><p class="on-behalf">{escape(self.on_behalf)}</p>'
+            '<div class="signature">'
+            f'<div class="recipients"><p class="to">Nơi nhận:</p><ul>{recipients}</ul></div>'
+            f'<div class="signer"><p class="on-behalf">{escape(self.on_behalf)}</p>'
             f'<p class="role">{escape(self.role)}</p><p class="sign-space"></p>'
-            f'<p class="name">{escape(self.name)}</p></td></tr></table>'
+            f'<p class="name">{escape(self.name)}</p></div></div>'
         )
 
 

@@ -22,12 +22,16 @@ from docx.shared import Cm, Mm, Pt
 
 from pipeline.common import iorw
 from pipeline.common.version import code, code_digest
+from pipeline.documents import docx_layout as layout
 from pipeline.documents.content import Block, BulletList, Figure, Heading, Paragraph, Run, Section, Table
-from pipeline.documents.report import DocumentHeader, DocumentTitle, Signature
+from pipeline.documents.report import PARTY, DocumentHeader, DocumentTitle, Signature
 
 FONT = "Times New Roman"
 BODY_PT, TABLE_PT = 14, 11
+WIDE_TABLE_PT, WIDE_TABLE_COLUMNS = 9, 6  # a table of more columns in smaller type, as report.css's by-unit table
 PICTURE_WIDTH = Cm(16)
+TEXT_WIDTH = Mm(210 - 30 - 15)  # A4 less the left and right margins (_page_setup)
+PARTY_PT, PLACE_PT = 15, 14
 
 
 def write_docx(blocks: list[Block], path: Path, *, title: str, author: str, when: dt.date) -> None:
@@ -101,12 +105,25 @@ class _Writer:
         self.document = document
         self.figures = 0
         self.tables = 0
+        self.last_table: object | None = None  # the table the document ends with, if it does
+
+    def _after_table(self) -> None:
+        """A paragraph between two tables: Word joins tables that touch, and a reader needs the space."""
+        if self.last_table is not None and self.document.element.body[-2] is self.last_table._tbl:
+            spacer = self.document.add_paragraph()
+            spacer.paragraph_format.space_after = Pt(6)
 
     def block(self, block: Block) -> None:
         handler = getattr(self, f"_{type(block).__name__.lower()}", None)
         if handler is None:
             raise TypeError(f"no Word form for {type(block).__name__}")
         handler(block)
+
+    def _new_table(self, rows: int, cols: int, style: str | None = None) -> object:
+        self._after_table()
+        table = self.document.add_table(rows=rows, cols=cols, style=style)
+        self.last_table = table
+        return table
 
     def _section(self, block: Section) -> None:
         if block.css_class == "appendix":
@@ -130,17 +147,26 @@ class _Writer:
             _runs(paragraph, item)
 
     def _table(self, block: Table) -> None:
-        table = self.document.add_table(rows=1, cols=len(block.headers), style="Table Grid")
+        if block.caption:
+            caption = self.document.add_paragraph()
+            caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            caption.add_run(block.caption).italic = True
+            layout.keep_with_next([caption])
+        table = self._new_table(1, len(block.headers), "Table Grid")
+        size = WIDE_TABLE_PT if len(block.headers) > WIDE_TABLE_COLUMNS else TABLE_PT
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        _repeat_header(table.rows[0])
         for cell, text in zip(table.rows[0].cells, block.headers, strict=True):
-            _cell_text(cell, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+            _cell_text(cell, text, size=size, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         for number, row in enumerate(block.rows):
             kind = block.row_kinds[number] if number < len(block.row_kinds) else ""
             cells = table.add_row().cells
             for column, (cell, text) in enumerate(zip(cells, row, strict=True)):
                 align = WD_ALIGN_PARAGRAPH.LEFT if column < block.label_columns else WD_ALIGN_PARAGRAPH.RIGHT
-                _cell_text(cell, text, bold=kind in ("subtotal", "total"), align=align)
+                _cell_text(cell, text, size=size, bold=kind in ("subtotal", "total"), align=align)
+        widths = layout.column_widths(block.headers, block.rows, block.label_columns, TEXT_WIDTH, size)
+        layout.fix_widths(table, widths)
+        for number, row in enumerate(table.rows):
+            layout.row_kept_whole(row, header=number == 0)
         if block.note:
             note = self.document.add_paragraph()
             note.add_run(block.note).italic = True
@@ -158,18 +184,24 @@ class _Writer:
         caption = self.document.add_paragraph()
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         caption.add_run(block.caption).italic = True  # numbered by documents.numbered_figures
+        layout.keep_with_next([paragraph])  # the chart on the page of its caption
+        caption.paragraph_format.keep_together = True
 
     def _documentheader(self, block: DocumentHeader) -> None:
-        table = self.document.add_table(rows=1, cols=2)
+        table = self._new_table(1, 2)
         left, right = table.rows[0].cells
-        left.width, right.width = Cm(7.5), Cm(9)
         _cell_text(left, block.superior_body, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
         _cell_text(left, block.issuing_body, size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, new=True)
         _cell_text(left, "*", size=14, align=WD_ALIGN_PARAGRAPH.CENTER, new=True)
         _cell_text(left, block.number_line, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, new=True)
-        party = _cell_text(right, "ĐẢNG CỘNG SẢN VIỆT NAM", size=15, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        _rule_under(party)
-        _cell_text(right, block.place_date, size=14, italic=True, align=WD_ALIGN_PARAGRAPH.RIGHT, new=True)
+        party = _cell_text(right, PARTY, size=PARTY_PT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _cell_text(right, block.place_date, size=PLACE_PT, italic=True, align=WD_ALIGN_PARAGRAPH.RIGHT, new=True)
+        # The right column as wide as its longer line needs (each on one line), the left one the rest.
+        party_width = layout.text_width(PARTY, PARTY_PT, bold=True)
+        lines = max(party_width, layout.text_width(block.place_date, PLACE_PT, italic=True))
+        right_width = max(Cm(9), lines + layout.CELL_MARGINS + layout.SLACK)
+        layout.fix_widths(table, [TEXT_WIDTH - right_width, right_width])
+        _rule_under(party, (right_width - layout.CELL_MARGINS - party_width - layout.SLACK) // 2)
 
     def _documenttitle(self, block: DocumentTitle) -> None:
         title = self.document.add_paragraph()
@@ -182,7 +214,21 @@ class _Writer:
         subject.add_run(block.subject).bold = True
 
     def _signature(self, block: Signature) -> None:
-        table = self.document.add_table(rows=1, cols=2)
+        # Kept with the paragraph before it (or the previous table's last row), the space above it included;
+        # its one row never breaks across pages: the block moves whole.
+        body = self.document.element.body
+        if len(body) > 1 and body[-2].tag == qn("w:tbl"):
+            last_row = self.last_table.rows[-1]  # type: ignore[attr-defined]
+            layout.keep_with_next([p for cell in last_row.cells for p in cell.paragraphs])
+        elif self.document.paragraphs:
+            layout.keep_with_next([self.document.paragraphs[-1]])
+        spacer = self.document.add_paragraph()
+        spacer.paragraph_format.space_before, spacer.paragraph_format.space_after = Pt(12), Pt(0)
+        layout.keep_with_next([spacer])
+        self.last_table = None
+        table = self._new_table(1, 2)
+        layout.fix_widths(table, [TEXT_WIDTH // 2, TEXT_WIDTH - TEXT_WIDTH // 2])
+        layout.row_kept_whole(table.rows[0])
         left, right = table.rows[0].cells
         _cell_text(left, "Nơi nhận:", size=12, bold=True, italic=True)
         for recipient in block.recipients:
@@ -221,19 +267,13 @@ def _cell_text(
     return paragraph
 
 
-def _repeat_header(row: object) -> None:
-    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
-
-
-def _rule_under(paragraph: object) -> None:
-    """The short rule under `ĐẢNG CỘNG SẢN VIỆT NAM`: a bottom border of the paragraph."""
+def _rule_under(paragraph: object, indent: int) -> None:
+    """The rule under `ĐẢNG CỘNG SẢN VIỆT NAM`, as long as the words: a bottom border of the paragraph,
+    indented by `indent` on each side."""
     properties = paragraph._p.get_or_add_pPr()  # type: ignore[attr-defined]
     borders, bottom = OxmlElement("w:pBdr"), OxmlElement("w:bottom")
     for name, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(name), value)
     borders.append(bottom)
     properties.append(borders)
-    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = Cm(1.5)  # type: ignore[attr-defined]
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = max(indent, 0)  # type: ignore[attr-defined]
