@@ -45,13 +45,13 @@ def rules_table() -> str:
     return "\n".join(["| Mã quy tắc | Mức | Thông báo |", "| --- | --- | --- |", *rows])
 
 
-def on_page_markdown(markdown: str, page, config, files) -> str:  # noqa: ANN001 (MkDocs' signature)
+def on_page_markdown(markdown: str, page, config, files) -> str:
     name = page.file.src_uri
     markdown = QUOTE.sub(lambda m: _quote(m, name), markdown)
     return TABLE.sub(lambda _: rules_table(), markdown)
 
 
-def on_files(files: Files, config) -> Files:  # noqa: ANN001
+def on_files(files: Files, config) -> Files:
     for picture in sorted(PICTURES.glob("*.png")) if PICTURES.is_dir() else []:
         files.append(File.generated(config, f"hinh/{picture.name}", abs_src_path=str(picture)))
     files.append(File.generated(config, PDF_NAME, content=b""))
