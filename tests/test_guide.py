@@ -80,7 +80,7 @@ def test_the_guide_has_commands_and_marks_the_interactive_ones() -> None:
             assert len(skip) > 10, f"{page}: `{command}` is skipped without a reason"
     goals = {shlex.split(c)[1] for _, c, skip in found if skip is None}
     help_text = subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True, text=True)
-    for goal in goals:
+    for goal in goals - {"help"}:
         assert f"make {goal}" in help_text.stdout, f"the guide runs `make {goal}`, which `make help` does not list"
 
 
@@ -166,6 +166,8 @@ def test_make_docs_builds_the_site_offline(tmp_path: Path) -> None:
     assert len(html_pages) == len(pages()) + 1  # and 404.html
     parsed = {page: _parsed(page) for page in html_pages}
     for page, links in parsed.items():
+        if page.name == "404.html":
+            continue  # a web server's error page, with links from the site's root: never opened from file://
         for tag, link in links.links:
             parts = urlsplit(link)
             if parts.scheme in ("http", "https"):
