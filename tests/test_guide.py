@@ -228,6 +228,27 @@ def _search_works_from_file(site: Path) -> None:
     assert refused == [] and errors == [], (refused, errors)
 
 
+MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+@pytest.mark.parametrize("page", ["README.md", *sorted(p.name for p in (DOCS / "phat-trien").glob("*.md"))])
+def test_the_maintainers_pages_link_files_that_exist(page: str) -> None:
+    """README.md and docs/phat-trien/: every relative link names a file of the repository."""
+    path = ROOT / page if page == "README.md" else DOCS / "phat-trien" / page
+    for link in MARKDOWN_LINK.findall(path.read_text(encoding="utf-8")):
+        parts = urlsplit(link)
+        if parts.scheme or not parts.path:
+            continue
+        assert (path.parent / unquote(parts.path)).exists(), f"{page}: broken link {link}"
+
+
+def test_readme_is_short_and_points_to_the_guide() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 150
+    for needed in ("make report PERIOD=2017H1", "make test", "docs/huong-dan/", "make docs", "docs/phat-trien/"):
+        assert needed in readme, needed
+
+
 @pytest.mark.parametrize("guide_there", [True, False])
 def test_the_index_links_the_guide_when_it_is_beside_the_reports(tmp_path: Path, guide_there: bool) -> None:
     if guide_there:
