@@ -125,7 +125,7 @@ def printable() -> Path:
     """Every page's article, in the navigation's order, in one HTML laid out by WeasyPrint."""
     from weasyprint import HTML
 
-    parts = []
+    parts, contents = [], []
     for source in _nav_pages():
         html_path = SITE / source.replace(".md", ".html")
         match = ARTICLE.search(html_path.read_text(encoding="utf-8"))
@@ -138,6 +138,8 @@ def printable() -> Path:
         body = re.sub(r'href="([a-z0-9-]+)\.html"', r'href="#trang-\1"', body)
         anchor = source.removesuffix(".md")
         parts.append(f'<section class="page" id="trang-{anchor}">{body}</section>')
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", body, re.DOTALL)
+        contents.append(f'<li><a href="#trang-{anchor}">{heading.group(1) if heading else anchor}</a></li>')
     fonts = "\n".join(
         f'@font-face {{ font-family: "Guide Sans"; src: url("{(FONTS / file).as_uri()}"); {style} }}'
         for file, style in (
@@ -154,6 +156,11 @@ body {{ font: 10.5pt/1.45 "Guide Sans"; color: #111; }}
 code, pre {{ font-family: "Guide Mono"; font-size: 9pt; }}
 pre {{ background: #f4f4f4; padding: 6pt; white-space: pre-wrap; }}
 section.page {{ break-before: page; }}
+.cover h1 {{ font-size: 24pt; margin-top: 60mm; }}
+.cover ol {{ list-style: none; padding: 0; font-size: 12pt; }}
+.cover li {{ margin: 4pt 0; }}
+.cover a {{ color: #111; text-decoration: none; }}
+.cover a::after {{ content: leader(".") target-counter(attr(href), page); }}
 h1 {{ color: #b22222; font-size: 18pt; }}
 table {{ border-collapse: collapse; font-size: 8.5pt; }}
 td, th {{ border: 0.5pt solid #bbb; padding: 2pt 4pt; vertical-align: top; }}
@@ -164,7 +171,8 @@ img {{ max-width: 100%; max-height: 180mm; border: 0.5pt solid #ccc; }}
     title = "Hướng dẫn sử dụng — Bản tin công tác phát triển đảng viên"
     document = (
         f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>{title}</title>'
-        f"<style>{css}</style></head><body>{''.join(parts)}</body></html>"
+        f'<style>{css}</style></head><body><section class="cover"><h1>{title}</h1><ol>{"".join(contents)}</ol>'
+        f"</section>{''.join(parts)}</body></html>"
     )
     out = SITE / PDF_NAME
     HTML(string=document, base_url=str(SITE) + "/").write_pdf(out)
