@@ -42,6 +42,13 @@ SCREENSHOTS = {
     "ban-tin-dien-thoai.png": ("2017H1/bulletin.html", 390, 844),
     "trang-kiem-tra.png": ("2016H2/validation.html", 1000, 330),
 }
+# Pictures the guide does without for now, and why (said by make docs, in Vietnamese): JupyterLab in
+# Vietnamese (issue 24) and make preview (issue 25) were built in parallel with the guide. Take them here
+# once both are merged, and drop the notes «Cần kiểm tra khi hợp nhất» of jupyterlab.md and nhan-dinh.md.
+NOT_TAKEN = {
+    "jupyterlab.png": "JupyterLab tiếng Việt (vấn đề 24) chưa có trong chương trình",
+    "xem-truoc.png": "trang xem trước make preview (vấn đề 25) chưa có trong chương trình",
+}
 # Page images of the PDFs: (file, page).
 PAGE_IMAGES = {
     "ban-tin-pdf-trang-1": ("2017H1/bulletin.pdf", 1),
@@ -103,6 +110,8 @@ def pictures(sample: Path) -> None:
     PICTURES.mkdir(parents=True)
     screenshots(sample)
     page_images(sample)
+    for name, why in NOT_TAKEN.items():
+        print(f"Chưa chụp {name}: {why}")
 
 
 def site() -> None:
