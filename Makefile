@@ -115,7 +115,7 @@ ifneq ($(filter validate,$(MAKECMDGOALS)),)
   endif
 endif
 
-.PHONY: help report reports verify validate templates commentary publish diff test-tools test bench lab clean venv lock lint format FORCE
+.PHONY: help report reports verify validate templates commentary publish diff docs test-tools test bench lab clean venv lock lint format FORCE
 
 # `make help`: the `## ` comment above each command (`## command | what it does`) and the `##= ` lines of the
 # variables, in the order they stand in this file.
@@ -311,6 +311,17 @@ lab: $(VENV_READY)
 ## commentary PERIOD=… | tạo tệp lời bình ban đầu commentary/<kỳ>.md trong RAW_DIR (không ghi đè)
 commentary: $(VENV_READY)
 	@$(STAGE) commentary --edition '$(PERIOD)'
+
+# The analysts' guide (docs/huong-dan/, docs/build.py): the sample's 2017H1 built into docs/_build/ for its
+# pictures (whatever RAW_DIR is), the site into docs/_site/ with a printable PDF, and a copy of it in
+# REPORTS_DIR/huong-dan/, which REPORTS_DIR/index.html links (written again here when it exists).
+DOCS_SAMPLE := RAW_DIR=data/raw PROCESSED_DIR=docs/_build/processed REPORTS_DIR=docs/_build/reports DRAFT=0 ENGINE=in-process
+## docs | dựng hướng dẫn sử dụng (docs/_site/, bản in PDF) và chép vào REPORTS_DIR/huong-dan/
+docs: $(VENV_READY)
+	@for goal in 'report PERIOD=2017H1' 'validate PERIOD=2016H2'; do \
+		said=$$($(MAKE) --no-print-directory $$goal $(DOCS_SAMPLE) 2>&1) || { echo "$$said" >&2; exit 1; }; done
+	@PYTHONPATH='$(CURDIR)' '$(PY)' docs/build.py --sample docs/_build/reports --reports-dir '$(REPORTS_DIR)'
+	@if [[ -f '$(REPORTS_DIR)/index.html' && -d '$(RAW_DIR)' ]]; then $(STAGE) index >/dev/null; fi
 
 lint: $(VENV_READY)
 	'$(PY)' -m ruff check .

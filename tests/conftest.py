@@ -64,7 +64,17 @@ def copy_of_checkout(target: Path, commit: bool = True) -> Path:
     repository of its own whose one commit holds every file, where tests may edit and commit the code (a
     fresh one: the copy of a worktree's `.git` file would be that worktree's); else with this checkout's git
     folder as it is (the same commit)."""
-    ignored = [".venv", "reports", "processed", "*.pyc", "__pycache__", ".*_cache", *([".git"] if commit else [])]
+    ignored = [
+        ".venv",
+        "reports",
+        "processed",
+        "_site",
+        "_build",
+        "*.pyc",
+        "__pycache__",
+        ".*_cache",
+        *([".git"] if commit else []),
+    ]
     shutil.copytree(ROOT, target, symlinks=True, ignore=shutil.ignore_patterns(*ignored))
     (target / ".venv").symlink_to(ROOT / ".venv")
     if commit:

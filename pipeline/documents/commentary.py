@@ -230,7 +230,7 @@ có đảng viên và {{ province.term_to_date.villages_joint_end }} thôn, bả
 """
 _STARTER_HELP = (
     "Số liệu viết bằng chỗ điền, ví dụ {{ province.term_to_date.admitted }}, {{ units.DBP.period.target_pct }}, "
-    "{{ kinds.district.term_to_date.target_pct }}, {{ units.DBP.name }}: xem README."
+    "{{ kinds.district.term_to_date.target_pct }}, {{ units.DBP.name }}: xem hướng dẫn sử dụng, trang «Viết nhận định» (docs/huong-dan/nhan-dinh.md)."
 )
 
 

@@ -31,6 +31,8 @@ LINKS = (
 )
 
 INDEX_FILE = "index.html"
+# The analysts' guide, copied beside the reports by `make docs`: linked from the index when it is there.
+GUIDE_DIR = "huong-dan"
 
 
 def _editions(reports_dir: Path) -> list[tuple[Edition, Path]]:
@@ -98,6 +100,11 @@ def write_index(reports_dir: Path, province: str) -> Path:
         "Tài liệu",
         "Đã phát hành",
     )
+    guide = (
+        f'<p><a href="{GUIDE_DIR}/index.html">Hướng dẫn sử dụng</a></p>'
+        if (Path(reports_dir) / GUIDE_DIR / "index.html").is_file()
+        else ""
+    )
     html = f"""<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Bản tin công tác phát triển đảng viên — Tỉnh {escape(province)}</title>
@@ -107,7 +114,7 @@ td,th{{border:1px solid #d0d0d0;padding:.25rem .5rem;text-align:left}}th{{backgr
 </head><body><h1>Bản tin công tác phát triển đảng viên — Tỉnh {escape(province)}</h1>
 <table><thead><tr>{"".join(f"<th>{h}</th>" for h in headers)}</tr></thead><tbody>
 {rows}
-</tbody></table></body></html>
+</tbody></table>{guide}</body></html>
 """
     path = Path(reports_dir) / INDEX_FILE
     iorw.write_text(path, html)

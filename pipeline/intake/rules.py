@@ -1,6 +1,7 @@
 """The rules the returns are checked against (SPEC 4), as data: `rules.toml` gives each its stable id,
-severity and Vietnamese message. Readers and checks report a problem by rule id; the README's list of
-checks is rendered from here (`python -m pipeline.intake.rules --markdown`)."""
+severity and Vietnamese message. Readers and checks report a problem by rule id; the maintainers' list of
+checks (docs/phat-trien/checks.md) is rendered from here (`python -m pipeline.intake.rules --markdown`), and the
+analysts' guide quotes the messages by id (docs/hooks/guide.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ RULES_FILE = "rules.toml"
 # The names of a problem's own columns, which `problem()` takes itself: a template cannot use them.
 RESERVED = frozenset(("file", "sheet", "cell", "unit_code", "period", "value", "expected"))
 README_BEGIN, README_END = "<!-- rules: begin -->", "<!-- rules: end -->"
-REGENERATE = "python -m pipeline.intake.rules --write-readme"
+# The maintainers' page that holds the table between the markers.
+CHECKS_DOC = "docs/phat-trien/checks.md"
+REGENERATE = "python -m pipeline.intake.rules --write-doc"
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def _cell(text: str) -> str:
 
 
 def markdown_table() -> str:
-    """The README's list of checks: every rule with its severity, what it checks and its message."""
+    """The maintainers' list of checks: every rule with its severity, what it checks and its message."""
     lines = ["| Rule | Severity | What it checks | Message |", "| --- | --- | --- | --- |"]
     for rule in RULES.values():
         cells = (f"`{rule.id}`", rule.severity, rule.about, rule.message)
@@ -95,27 +98,27 @@ def markdown_table() -> str:
 
 
 def readme_block(readme: str) -> str:
-    """The text between the README's markers (without them)."""
+    """The text between the page's markers (without them)."""
     start, end = readme.index(README_BEGIN) + len(README_BEGIN), readme.index(README_END)
     return readme[start:end].strip("\n") + "\n"
 
 
 def with_table(readme: str) -> str:
-    """The README with its block between the markers replaced by `markdown_table()`."""
+    """The page with its block between the markers replaced by `markdown_table()`."""
     start, end = readme.index(README_BEGIN) + len(README_BEGIN), readme.index(README_END)
     return f"{readme[:start]}\n{markdown_table()}{readme[end:]}"
 
 
 def main(argv: list[str]) -> int:
-    """`--markdown`: print the table; `--write-readme [PATH]`: put it into the README."""
-    if argv[:1] == ["--write-readme"]:
-        path = Path(argv[1] if len(argv) > 1 else "README.md")
+    """`--markdown`: print the table; `--write-doc [PATH]`: put it into the maintainers' page of checks."""
+    if argv[:1] == ["--write-doc"]:
+        path = Path(argv[1] if len(argv) > 1 else CHECKS_DOC)
         path.write_text(with_table(path.read_text(encoding="utf-8")), encoding="utf-8")
         return 0
     if argv[:1] == ["--markdown"]:
         sys.stdout.write(markdown_table())
         return 0
-    sys.stderr.write("usage: python -m pipeline.intake.rules --markdown | --write-readme [README.md]\n")
+    sys.stderr.write(f"usage: python -m pipeline.intake.rules --markdown | --write-doc [{CHECKS_DOC}]\n")
     return 2
 
 
