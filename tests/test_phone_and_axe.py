@@ -121,19 +121,17 @@ def test_axe_finds_no_wcag_violation(site: Path, name: str, viewport: dict[str, 
 
 
 def test_axe_finds_a_planted_violation(tmp_path: Path) -> None:
-    """The check can fail: a picture without a text alternative, pale text and a table that scrolls out of
-    a keyboard's reach are found."""
+    """The check can fail: a picture without a text alternative and pale text are found."""
     page_file = tmp_path / "bad.html"
     page_file.write_text(
         '<!DOCTYPE html><html lang="vi"><head><title>x</title></head><body><main>'
         '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
-        '<p style="color:#bbb">Chữ nhạt</p>'
-        '<div style="width:100px;overflow-x:auto"><p style="width:400px">Rộng</p></div></main></body></html>',
+        '<p style="color:#bbb">Chữ nhạt</p></main></body></html>',
         encoding="utf-8",
     )
     with opened(page_file, PHONE) as page:
         rules = {line.split(":")[0] for line in axe_violations(page)}
-    assert {"image-alt", "color-contrast", "scrollable-region-focusable"} <= rules
+    assert {"image-alt", "color-contrast"} <= rules
 
 
 @pytest.fixture(scope="module")
