@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # loaded only to draw (see chart.py)
 NARROW_MIME = "image/vnd.dangvien.narrow+svg"
 NARROW_WIDTH = 3.6  # inches: 346 CSS px, within a 390 px screen less the page's margins
 SMALLEST_POINTS = 7.0  # 9.3 CSS px at the natural size
-MOST_TICKS = 3  # intervals on a numeric axis
+MOST_TICKS = 3  # intervals on a numeric axis, at round steps (no 2.5: a count's axis prints whole numbers)
 LONGEST_LABEL = 22  # characters of a category's name on one line
 CHARACTER_WIDTH = 0.6  # DejaVu Sans' average, in ems
 
@@ -74,7 +74,7 @@ def _narrow_axes(axes: Any, scale: float, among_others: bool, undo: list[Any]) -
         locator, formatter = axis.get_major_locator(), axis.get_major_formatter()
         if isinstance(locator, MaxNLocator):
             default = axis.isDefault_majloc
-            axis.set_major_locator(MaxNLocator(nbins=MOST_TICKS, steps=[1, 2, 2.5, 5, 10]))
+            axis.set_major_locator(MaxNLocator(nbins=MOST_TICKS, steps=[1, 2, 5, 10]))
             undo.append(
                 lambda a=axis, old=locator, d=default: (a.set_major_locator(old), setattr(a, "isDefault_majloc", d))
             )
