@@ -9,6 +9,7 @@ at 390 px. The checks are functions, so that the 123-unit province runs them on 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,50 @@ def test_the_province_on_a_phone_and_under_axe(province_site: Path) -> None:
             continue  # nothing published changed
         for viewport in (DESKTOP, PHONE):
             check_axe(page_file, viewport)
+
+
+def test_a_figure_is_given_back_as_it_was_after_its_narrow_variant() -> None:
+    """Drawing the narrow variant changes the figure only while it is saved: the wide picture drawn after it
+    is the one drawn before, and the variant is narrower, with no text under 7 points."""
+    import io
+
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from pipeline.documents.chart import STYLE
+    from pipeline.documents.narrow import NARROW_WIDTH, SMALLEST_POINTS, narrow_svg
+
+    figure = Figure(figsize=(7.2, 3))
+    axes = figure.add_subplot()
+    axes.barh(["Một đơn vị có tên rất dài, dài hơn một dòng", "Ngắn"], [1200, 300])
+    axes.tick_params(labelsize=5)
+    axes.set_title("Một tiêu đề dài, dài hơn chiều ngang của biểu đồ hẹp trên điện thoại", loc="left")
+
+    def wide() -> bytes:
+        buffer = io.BytesIO()
+        with matplotlib.rc_context(STYLE):  # its ids the same on every run
+            figure.savefig(buffer, format="svg", metadata={"Date": None})
+        return buffer.getvalue()
+
+    before = wide()
+    narrow = narrow_svg(figure)
+    assert wide() == before
+    width = float(re.search(r'<svg[^>]* width="([0-9.]+)pt"', narrow)[1])
+    assert width == pytest.approx(NARROW_WIDTH * 72)
+    sizes = [float(s) for s in re.findall(r"font-size: ([0-9.]+)px", narrow)]
+    assert sizes and min(sizes) >= SMALLEST_POINTS
+
+
+def test_an_inline_chart_is_an_image_with_ids_of_its_own() -> None:
+    from pipeline.documents.narrow import inline_svg
+
+    svg = (
+        '<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg xmlns="http://www.w3.org/2000/svg" width="10pt">'
+        '<metadata>x</metadata><defs><clipPath id="p1"><rect/></clipPath></defs>'
+        '<g clip-path="url(#p1)"><use xlink:href="#p1"/></g></svg>'
+    )
+    shown = inline_svg(svg, 'Biểu đồ "A" & B')
+    assert shown.startswith('<svg role="img" aria-label="Biểu đồ &quot;A&quot; &amp; B"')
+    (prefix,) = set(re.findall(r'id="(n[0-9a-f]{8}-)p1"', shown))
+    assert f"url(#{prefix}p1)" in shown and f'href="#{prefix}p1"' in shown and "metadata" not in shown
+    assert inline_svg(svg.replace("10pt", "11pt"), "x").split('id="')[1][:10] != prefix
