@@ -137,11 +137,14 @@ def test_axe_finds_a_planted_violation(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def province_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The 123-unit generated province's 2025H2, validated and published. The reports folder."""
+    """The 123-unit generated province's 2025H2, validated and published, then given a commentary and
+    compared (diff.html). The reports folder."""
     out = tmp_path_factory.mktemp("province-phone")
     raw = write_province(out / "raw")
     make("validate", "PERIOD=2025H2", raw=raw, out=out)
     make("publish", "PERIOD=2025H2", raw=raw, out=out)
+    make("commentary", "PERIOD=2025H2", raw=raw, out=out)
+    make("diff", "PERIOD=2025H2", raw=raw, out=out)
     return out / "reports"
 
 
@@ -149,8 +152,6 @@ def test_the_province_on_a_phone_and_under_axe(province_site: Path) -> None:
     bulletin = province_site / "2025H2" / "bulletin.html"
     check_phone(bulletin, charts_at_least=5)
     for page_file in pages_of(province_site, "2025H2"):
-        if page_file.name == "diff.html":
-            continue  # nothing published changed
         for viewport in (DESKTOP, PHONE):
             check_axe(page_file, viewport)
 
