@@ -100,9 +100,13 @@ def check_phone(bulletin: Path, charts_at_least: int) -> None:
 
 
 def check_axe(page_file: Path, viewport: dict[str, int]) -> None:
+    """No violation of the WCAG 2.x A/AA rules; and the page does not scroll sideways (a wide table scrolls
+    in its own box)."""
     with opened(page_file, viewport) as page:
         violations = axe_violations(page)
+        sideways = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert violations == [], "\n".join(violations)
+    assert sideways <= 0
 
 
 def test_a_phone_reads_every_chart_and_the_appendix(site: Path) -> None:
