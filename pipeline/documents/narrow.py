@@ -43,7 +43,7 @@ def _narrowed(figure: Figure) -> Iterator[None]:
     figure.set_size_inches(NARROW_WIDTH, height + 0.3 * (width > NARROW_WIDTH))
     undo.append(lambda: figure.set_size_inches(width, height))
     for axes in figure.axes:
-        _narrow_axes(axes, NARROW_WIDTH / width, len(figure.axes) > 1, undo)
+        _narrow_axes(axes, len(figure.axes) > 1, undo)
     for text in figure.findobj(Text):
         if text.get_text() and text.get_fontsize() < SMALLEST_POINTS:
             size = text.get_fontsize()
@@ -60,7 +60,7 @@ def _narrowed(figure: Figure) -> Iterator[None]:
             step()
 
 
-def _narrow_axes(axes: Any, scale: float, among_others: bool, undo: list[Any]) -> None:
+def _narrow_axes(axes: Any, among_others: bool, undo: list[Any]) -> None:
     """Larger tick labels where they are small, long category names on two lines, fewer ticks on a
     numeric axis; a title wrapped to the figure, or beside other axes, to its own width."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
