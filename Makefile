@@ -242,12 +242,20 @@ templates: $(VENV_READY)
 
 # What some tests need from Debian: Chromium for the browser test (Playwright's own browser download
 # cannot be used offline), faketime for the rebuild-on-another-day test, HarfBuzz's subsetter for the test
-# that the PDF does not depend on it, LibreOffice (Writer, Calc) for opening the report and the annex.
-TEST_PACKAGES := chromium faketime libharfbuzz-subset0 poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui
-test-tools:
+# that the PDF does not depend on it, LibreOffice (Writer, Calc) for opening the report and the annex, Node.js
+# for axe-core.
+TEST_PACKAGES := chromium faketime libharfbuzz-subset0 poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui nodejs
+AXE_INSTALLED := tools/axe/node_modules/.installed
+test-tools: $(AXE_INSTALLED)
 	@missing=$$(for package in $(TEST_PACKAGES); do dpkg-query -W -f '$${Status}' "$$package" 2>/dev/null | \
 		grep -q 'install ok installed' || echo "$$package"; done); \
 	[[ -z "$$missing" ]] || { apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; }
+# axe-core, pinned by tools/axe/package-lock.json, for the accessibility checks (tests/test_phone_and_axe.py):
+# installed again when the lock file changes. npm comes with nodejs from NodeSource, separately on Debian.
+$(AXE_INSTALLED): tools/axe/package.json tools/axe/package-lock.json
+	@command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; }
+	cd tools/axe && npm ci --no-audit --no-fund --loglevel=error
+	@touch '$@'
 
 # Publishing (SPEC 9): a version that never changes under REPORTS_DIR/published/<E>/v<N>/, built first if
 # out of date. NUMBER, DATE (default today) and REASON are the publication's; they alone make no new version.

@@ -35,7 +35,8 @@ _NOT_A_FIGURE = [
 
 class _Figures(HTMLParser):
     """The text of a bulletin outside the sections that hold no indicator (alt texts included: a chart's
-    text alternative states its figures too)."""
+    text alternative states its figures too; the text drawn in an inline chart, a picture, is not read:
+    its text alternative, on the picture beside it, is)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -48,7 +49,7 @@ class _Figures(HTMLParser):
             if tag == "img" and values.get("alt") and not self._skipping:
                 self.parts.append(values["alt"] or "")
             return
-        hidden = tag in ("head", "style", "script") or any(
+        hidden = tag in ("head", "style", "script", "svg") or any(
             c in NOT_FIGURES for c in (values.get("class") or "").split()
         )
         if self._skipping or hidden:

@@ -182,7 +182,7 @@ def unit_table(data: BulletinData) -> Section:
     kinds += [""] * len(strays)
     rows.append(row(PROVINCE, "Toàn tỉnh", True))
     kinds.append("total")
-    table = Table(UNIT_TABLE_HEADERS, rows, "by-unit", row_kinds=kinds, note=_note(rows))
+    table = Table(UNIT_TABLE_HEADERS, rows, "by-unit", row_kinds=kinds, note=_note(rows), scroll_label=APPENDIX_TITLE)
     return Section([Heading(APPENDIX_TITLE), table], "appendix")
 
 

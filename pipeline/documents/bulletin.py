@@ -18,6 +18,7 @@ from pipeline.common.layout import INDICATORS_FILE
 from pipeline.common.periods import Edition, Period, parse_edition, periods_on_record
 from pipeline.common.version import code
 from pipeline.documents.chart import CACHE_DIR, edition_key
+from pipeline.documents.narrow import show_figures_for_phones
 from pipeline.indicators.compute import window_periods, window_span
 from pipeline.indicators.table import Indicators
 from pipeline.intake import clean
@@ -102,6 +103,8 @@ def load(
     reference = load_reference(Path(raw_dir))
     on_record = periods_on_record(Path(raw_dir), until=edition.last)
     indicators = Indicators.read(Path(reports_dir) / str(edition) / INDICATORS_FILE)
+    if not word_pictures:  # the bulletin's notebook: an analyst's own figure gets a narrow variant too
+        show_figures_for_phones()
     return BulletinData(
         edition=edition,
         reference=reference,

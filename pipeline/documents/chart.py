@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.common import iorw
+from pipeline.documents.narrow import NARROW_MIME, narrow_svg
 
 if TYPE_CHECKING:  # matplotlib is loaded only to draw: a chart from the cache does without it
     from matplotlib.figure import Figure
@@ -77,12 +78,16 @@ class Chart:
         return flattened(self._save("svg", metadata={"Date": None, "Creator": None}).decode("utf-8"))
 
     def pictures(self) -> dict[str, str]:
-        """SVG (and, for Word, PNG as base64) of the figure as it is now."""
-        if not self._touched and "svg" in self._pictures and ("png" in self._pictures or not self.word_picture):
+        """SVG of the figure as it is now, and for Word its PNG as base64, for the bulletin its narrow
+        variant (`narrow`: what a phone shows)."""
+        wanted = ("svg", "png") if self.word_picture else ("svg", "narrow")
+        if not self._touched and all(kind in self._pictures for kind in wanted):
             return self._pictures
         exported = {"svg": self.svg()}
         if self.word_picture:
             exported["png"] = base64.b64encode(self.png()).decode("ascii")
+        else:
+            exported["narrow"] = narrow_svg(self._drawn())
         return exported
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> tuple[dict, dict]:
@@ -90,6 +95,8 @@ class Chart:
         data = {"image/svg+xml": pictures["svg"], "text/plain": self.alt}
         if "png" in pictures:
             data["image/png"] = pictures["png"]
+        if "narrow" in pictures:
+            data[NARROW_MIME] = pictures["narrow"]
         about = {"alt": self.alt, "caption": self.caption}
         return data, {"image/svg+xml": about, "image/png": about}
 

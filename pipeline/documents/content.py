@@ -86,7 +86,9 @@ class BulletList(Block):
 @dataclass(frozen=True)
 class Table(Block):
     """A table whose first `label_columns` columns are labels and the rest figures; `row_kinds` marks
-    subtotal and total rows; `note` explains a sign the table shows (`—`)."""
+    subtotal and total rows; `note` explains a sign the table shows (`—`); `scroll_label`, for a table wider
+    than a phone's screen, names it as the box it scrolls in there (focusable, so that a keyboard scrolls
+    it; no wrapping element, which would change the PDF's structure tree)."""
 
     headers: list[str]
     rows: list[list[str]]
@@ -95,6 +97,7 @@ class Table(Block):
     row_kinds: list[str] = field(default_factory=list)
     note: str = ""
     caption: str = ""
+    scroll_label: str = ""
 
     def html(self) -> str:
         head = "".join(f"<th>{escape(h)}</th>" for h in self.headers)
@@ -109,8 +112,9 @@ class Table(Block):
             )
             body.append(f'<tr class="{kind}">{cells}</tr>' if kind else f"<tr>{cells}</tr>")
         caption = f"<caption>{escape(self.caption)}</caption>" if self.caption else ""
+        scrolls = f' tabindex="0" aria-label="{escape(self.scroll_label)}"' if self.scroll_label else ""
         table = (
-            f'<table class="{self.css_class}">{caption}<thead><tr>{head}</tr></thead>'
+            f'<table class="{self.css_class}"{scrolls}>{caption}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>"
         )
         return table + (f'<p class="table-note">{escape(self.note)}</p>' if self.note else "")

@@ -20,6 +20,7 @@ from traitlets.config import Config
 from pipeline.common import iorw
 from pipeline.common.version import code, code_digest
 from pipeline.documents.content import FALLBACK_ALT, REMOVE_TAG
+from pipeline.documents.narrow import NARROW_MIME, inline_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE_CACHE_DIR = ".compiled-templates"  # in an edition's report folder, beside `.charts` and `.font-subsets`
@@ -78,6 +79,7 @@ def _exporter(compiled: Path | None) -> HTMLExporter:
     exporter.compiled = compiled
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
     exporter.register_preprocessor(FallbackAltText(), enabled=True)
+    exporter.register_filter("inline_svg", inline_svg)
     exporter.register_filter("base64_text", lambda text: base64.b64encode(str(text).encode("utf-8")).decode("ascii"))
     return exporter
 
@@ -97,6 +99,7 @@ def notebook_to_html(
             "draft": draft,
             "css": (TEMPLATES / "bulletin.css").read_text(encoding="utf-8"),
             "generator": code().generator(code_digest()),
+            "narrow_mime": NARROW_MIME,
         }
     }
     body, _ = _exporter(compiled).from_notebook_node(nb, resources=resources)

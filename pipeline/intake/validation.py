@@ -62,6 +62,11 @@ def _csv_text(problems: list[Problem]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
+# The table of problems scrolls in its own box on a phone (focusable: a keyboard scrolls it), so that the
+# page does not scroll sideways.
+PROBLEMS_LABEL = "Danh sách lỗi và cảnh báo"
+
+
 def _html(period: Period, problems: list[Problem], raw_dir: Path) -> str:
     errors = sum(p.severity == ERROR for p in problems)
     rows = "".join(
@@ -77,10 +82,12 @@ def _html(period: Period, problems: list[Problem], raw_dir: Path) -> str:
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Kiểm tra báo cáo {escape(str(period))}</title>
 <style>body{{font-family:"DejaVu Sans",Arial,sans-serif;margin:1.5rem}}table{{border-collapse:collapse;font-size:.85rem}}
-td,th{{border:1px solid #ccc;padding:.2rem .4rem;text-align:left;vertical-align:top}}tr.error td:first-child{{color:#b22222;font-weight:bold}}</style>
-</head><body><h1>Kiểm tra báo cáo {escape(period.label_vi())}</h1>
+td,th{{border:1px solid #ccc;padding:.2rem .4rem;text-align:left;vertical-align:top}}tr.error td:first-child{{color:#b22222;font-weight:bold}}
+p{{overflow-wrap:anywhere}}.scroll{{overflow-x:auto}}.scroll table{{min-width:36rem}}@media (max-width:40rem){{body{{margin:.75rem}}}}</style>
+</head><body><main><h1>Kiểm tra báo cáo {escape(period.label_vi())}</h1>
 <p>Thư mục: {escape(str(returns_dir(raw_dir, period)))}</p>{verdict}
-<table><thead><tr>{headers}</tr></thead><tbody>{rows}</tbody></table></body></html>
+<div class="scroll" role="region" tabindex="0" aria-label="{PROBLEMS_LABEL}">
+<table><thead><tr>{headers}</tr></thead><tbody>{rows}</tbody></table></div></main></body></html>
 """
 
 
