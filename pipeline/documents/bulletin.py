@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.common import fmt
+from pipeline.common import fmt, labels
 from pipeline.common.layout import INDICATORS_FILE
 from pipeline.common.periods import Edition, Period, parse_edition, periods_on_record
 from pipeline.common.version import code
@@ -58,6 +58,14 @@ class BulletinData:
     @property
     def term_periods(self) -> list[Period]:
         return window_periods("term_to_date", self.edition, self.reference)
+
+    def window_periods(self, window: str) -> list[Period]:
+        """The half-years of one of the three windows; another window is the analyst's error (CellArgumentError)."""
+        return window_periods(labels.check_window(window), self.edition, self.reference)
+
+    def window_words(self, window: str) -> str:
+        """`từ đầu nhiệm kỳ (từ đầu năm 2016 đến hết tháng 6-2017)`: the window as the documents name it."""
+        return labels.window_words(window, self.edition, self.window_periods(window)[0])
 
     @property
     def subtitle(self) -> str:
