@@ -277,7 +277,7 @@ def test_missing_half_year_of_the_term_blocks_unless_draft(raw_copy: Path, tmp_p
     assert "Chưa có báo cáo kỳ 2016H1" in result.stderr
     make("report", "PERIOD=2017H1", "DRAFT=1", raw=raw_copy, out=out)
     first = squash(pypdf.PdfReader(out / "reports" / "2017H1" / "bulletin.pdf").pages[0].extract_text())
-    assert "Chưa có báo cáo của các kỳ: 2016H1" in first
+    assert "Chưa có báo cáo của các kỳ: 6 tháng đầu năm 2016" in first
 
 
 CHROMIUM = "/usr/bin/chromium"

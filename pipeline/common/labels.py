@@ -41,10 +41,7 @@ def end_edge(period: Period) -> str:
 
 
 def span(first: Period, last: Period) -> str:
-    """The half-years from `first` to `last`: `từ đầu năm 2016 đến hết tháng 6-2017`; a whole calendar year
-    is `cả năm 2017`."""
-    if first.year == last.year and (first.half, last.half) == (1, 2):
-        return f"cả {year(first.year)}"
+    """The half-years from `first` to `last`: `từ đầu năm 2016 đến hết tháng 6-2017`."""
     start = f"đầu {year(first.year)}" if first.half == 1 else f"tháng 7-{first.year}"
     end = f"tháng 6-{last.year}" if last.half == 1 else year(last.year)
     return f"từ {start} đến hết {end}"
@@ -65,14 +62,15 @@ def window_name(window: str) -> str:
 
 def window_words(window: str, covered: Period | Edition, first: Period) -> str:
     """A window of the edition `covered` in words, `first` being the window's first half-year:
-    `6 tháng đầu năm 2017` (the edition), `từ đầu năm 2017 đến hết tháng 6-2017` (the year so far),
-    `từ đầu nhiệm kỳ (từ đầu năm 2016 đến hết tháng 6-2017)` (the term so far)."""
+    `6 tháng đầu năm 2017` (the edition), `từ đầu năm 2017 đến hết tháng 6-2017` (the year so far; `cả năm
+    2017` once it is whole), `từ đầu nhiệm kỳ (từ đầu năm 2016 đến hết tháng 6-2017)` (the term so far)."""
     check_window(window)
     covered = Edition.of(covered)
     if window == "period":
         return edition(covered)
     if window == "year_to_date":
-        return span(covered.last.first_of_year, covered.last)
+        last = covered.last
+        return f"cả {year(last.year)}" if last.half == 2 else span(last.first_of_year, last)
     return f"{WINDOW_NAMES['term_to_date']} ({span(first, covered.last)})"
 
 

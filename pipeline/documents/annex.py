@@ -184,7 +184,7 @@ def _cover(book, formats, reference, edition, sources, when, sheets) -> None:  #
 def _table(book, formats, name: str, headers: list[str], rows: list[list[object]], words: str = "") -> None:  # type: ignore[no-untyped-def]
     """A sheet of one table, its title in A1: the sheet's name and the window (`words`) or the edition."""
     sheet = book.add_worksheet(name[:31])
-    sheet.write_string(TITLE_ROW, 0, f"{name} — {words or formats['edition']}", formats["title"])
+    sheet.write_string(TITLE_ROW, 0, f"{name} — {labels.capitalized(words or formats['edition'])}", formats["title"])
     for column, header in enumerate(headers):
         sheet.write_string(HEADER_ROW, column, header, formats["head"])
     widths = [len(h) for h in headers]
