@@ -80,7 +80,7 @@ class Words:
         return self.scopes.get(code, code)
 
     def window(self, code: str) -> str:
-        return self.windows.get(code, labels.WINDOW_NAMES.get(code, code))
+        return labels.capitalized(self.windows.get(code, labels.WINDOW_NAMES.get(code, code)))
 
     def indicator(self, code: str) -> str:
         return HEADLINE_LABELS.get(code) or (forms.ROW_BY_CODE[code].label if code in forms.ROW_BY_CODE else code)
