@@ -237,3 +237,23 @@ def test_the_data_notes_state_a_warning_in_words_without_its_place() -> None:
     assert bulletin.for_readers("Đơn vị không còn báo cáo trong kỳ 2025H2.") == (
         "Đơn vị không còn báo cáo trong kỳ 6 tháng cuối năm 2025."
     )
+
+
+def test_the_table_of_labels() -> None:
+    from pipeline.common import labels
+    from pipeline.common.periods import parse, parse_edition
+
+    h1, h2 = parse("2017H1"), parse("2016H2")
+    assert (labels.half_year(h1), labels.half_year(h2)) == ("6 tháng đầu năm 2017", "6 tháng cuối năm 2016")
+    assert (labels.year(2016), labels.edition(parse_edition("2016"))) == ("năm 2016", "năm 2016")
+    assert (labels.start_edge(parse("2016H1")), labels.end_edge(h1)) == ("đầu năm 2016", "cuối tháng 6-2017")
+    assert (labels.start_edge(h2), labels.end_edge(h2)) == ("đầu tháng 7-2016", "cuối năm 2016")
+    assert labels.span(parse("2016H1"), h1) == "từ đầu năm 2016 đến hết tháng 6-2017"
+    assert labels.span(h2, parse("2017H2")) == "từ tháng 7-2016 đến hết năm 2017"
+    second = parse_edition("2017H2")
+    assert [labels.window_words(w, second, parse("2016H1")) for w in WORDS] == [
+        "6 tháng cuối năm 2017",
+        "cả năm 2017",
+        "từ đầu nhiệm kỳ (từ đầu năm 2016 đến hết năm 2017)",
+    ]
+    assert [labels.window_name(w) for w in WORDS] == ["trong kỳ", "từ đầu năm", "từ đầu nhiệm kỳ"]
