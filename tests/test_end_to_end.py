@@ -278,6 +278,9 @@ def test_missing_half_year_of_the_term_blocks_unless_draft(raw_copy: Path, tmp_p
     make("report", "PERIOD=2017H1", "DRAFT=1", raw=raw_copy, out=out)
     first = squash(pypdf.PdfReader(out / "reports" / "2017H1" / "bulletin.pdf").pages[0].extract_text())
     assert "Chưa có báo cáo của các kỳ: 6 tháng đầu năm 2016" in first
+    from tests.test_words import assert_in_words, reader_texts
+
+    assert_in_words(reader_texts(out / "reports" / "2017H1"))  # a draft's notices in words too
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -237,6 +237,11 @@ def test_the_data_notes_state_a_warning_in_words_without_its_place() -> None:
     assert bulletin.for_readers("Đơn vị không còn báo cáo trong kỳ 2025H2.") == (
         "Đơn vị không còn báo cáo trong kỳ 6 tháng cuối năm 2025."
     )
+    assert bulletin.for_readers("Kỳ báo cáo trong tệp khác kỳ của thư mục returns/2017H1.") == (
+        "Kỳ báo cáo trong tệp khác kỳ của thư mục 6 tháng đầu năm 2017."
+    )
+    duplicated = "Đơn vị DBP có nhiều báo cáo trong kỳ: returns/2017H1/DBP.xlsx, returns/2017H1/DBP (1).ods."
+    assert bulletin.for_readers(duplicated) == "Đơn vị DBP có nhiều báo cáo trong kỳ."
 
 
 def test_the_table_of_labels() -> None:

@@ -155,11 +155,18 @@ def title_block(data: BulletinData) -> Html:
 # A place in a return (`returns/2016H2/MNH.ods, Thông tin!B4`) in parentheses: validation.html's, not the notes'.
 _PLACE = re.compile(r"\s*\([^()]*(?:/|\.xlsx|\.xls|\.ods|\.csv|![A-Z]{1,3}\d)[^()]*\)")
 _CODE = re.compile(r"\b(\d{4}H[12])\b")
+_FOLDER = re.compile(r"\breturns/(\d{4}H[12])\b(?!/)")  # a half-year's folder: said as the half-year
+_PATH = re.compile(r"[^\s,;()]*(?:/|\.xlsx\b|\.xls\b|\.ods\b|\.csv\b)")
 
 
 def for_readers(message: str) -> str:
-    """A problem's message as the data notes say it: half-years in words, places in the returns left out."""
-    return _CODE.sub(lambda m: labels.half_year(parse(m.group(1))), _PLACE.sub("", message))
+    """A problem's message as the data notes say it: half-years in words, places and files in the returns
+    left out (validation.html names them): a message that lists files ends before them."""
+    text = _FOLDER.sub(lambda m: m.group(1), _PLACE.sub("", message))
+    path = _PATH.search(text)
+    if path:
+        text = text[: path.start()].rstrip(" ,;:") + "."
+    return " ".join(_CODE.sub(lambda m: labels.half_year(parse(m.group(1))), text).split())
 
 
 def _problem_items(data: BulletinData) -> list[str]:
