@@ -262,3 +262,27 @@ def test_the_table_of_labels() -> None:
         "từ đầu nhiệm kỳ (từ đầu năm 2016 đến hết năm 2017)",
     ]
     assert [labels.window_name(w) for w in WORDS] == ["trong kỳ", "từ đầu năm", "từ đầu nhiệm kỳ"]
+
+
+def test_a_chart_cell_with_an_unknown_window_is_the_analysts_error(tmp_path: Path) -> None:
+    """Run in a notebook, the error names the notebook, the cell and the three windows; no traceback."""
+    import nbformat
+
+    from pipeline.common.errors import StageFailed
+    from pipeline.running.runner import run_notebook
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell(
+            "from pipeline.common import labels\nlabels.window_words('nhiem_ky', None, None)  # a chart's window"
+        ),
+    ]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "phan_tich.ipynb"
+    nbformat.write(notebook, path)
+    with pytest.raises(StageFailed) as failed:
+        run_notebook(path, tmp_path / "out" / "phan_tich.ipynb", {})
+    said = str(failed.value)
+    assert "ô số 2 của phan_tich.ipynb" in said and "from pipeline.common import labels" in said
+    assert all(f'"{name}"' in said for name in WORDS) and "Traceback" not in said and "Lỗi chương trình" not in said
