@@ -286,3 +286,28 @@ def test_a_chart_cell_with_an_unknown_window_is_the_analysts_error(tmp_path: Pat
     said = str(failed.value)
     assert "ô số 2 của phan_tich.ipynb" in said and "from pipeline.common import labels" in said
     assert all(f'"{name}"' in said for name in WORDS) and "Traceback" not in said and "Lỗi chương trình" not in said
+
+
+def test_the_data_notes_group_warnings_by_what_they_say_naming_units_and_half_years() -> None:
+    from types import SimpleNamespace
+
+    from pipeline.intake.problems import ERROR, WARNING, Problem
+
+    def problem(severity: str, period: str, unit: str, message: str, rule: str) -> Problem:
+        return Problem(severity, period, unit, f"returns/{period}/{unit}.xlsx", "Tổ chức", "C4", "", "", message, rule)
+
+    same = "Chưa có chỉ tiêu kết nạp của đơn vị; tỷ lệ so với chỉ tiêu không tính được."
+    data = SimpleNamespace(
+        problems=[
+            problem(WARNING, "2025H2", "X01", same, "target-missing"),
+            problem(WARNING, "2025H2", "X02", same, "target-missing"),
+            problem(ERROR, "2025H2", "X03", "Chưa nhận được báo cáo của đơn vị.", "return-missing"),
+            problem(WARNING, "2025H1", "X01", "Ô chứa công thức (returns/2025H1/X01.xlsx, Kết nạp!C3).", "formula"),
+        ],
+        unit_name=lambda code: f"Đảng bộ xã {code}",
+    )
+    items = bulletin._problem_items(data)  # type: ignore[arg-type]
+    assert items == [
+        f"<li>Cảnh báo: {same} (Đảng bộ xã X01, 6 tháng cuối năm 2025; Đảng bộ xã X02, 6 tháng cuối năm 2025)</li>",
+        "<li>Cảnh báo: Ô chứa công thức. (Đảng bộ xã X01, 6 tháng đầu năm 2025)</li>",
+    ]

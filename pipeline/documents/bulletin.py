@@ -180,11 +180,15 @@ def _problem_items(data: BulletinData) -> list[str]:
             part for part in (data.unit_name(p.unit_code) if p.unit_code else "", _half_year(p.period)) if part
         )
         found.setdefault((p.severity, for_readers(p.message)), []).append(where)
-    return [
-        f"<li>{escape(SEVERITY_VI[severity].capitalize())}: {escape(message)} "
-        f"({escape('; '.join(dict.fromkeys(w for w in places if w)))})</li>"
-        for (severity, message), places in found.items()
-    ]
+    items = []
+    for (severity, message), places in found.items():
+        where = "; ".join(dict.fromkeys(w for w in places if w))
+        items.append(
+            f"<li>{escape(SEVERITY_VI[severity].capitalize())}: {escape(message)}"
+            + (f" ({escape(where)})" if where else "")
+            + "</li>"
+        )
+    return items
 
 
 def _half_year(code: str) -> str:
