@@ -279,7 +279,7 @@ class _DraftOf:
     draft, subtitle = True, "Tỉnh Lâm Đồng — 6 tháng cuối năm 2025"
 
     def __init__(self, count: int) -> None:
-        self._units = {f"X{n:03}": ["2025H2: chưa nộp báo cáo"] for n in range(1, count + 1)}
+        self._units = {f"X{n:03}": ["6 tháng cuối năm 2025: chưa nộp báo cáo"] for n in range(1, count + 1)}
 
     def units_not_counted(self) -> dict[str, list[str]]:
         return self._units

@@ -223,8 +223,11 @@ def test_errors_block_the_bulletin_with_file_sheet_and_cell(raw_copy: Path, tmp_
     make("report", "PERIOD=2017H1", "DRAFT=1", raw=raw_copy, out=out)
     reader = pypdf.PdfReader(out / "reports" / "2017H1" / "bulletin.pdf")
     first = squash(reader.pages[0].extract_text())
-    assert "Đảng bộ thành phố Điện Biên Phủ (2017H1: báo cáo có lỗi)" in first
-    assert "Đảng bộ Quân sự tỉnh (2017H1: chưa nộp báo cáo)" in first
+    assert "Đảng bộ thành phố Điện Biên Phủ (6 tháng đầu năm 2017: báo cáo có lỗi)" in first
+    assert "Đảng bộ Quân sự tỉnh (6 tháng đầu năm 2017: chưa nộp báo cáo)" in first
+    from tests.test_words import assert_in_words, reader_texts
+
+    assert_in_words(reader_texts(out / "reports" / "2017H1"))  # its errors in words, without their places
     assert all("BẢN NHÁP" in page.extract_text() for page in reader.pages)
     html = (out / "reports" / "2017H1" / "bulletin.html").read_text(encoding="utf-8")
     assert "BẢN NHÁP" in html
@@ -277,7 +280,10 @@ def test_missing_half_year_of_the_term_blocks_unless_draft(raw_copy: Path, tmp_p
     assert "Chưa có báo cáo kỳ 2016H1" in result.stderr
     make("report", "PERIOD=2017H1", "DRAFT=1", raw=raw_copy, out=out)
     first = squash(pypdf.PdfReader(out / "reports" / "2017H1" / "bulletin.pdf").pages[0].extract_text())
-    assert "Chưa có báo cáo của các kỳ: 2016H1" in first
+    assert "Chưa có báo cáo của các kỳ: 6 tháng đầu năm 2016" in first
+    from tests.test_words import assert_in_words, reader_texts
+
+    assert_in_words(reader_texts(out / "reports" / "2017H1"))  # a draft's notices in words too
 
 
 CHROMIUM = "/usr/bin/chromium"

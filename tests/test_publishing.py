@@ -34,6 +34,7 @@ from pipeline.publishing.versions import versions
 from pipeline.running.stages import NOTEBOOKS, Folders
 from tests.conftest import ROOT, SAMPLE_RAW, copy_of_checkout, digests, make, make_command, sheet_named
 from tests.test_documents import docx_text, pdf_text
+from tests.test_words import assert_in_words, html_reader_text, reader_texts
 
 EDITION = "2017H1"
 CHANGED_RETURN = "returns/2017H1/BaoCao_DienBien_6T2017.xlsx"  # unit DBI, a district
@@ -96,10 +97,16 @@ def test_publish_revise_diff_and_verify(raw_copy: Path, tmp_path: Path) -> None:
     period_women = next(r for r in changed if (r["scope"], r["window"], r["indicator"]) == ("DBI", "period", "women"))
     assert (period_women["published"], period_women["now"]) == (str(old_count), str(new_count))
     assert CHANGED_RETURN in shown.stderr and "women_pct" in shown.stderr
-    assert CHANGED_RETURN in (working / "diff.html").read_text(encoding="utf-8")
+    # diff.html, for the leadership, names the return by its unit and half-year, in words.
+    diff_page = html_reader_text(working / "diff.html")
+    assert "đổi: Báo cáo 6 tháng đầu năm 2017 của Đảng bộ huyện Điện Biên" in diff_page
+    assert (
+        "Từ đầu nhiệm kỳ (từ đầu năm 2016 đến hết tháng 6-2017)" in diff_page and "Đảng bộ huyện Điện Biên" in diff_page
+    )
     assert "diff.csv" not in json.dumps(json.loads((working / "manifest.json").read_text(encoding="utf-8")))
     index = write_index(out / "reports", "Điện Biên").read_text(encoding="utf-8")
     assert "bản hiện tại khác v1" in index and f"published/{EDITION}/v1/bulletin.html" in index
+    assert_in_words({"diff.html": diff_page, "index.html": html_reader_text(out / "reports" / "index.html")})
 
     # v2 opens with a revision note: the version it replaces, the reason, each headline figure old → new.
     reason = "Huyện Điện Biên sửa số đảng viên nữ"
@@ -117,6 +124,7 @@ def test_publish_revise_diff_and_verify(raw_copy: Path, tmp_path: Path) -> None:
         assert reason in text
         assert all(change in text for change in expected), text[:1500]
     assert "Bản sửa đổi" not in pdf_text(v1 / "bulletin.pdf")
+    assert_in_words(reader_texts(v2))  # the revision note too
     index = (out / "reports" / "index.html").read_text(encoding="utf-8")  # rewritten by make publish
     assert index.index(f"{EDITION}/v2/") < index.index(f"{EDITION}/v1/") and "bản hiện tại khác" not in index
     assert digests(v1) == v1_files
@@ -367,6 +375,7 @@ def test_the_code_version_in_words_and_only_committed_code_published(
     }
     for name, text in texts.items():
         assert "dirty" not in text and commit[:7] not in text and code["sha256"][:7] not in text, name
+    assert_in_words(reader_texts(report))  # no half-year code, no `dirty`, no return path either
     for name in ("bulletin.html", "bulletin.pdf"):
         assert f"phiên bản {pipeline.__version__}, ngày {day}-{month}-{year}" in texts[name], name
     refused = run("publish", check=False)

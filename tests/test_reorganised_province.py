@@ -210,3 +210,14 @@ def test_real_readers_take_its_documents(province: Path, tmp_path: Path) -> None
         for name in ("bulletin.pdf", "report.pdf"):
             check_structure_tree(province / "reports" / edition / name)
         check_annex(province / "reports" / edition / "tables.xlsx")
+
+
+def test_its_documents_say_periods_in_words(province: Path) -> None:
+    """Issue 22 at this size: no half-year code, no `dirty`, no return path in what a reader meets; the term
+    that starts in the second half of 2025 named by its months."""
+    from tests.test_words import assert_in_words, reader_texts
+
+    for edition in EDITIONS:
+        texts = reader_texts(province / "reports" / edition)
+        assert_in_words(texts)
+        assert "Từ đầu nhiệm kỳ (từ tháng 7-2025 đến hết năm 2025)" in texts["bulletin.html"], edition

@@ -17,13 +17,13 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from pipeline.common import iorw
-from pipeline.common.periods import Edition
+from pipeline.common import iorw, labels
+from pipeline.common.periods import Edition, parse
+from pipeline.indicators.compute import window_periods
 from pipeline.indicators.table import KIND_PREFIX, PROVINCE, WINDOWS, Indicators
 from pipeline.intake import forms
 from pipeline.intake.reference import Reference
 
-WINDOW_VI = {"period": "trong kỳ", "year_to_date": "từ đầu năm", "term_to_date": "từ đầu nhiệm kỳ"}
 SHEET_OF_WINDOW = {
     "period": "Chỉ tiêu trong kỳ",
     "year_to_date": "Chỉ tiêu từ đầu năm",
@@ -64,7 +64,8 @@ def write_annex(
     sheets = [*SHEET_OF_WINDOW.values(), CATEGORY_SHEET, VILLAGE_SHEET, TREND_SHEET, SOURCE_SHEET]
     _cover(book, formats, reference, edition, sources, when, sheets)
     formats["edition"] = edition.label_vi()  # not a format: the words every table's title ends with
-    _indicator_sheets(book, formats, ind, _scope_names(reference))
+    windows = {w: labels.window_words(w, edition, window_periods(w, edition, reference)[0]) for w in WINDOWS}
+    _indicator_sheets(book, formats, ind, scope_names(reference), windows)
     _source_sheet(book, formats, reference, sources)
     book.close()
     iorw.write_bytes(path, iorw.fixed_zip(_with_language(buffer.getvalue(), LANGUAGE)))
@@ -86,14 +87,17 @@ def _with_language(data: bytes, language: str) -> bytes:
     return buffer.getvalue()
 
 
-def _indicator_sheets(book: xlsxwriter.Workbook, formats: dict, ind: Indicators, names: dict[str, str]) -> None:
-    """Every indicator by unit for each window, admissions by category, villages, the trend."""
+def _indicator_sheets(
+    book: xlsxwriter.Workbook, formats: dict, ind: Indicators, names: dict[str, str], windows: dict[str, str]
+) -> None:
+    """Every indicator by unit for each window, admissions by category, villages, the trend; each window
+    named in words (`windows`) in its sheet's title and its headers."""
     for window, sheet in SHEET_OF_WINDOW.items():
         indicators = list(dict.fromkeys(i for (_, w, i), _ in ind.items() if w == window))
         rows = [
             [scope, names.get(scope, scope), *(ind.get(scope, window, i) for i in indicators)] for scope in ind.scopes()
         ]
-        _table(book, formats, sheet, ["scope", "Tên", *indicators], rows)
+        _table(book, formats, sheet, ["scope", "Tên", *indicators], rows, windows[window])
     categories = [c for c in forms.CODES if c in forms.SHARE_CODES]
     rows = [
         [
@@ -103,20 +107,23 @@ def _indicator_sheets(book: xlsxwriter.Workbook, formats: dict, ind: Indicators,
         ]
         for code in categories
     ]
-    headers = ["code", "Chỉ tiêu", *(f"{name} {WINDOW_VI[w]}" for w in WINDOWS for name in ("Số", "%"))]
+    headers = ["code", "Chỉ tiêu", *(f"{name}, {windows[w]}" for w in WINDOWS for name in ("Số", "%"))]
     _table(book, formats, CATEGORY_SHEET, headers, rows)
     village_codes = [c for c in ind.names() if c.startswith(("villages_", "new_village"))]
     rows = [
         [scope, names.get(scope, scope), *(ind.get(scope, "term_to_date", c) for c in village_codes)]
         for scope in ind.scopes()
     ]
-    _table(book, formats, VILLAGE_SHEET, ["scope", "Tên", *village_codes], rows)
+    _table(book, formats, VILLAGE_SHEET, ["scope", "Tên", *village_codes], rows, windows["term_to_date"])
     _table(
         book,
         formats,
         TREND_SHEET,
         ["Kỳ", "admitted", "target", "target_pct"],
-        [[half, admitted, target, ind.get(PROVINCE, half, "target_pct")] for half, admitted, target in ind.trend()],
+        [
+            [labels.half_year(parse(half)), admitted, target, ind.get(PROVINCE, half, "target_pct")]
+            for half, admitted, target in ind.trend()
+        ],
     )
 
 
@@ -142,7 +149,8 @@ def _source_sheet(book: xlsxwriter.Workbook, formats: dict, reference: Reference
     _table(book, formats, SOURCE_SHEET, [headers[c] for c in kept], [[row[c] for c in kept] for row in source_rows])
 
 
-def _scope_names(reference: Reference) -> dict[str, str]:
+def scope_names(reference: Reference) -> dict[str, str]:
+    """Each scope of the indicators by its name: the province, each kind of unit, each unit."""
     names = {PROVINCE: f"Tỉnh {reference.province}"}
     names |= {f"{KIND_PREFIX}{kind}": label for kind, label in reference.kinds.items()}
     names |= {code: unit.name for code, unit in reference.units.items()}
@@ -173,9 +181,10 @@ def _cover(book, formats, reference, edition, sources, when, sheets) -> None:  #
         sheet.write_url(row, 1, f"internal:'{name[:31]}'!A1", string=name[:31])
 
 
-def _table(book, formats, name: str, headers: list[str], rows: list[list[object]]) -> None:  # type: ignore[no-untyped-def]
+def _table(book, formats, name: str, headers: list[str], rows: list[list[object]], words: str = "") -> None:  # type: ignore[no-untyped-def]
+    """A sheet of one table, its title in A1: the sheet's name and the window (`words`) or the edition."""
     sheet = book.add_worksheet(name[:31])
-    sheet.write_string(TITLE_ROW, 0, f"{name} — {formats['edition']}", formats["title"])
+    sheet.write_string(TITLE_ROW, 0, f"{name} — {labels.capitalized(words or formats['edition'])}", formats["title"])
     for column, header in enumerate(headers):
         sheet.write_string(HEADER_ROW, column, header, formats["head"])
     widths = [len(h) for h in headers]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from html.parser import HTMLParser
 
-from pipeline.common import fmt
+from pipeline.common import fmt, labels
 from pipeline.documents import commentary as commentary_file
 from pipeline.documents.bulletin import BulletinData
 from pipeline.documents.content import Block, BulletList, Heading, Paragraph, Run, Section, Table
@@ -79,8 +79,7 @@ def _note(rows: list[list[str]]) -> str:
 def key_figures(data: BulletinData) -> Section:
     """The key figures of the edition and of the term to date, side by side."""
     windows = ("period", "term_to_date")
-    first, last = data.term_periods[0], data.edition.last
-    headers = ["Chỉ tiêu", data.edition.label_vi().capitalize(), f"Từ đầu nhiệm kỳ ({first}–{last})"]
+    headers = ["Chỉ tiêu", *(labels.capitalized(data.window_words(w)) for w in windows)]
 
     def row(label: str, indicator: str, show: object = fmt.number) -> list[str]:
         return [label] + [show(data.get(PROVINCE, w, indicator)) for w in windows]  # type: ignore[operator]
@@ -212,6 +211,7 @@ def kinds_attainment(data: BulletinData, window: str = "term_to_date") -> list[t
 def below_target(data: BulletinData, window: str = "term_to_date") -> Section:
     """By kind of unit: how many units are below target and the lowest of them by name; then the kinds."""
     lowest = below_target_units(data, window)
+    words = data.window_words(window)
     blocks: list[Block] = [Heading("Đơn vị, loại hình chưa đạt chỉ tiêu")]
     items = []
     for kind, label, _, _ in kinds_attainment(data, window):
@@ -224,9 +224,9 @@ def below_target(data: BulletinData, window: str = "term_to_date") -> Section:
         which = "thấp nhất là" if below > len(named) else "gồm"  # type: ignore[operator]
         items.append([Run(f"{label}: {fmt.number(below)}/{fmt.number(counted)} đơn vị, {which} {listed}.")])
     if items:
-        blocks += [Paragraph([Run("Tính từ đầu nhiệm kỳ, các đơn vị chưa đạt chỉ tiêu kết nạp:")]), BulletList(items)]
+        blocks += [Paragraph([Run(f"Tính {words}, các đơn vị chưa đạt chỉ tiêu kết nạp:")]), BulletList(items)]
     else:
-        blocks.append(Paragraph([Run("Tính từ đầu nhiệm kỳ, tất cả các đơn vị đều đạt hoặc vượt chỉ tiêu kết nạp.")]))
+        blocks.append(Paragraph([Run(f"Tính {words}, tất cả các đơn vị đều đạt hoặc vượt chỉ tiêu kết nạp.")]))
     kinds = kinds_attainment(data, window)
     lagging = [(label, pct) for _, label, _, pct in kinds if pct is not None and pct < 100]
     if lagging:
@@ -242,6 +242,6 @@ def below_target(data: BulletinData, window: str = "term_to_date") -> Section:
         ]
         for kind, label, admitted, pct in kinds
     ]
-    headers = ["Loại hình đảng bộ", "Kết nạp từ đầu nhiệm kỳ", "% chỉ tiêu", "Số đơn vị chưa đạt"]
+    headers = ["Loại hình đảng bộ", f"Kết nạp {labels.window_name(window)}", "% chỉ tiêu", "Số đơn vị chưa đạt"]
     blocks.append(Table(headers, rows, "by-kind", note=_note(rows)))
     return Section(blocks, "below-target")

@@ -6,6 +6,7 @@ returns or the reference files is escaped.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
@@ -13,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.common import fmt
+from pipeline.common import fmt, labels
 from pipeline.common.layout import INDICATORS_FILE
-from pipeline.common.periods import Edition, Period, parse_edition, periods_on_record
+from pipeline.common.periods import Edition, Period, parse, parse_edition, periods_on_record
 from pipeline.common.version import code
 from pipeline.documents.chart import CACHE_DIR, edition_key
 from pipeline.documents.narrow import show_figures_for_phones
@@ -60,6 +61,14 @@ class BulletinData:
     def term_periods(self) -> list[Period]:
         return window_periods("term_to_date", self.edition, self.reference)
 
+    def window_periods(self, window: str) -> list[Period]:
+        """The half-years of one of the three windows; another window is the analyst's error (CellArgumentError)."""
+        return window_periods(labels.check_window(window), self.edition, self.reference)
+
+    def window_words(self, window: str) -> str:
+        """`từ đầu nhiệm kỳ (từ đầu năm 2016 đến hết tháng 6-2017)`: the window as the documents name it."""
+        return labels.window_words(window, self.edition, self.window_periods(window)[0])
+
     @property
     def subtitle(self) -> str:
         return subtitle(self.reference.province, self.edition)
@@ -81,7 +90,7 @@ class BulletinData:
                 reasons.setdefault(problem.unit_code, {}).setdefault(problem.period, reason)
         order = list(self.reference.units)
         return {
-            code: [f"{period}: {reason}" for period, reason in sorted(reasons[code].items())]
+            code: [f"{labels.half_year(parse(period))}: {reason}" for period, reason in sorted(reasons[code].items())]
             for code in sorted(reasons, key=lambda c: order.index(c) if c in order else len(order))
         }
 
@@ -120,12 +129,6 @@ def load(
     )
 
 
-def _table(headers: list[str], rows: list[list[str]], css_class: str = "") -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
 DRAFT_NOTICE_UNITS = 10  # units named in a draft's notice under the title; the data notes name them all
 
 
@@ -142,7 +145,7 @@ def title_block(data: BulletinData) -> Html:
                 f" và {fmt.number(len(not_counted) - DRAFT_NOTICE_UNITS)} đơn vị khác"
                 " (đủ danh sách trong phần «Ghi chú về số liệu»)"
             )
-        periods = ", ".join(str(p) for p in data.periods_missing())
+        periods = ", ".join(labels.half_year(p) for p in data.periods_missing())
         parts.append(
             '<div class="draft-notice"><strong>BẢN NHÁP</strong> — số liệu chưa đầy đủ, không dùng để công bố.'
             + (f" Chưa tính số liệu của: {listed}." if listed else "")
@@ -152,25 +155,60 @@ def title_block(data: BulletinData) -> Html:
     return Html("\n".join(parts))
 
 
-def _problem_rows(problems: list[Problem]) -> list[list[str]]:
-    return [
-        [
-            escape(SEVERITY_VI[p.severity]),
-            escape(p.period),
-            escape(p.unit_code),
-            escape(p.place),
-            escape(
-                p.message
-                + (f" Giá trị: {p.value}." if p.value else "")
-                + (f" Cần: {p.expected}." if p.expected else "")
-            ),
-        ]
-        for p in problems
-    ]
+# A place in a return (`returns/2016H2/MNH.ods, Thông tin!B4`) in parentheses: validation.html's, not the notes'.
+_PLACE = re.compile(r"\s*\([^()]*(?:/|\.xlsx|\.xls|\.ods|\.csv|![A-Z]{1,3}\d)[^()]*\)")
+_CODE = re.compile(r"\b(\d{4}H[12])\b")
+_FOLDER = re.compile(r"\breturns/(\d{4}H[12])\b(?!/)")  # a half-year's folder: said as the half-year
+_PATH = re.compile(r"[^\s,;()]*(?:/|\.xlsx\b|\.xls\b|\.ods\b|\.csv\b)")
+
+
+def for_readers(message: str) -> str:
+    """A problem's message as the data notes say it: half-years in words, places and files in the returns
+    left out (validation.html names them): a message that lists files ends before them."""
+    text = _FOLDER.sub(lambda m: m.group(1), _PLACE.sub("", message))
+    path = _PATH.search(text)
+    if path:
+        text = text[: path.start()].rstrip(" ,;:") + "."
+    return " ".join(_CODE.sub(lambda m: labels.half_year(parse(m.group(1))), text).split())
+
+
+def _problem_items(data: BulletinData) -> list[str]:
+    """The problems other than missing and late returns (named above them), one line for each kind: its
+    message and the units and half-years it was found in."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for p in data.problems:
+        if p.rule in (LATE_RETURN, MISSING_RETURN):
+            continue
+        where = ", ".join(
+            part for part in (data.unit_name(p.unit_code) if p.unit_code else "", _half_year(p.period)) if part
+        )
+        found.setdefault((p.severity, for_readers(p.message)), []).append(where)
+    items = []
+    for (severity, message), places in found.items():
+        where = "; ".join(dict.fromkeys(w for w in places if w))
+        items.append(
+            f"<li>{escape(SEVERITY_VI[severity].capitalize())}: {escape(message)}"
+            + (f" ({escape(where)})" if where else "")
+            + "</li>"
+        )
+    return items
+
+
+def _half_year(code: str) -> str:
+    try:
+        return labels.half_year(parse(code))
+    except ValueError:
+        return ""
+
+
+def _listed(items: list[str]) -> str:
+    """`a, b và c`."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " và " + items[-1] if items else ""
 
 
 def data_notes(data: BulletinData) -> Html:
-    """Returns received, late and missing; warnings; sources with SHA-256; the code version."""
+    """Returns received, late and missing; warnings in words, a pointer to the validation pages; the sources
+    (their files, places and SHA-256 stay in the annex's sources sheet and the manifest); the code version."""
     late = [p for p in data.problems if p.rule == LATE_RETURN]
     parts = ["<h2>Ghi chú về số liệu</h2>"]
     for half in data.edition.periods():
@@ -192,22 +230,30 @@ def data_notes(data: BulletinData) -> Html:
         parts.append(
             "<p>Báo cáo nộp muộn: "
             + "; ".join(
-                f"{escape(data.unit_name(p.unit_code))} ({escape(p.period)}, lập ngày {escape(p.value)})" for p in late
+                f"{escape(data.unit_name(p.unit_code))} ({escape(_half_year(p.period))}, lập ngày {escape(p.value)})"
+                for p in late
             )
             + ".</p>"
         )
-    if data.problems:
+    items = _problem_items(data)
+    if items:
         parts.append("<h3>Lỗi và cảnh báo khi kiểm tra báo cáo</h3>")
-        parts.append(_table(["Mức", "Kỳ", "Đơn vị", "Vị trí", "Nội dung"], _problem_rows(data.problems), "problems"))
+        parts.append('<ul class="problems">' + "".join(items) + "</ul>")
+    if data.problems:
+        parts.append(
+            "<p>Chi tiết từng lỗi, cảnh báo (tệp, ô, giá trị tìm thấy và giá trị cần có) ghi trong trang kiểm tra "
+            "báo cáo của từng kỳ (validation.html), do bộ phận tổng hợp lưu giữ.</p>"
+        )
     else:
         parts.append("<p>Kiểm tra báo cáo không phát hiện lỗi hay cảnh báo nào.</p>")
     parts.append("<h3>Nguồn số liệu</h3>")
     files = data.sources.drop_duplicates(["period", "file"])
-    periods = ", ".join(sorted(set(files["period"])))
+    halves = _listed([labels.half_year(parse(p)) for p in sorted(set(files["period"]))])
     parts.append(
-        f"<p>Số liệu lấy từ {fmt.number(len(files))} tệp báo cáo của các kỳ {escape(periods)} và các tệp danh mục "
-        f"({', '.join(escape(p.name) for p in data.reference.files)}). Danh sách đầy đủ các tệp, kèm đơn vị, người "
-        "lập, ngày lập và mã SHA-256 của từng tệp, ghi trong tệp manifest.json đi kèm bản tin.</p>"
+        f"<p>Số liệu lấy từ {fmt.number(len(files))} tệp báo cáo của các đơn vị ({escape(halves)}) và danh mục "
+        "đơn vị, nhiệm kỳ, chỉ tiêu của tỉnh. Danh sách đầy đủ các tệp, kèm đơn vị, người lập, ngày lập và mã "
+        "kiểm tra của từng tệp, ghi ở trang «Nguồn số liệu» của phụ lục số liệu và trong tệp manifest.json đi "
+        "kèm bản tin.</p>"
     )
     parts.append(f'<p class="version">Bản tin được tạo bởi chương trình lập bản tin, {escape(code().words())}.</p>')
     # Marked as notes: counts of returns and files, not figures of the indicators.

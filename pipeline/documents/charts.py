@@ -11,7 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from pipeline.common import fmt
+from pipeline.common import fmt, labels
 from pipeline.common.periods import parse
 from pipeline.documents.blocks import shown_units
 from pipeline.documents.bulletin import BulletinData
@@ -37,6 +37,16 @@ ROW_HEIGHT, MARGIN_HEIGHT = 0.32, 1.2  # inches: 21 rows at most stay well withi
 REST_LABEL = "Các đơn vị còn lại"
 
 
+def _titled(subject: str, words: str) -> str:
+    """A chart's title: what it shows, and on a line of its own the window it shows, in words."""
+    return f"{subject}\n{labels.capitalized(words)}"
+
+
+def _caption(subject: str, words: str) -> str:
+    """The report's caption of a chart: its title on one line."""
+    return f"{subject}, {words}"
+
+
 def _highest_and_lowest(codes: list[str], key: Callable[[str], float]) -> tuple[list[str], list[str], list[str]]:
     """(highest, rest, lowest) of `codes` by `key`, highest first: every unit among the highest when there
     are at most 2 × MOST_BARS, else MOST_BARS at each end and the others as the rest."""
@@ -56,7 +66,9 @@ def _below_target_sentence(data: BulletinData, window: str) -> str:
 @cached
 def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Units ranked by the share of their target reached: admissions beside target for every unit; with many
-    units, the share of target of the highest and the lowest, and the distribution of the others."""
+    units, the share of target of the highest and the lowest, and the distribution of the others.
+    `window`: "period", "year_to_date" or "term_to_date"."""
+    words = data.window_words(window)
 
     def reached(code: str) -> Decimal:
         pct = data.get(code, window, "target_pct")
@@ -64,23 +76,32 @@ def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Ch
 
     highest, rest, lowest = _highest_and_lowest(shown_units(data, (window,)), reached)
     if rest:
-        figure = _attainment_extremes(data, window, highest, rest, lowest)
+        subject = ATTAINMENT_EXTREMES
+        figure = _attainment_extremes(data, window, highest, rest, lowest, _titled(subject, words))
         described = [*highest, *lowest]
-        what = "tỷ lệ đạt chỉ tiêu kết nạp từ đầu nhiệm kỳ của các đơn vị cao nhất và thấp nhất; các đơn vị còn lại là các vạch ở giữa"
+        what = (
+            f"tỷ lệ đạt chỉ tiêu kết nạp {words} của các đơn vị cao nhất và thấp nhất; các đơn vị còn lại là"
+            " các vạch ở giữa"
+        )
     else:
-        figure = _admissions_beside_target(data, window, highest)
+        subject = ADMISSIONS_BESIDE_TARGET
+        figure = _admissions_beside_target(data, window, highest, _titled(subject, words))
         described = highest
-        what = "kết nạp đảng viên so với chỉ tiêu từ đầu nhiệm kỳ, từng đơn vị, xếp theo tỷ lệ đạt"
+        what = f"kết nạp đảng viên so với chỉ tiêu {words}, từng đơn vị, xếp theo tỷ lệ đạt"
     alt = (
         f"Biểu đồ thanh: {what}. "
         + "; ".join(f"{short_name(data.unit_name(c))} {fmt.percent(reached(c))}" for c in described if reached(c) >= 0)
         + ". "
         + _below_target_sentence(data, window)
     )
-    return Chart(figure, alt, word_picture=data.word_pictures)
+    return Chart(figure, alt, _caption(subject, words), word_picture=data.word_pictures)
 
 
-def _admissions_beside_target(data: BulletinData, window: str, units: list[str]) -> Figure:
+ADMISSIONS_BESIDE_TARGET = "Kết nạp so với chỉ tiêu, xếp theo tỷ lệ đạt"
+ATTAINMENT_EXTREMES = "Tỷ lệ đạt chỉ tiêu kết nạp: cao nhất, thấp nhất"
+
+
+def _admissions_beside_target(data: BulletinData, window: str, units: list[str], title: str) -> Figure:
     names = [short_name(data.unit_name(c)) for c in units]
     admitted = [int(data.get(c, window, "admitted") or 0) for c in units]
     target = [float(data.get(c, window, "target") or 0) for c in units]
@@ -104,12 +125,12 @@ def _admissions_beside_target(data: BulletinData, window: str, units: list[str])
     axes.invert_yaxis()
     vi_number_axis(axes.xaxis)
     axes.legend(loc="lower right", fontsize=8, frameon=False)
-    axes.set_title("Kết nạp so với chỉ tiêu từ đầu nhiệm kỳ, xếp theo tỷ lệ đạt", fontsize=10, loc="left")
+    axes.set_title(title, fontsize=10, loc="left")
     return figure
 
 
 def _attainment_extremes(
-    data: BulletinData, window: str, highest: list[str], rest: list[str], lowest: list[str]
+    data: BulletinData, window: str, highest: list[str], rest: list[str], lowest: list[str], title: str
 ) -> Figure:
     def pct(code: str) -> float:
         return float(data.get(code, window, "target_pct") or 0)
@@ -131,12 +152,12 @@ def _attainment_extremes(
             fontsize=7,
         )
     axes.axvline(100, color="#333333", linewidth=0.8, linestyle="--")
-    labels = [REST_LABEL if code is None else short_name(data.unit_name(code)) for code in units]
-    axes.set_yticks(range(len(units)), labels, fontsize=8)
+    names = [REST_LABEL if code is None else short_name(data.unit_name(code)) for code in units]
+    axes.set_yticks(range(len(units)), names, fontsize=8)
     axes.invert_yaxis()
     vi_number_axis(axes.xaxis, percent=True)
     axes.set_xlim(0, max(pct(c) for c in [*highest, *rest, *lowest]) * 1.15)
-    axes.set_title("Tỷ lệ đạt chỉ tiêu kết nạp từ đầu nhiệm kỳ: cao nhất, thấp nhất", fontsize=10, loc="left")
+    axes.set_title(title, fontsize=10, loc="left")
     return figure
 
 
@@ -153,25 +174,27 @@ COMPOSITION = {
 
 @cached
 def composition(data: BulletinData, window: str = "term_to_date") -> Chart:
-    """Shares of the members admitted who are youth union members, women, ethnic minority, …"""
+    """Shares of the members admitted who are youth union members, women, ethnic minority, … in `window`."""
+    words, subject = data.window_words(window), "Cơ cấu đảng viên mới kết nạp (% tổng số)"
     shares = [data.get(PROVINCE, window, f"{code}_pct") for code in COMPOSITION]
     figure = labelled_bars(
         list(COMPOSITION.values()),
         [float(s or 0) for s in shares],
         [fmt.percent(s) for s in shares],
         COLOURS["other"],
-        "Cơ cấu đảng viên mới kết nạp, từ đầu nhiệm kỳ (% tổng số)",
+        _titled(subject, words),
     )
     vi_number_axis(figure.axes[0].xaxis, percent=True)
-    alt = "Biểu đồ thanh: tỷ lệ đảng viên mới kết nạp từ đầu nhiệm kỳ là " + "; ".join(
+    alt = f"Biểu đồ thanh: tỷ lệ đảng viên mới kết nạp {words} là " + "; ".join(
         f"{label.lower()} {fmt.percent(s)}" for label, s in zip(COMPOSITION.values(), shares, strict=True)
     )
-    return Chart(figure, alt + ".", word_picture=data.word_pictures)
+    return Chart(figure, alt + ".", _caption(subject, words), word_picture=data.word_pictures)
 
 
 @cached
 def by_organization(data: BulletinData, window: str = "term_to_date") -> Chart:
-    """Admissions by type of grassroots party organization."""
+    """Admissions in `window` by type of grassroots party organization."""
+    words, subject = data.window_words(window), "Đảng viên mới kết nạp theo loại hình tổ chức cơ sở đảng"
     codes = forms.BREAKDOWNS["organization"]
     counts = [int(data.get(PROVINCE, window, code) or 0) for code in codes]
     shares = [data.get(PROVINCE, window, f"{code}_pct") for code in codes]
@@ -180,20 +203,23 @@ def by_organization(data: BulletinData, window: str = "term_to_date") -> Chart:
         counts,
         [f"{fmt.number(c)} ({fmt.percent(s)})" for c, s in zip(counts, shares, strict=True)],
         COLOURS["admitted"],
-        "Đảng viên mới kết nạp theo loại hình tổ chức cơ sở đảng",
+        _titled(subject, words),
     )
     vi_number_axis(figure.axes[0].xaxis)
-    alt = "Biểu đồ thanh: đảng viên mới kết nạp từ đầu nhiệm kỳ theo loại hình tổ chức cơ sở đảng: " + "; ".join(
+    alt = f"Biểu đồ thanh: đảng viên mới kết nạp {words} theo loại hình tổ chức cơ sở đảng: " + "; ".join(
         f"{forms.ROW_BY_CODE[code].label} {fmt.number(c)} ({fmt.percent(s)})"
         for code, c, s in zip(codes, counts, shares, strict=True)
     )
-    return Chart(figure, alt + ".", word_picture=data.word_pictures)
+    return Chart(figure, alt + ".", _caption(subject, words), word_picture=data.word_pictures)
 
 
 @cached
 def villages(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Villages with no party member and villages with no cell of their own, start and end, by unit with
-    villages; with many units, those with the most and the fewest left at the end, and the others' spread."""
+    villages; with many units, those with the most and the fewest left at the end, and the others' spread.
+    The start and the end are those of `window`."""
+    words, periods = data.window_words(window), data.window_periods(window)
+    start_words, end_words = labels.start_edge(periods[0]), labels.end_edge(periods[-1])
 
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
@@ -211,7 +237,6 @@ def villages(data: BulletinData, window: str = "term_to_date") -> Chart:
         ("villages_no_member", "Thôn, bản chưa có đảng viên"),
         ("villages_joint", "Chưa có chi bộ, sinh hoạt ghép"),
     )
-    first, last = data.term_periods[0], data.edition.last
     for axes, (stem, title) in zip(axes_pair, panels, strict=True):
         for row, code in enumerate(units):
             if code is None:
@@ -224,30 +249,33 @@ def villages(data: BulletinData, window: str = "term_to_date") -> Chart:
         axes.spines[["top", "right"]].set_visible(False)
         vi_number_axis(axes.xaxis)
     axes_pair[0].invert_yaxis()
-    handles = [Patch(color=COLOURS["start"], label=f"Đầu {first}"), Patch(color=COLOURS["end"], label=f"Cuối {last}")]
+    handles = [
+        Patch(color=COLOURS["start"], label=labels.capitalized(start_words)),
+        Patch(color=COLOURS["end"], label=labels.capitalized(end_words)),
+    ]
     figure.legend(handles=handles, fontsize=7, frameon=False, loc="outside lower center", ncols=2)
-    title = "Thôn, bản theo đơn vị" + (": còn nhiều và ít thôn, bản chưa có đảng viên nhất" if rest else "")
-    figure.suptitle(title, fontsize=10, x=0.02, ha="left")
+    subject = "Thôn, bản theo đơn vị" + (": còn nhiều và ít thôn, bản chưa có đảng viên nhất" if rest else "")
+    figure.suptitle(_titled(subject, words), fontsize=10, x=0.02, ha="left")
 
     def change(scope: str, stem: str) -> str:
         start, end = data.get(scope, window, f"{stem}_start"), data.get(scope, window, f"{stem}_end")
-        return f"từ {fmt.number(start or 0)} xuống {fmt.number(end or 0)}"
+        return f"từ {fmt.number(start or 0)} ({start_words}) xuống {fmt.number(end or 0)} ({end_words})"
 
     most = highest[0] if highest else None
     alt = (
-        "Biểu đồ thanh theo đơn vị có thôn, bản, đầu và cuối kỳ"
+        f"Biểu đồ thanh theo đơn vị có thôn, bản, {words}: {start_words} so với {end_words}"
         + (", các đơn vị còn nhiều và ít thôn, bản chưa có đảng viên nhất" if rest else "")
         + ". Toàn tỉnh, thôn, bản chưa có đảng "
         f"viên {change(PROVINCE, 'villages_no_member')}; chưa có chi bộ, sinh hoạt ghép "
         f"{change(PROVINCE, 'villages_joint')}."
         + (
             f" Còn nhiều thôn, bản chưa có đảng viên nhất: {short_name(data.unit_name(most))} "
-            f"({fmt.number(left(most))})."
+            f"({fmt.number(left(most))}, {end_words})."
             if most
             else ""
         )
     )
-    return Chart(figure, alt, word_picture=data.word_pictures)
+    return Chart(figure, alt, _caption(subject, words), word_picture=data.word_pictures)
 
 
 def half_year_label(text: str) -> str:
@@ -262,11 +290,11 @@ def admissions_trend(data: BulletinData) -> Chart:
     series = data.indicators.trend()
     crowded = len(series) > MOST_BARS  # labels turned upright, so that they never overlap
     figure, axes = new_figure(3.6 if crowded else 2.8)
-    labels = [half_year_label(period) for period, _, _ in series]
+    two_lines = [half_year_label(period) for period, _, _ in series]
     admitted = [count for _, count, _ in series]
     # A half-year whose target cannot be computed leaves a gap in the target line.
     targets = [float("nan") if target is None else float(target) for _, _, target in series]
-    ticks = [label.replace("\n", " ") for label in labels] if crowded else labels
+    ticks = [label.replace("\n", " ") for label in two_lines] if crowded else two_lines
     axes.bar(ticks, admitted, color=COLOURS["admitted"], width=0.6, label="Kết nạp")
     axes.plot(ticks, targets, color="#333333", marker="o", linewidth=1.5, label="Chỉ tiêu 6 tháng")
     axes.bar_label(
@@ -283,7 +311,7 @@ def admissions_trend(data: BulletinData) -> Chart:
     figure.legend(fontsize=8, frameon=False, loc="outside lower center", ncols=2)
     axes.set_title("Kết nạp đảng viên qua các kỳ (6 tháng)", fontsize=10, loc="left")
     alt = "Biểu đồ cột: kết nạp đảng viên qua các kỳ 6 tháng, so với chỉ tiêu 6 tháng. " + "; ".join(
-        f"{label.replace(chr(10), ' ')}: {fmt.number(count)} (chỉ tiêu {fmt.number(target)})"
-        for label, (_, count, target) in zip(labels, series, strict=True)
+        f"{labels.half_year(parse(period))}: {fmt.number(count)} (chỉ tiêu {fmt.number(target)})"
+        for period, count, target in series
     )
     return Chart(figure, alt + ".", word_picture=data.word_pictures)

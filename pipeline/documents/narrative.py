@@ -7,7 +7,7 @@ from functools import cache
 
 import jinja2
 
-from pipeline.common import fmt
+from pipeline.common import fmt, labels
 from pipeline.common.periods import Edition, Period
 from pipeline.indicators.table import PROVINCE, Indicators
 from pipeline.intake.reference import Reference
@@ -72,11 +72,9 @@ def lead_context(ind: Indicators, reference: Reference, edition: Period | Editio
         "change_abs_pct": _pct(abs(change)) if isinstance(change, Decimal) else None,
         "prev_year": _count(get("period", "admitted_prev_year")),
     }
-    since = f"Từ đầu năm {term_start.year}" if term_start.half == 1 else f"Từ tháng 7-{term_start.year}"
     return {
         "not_computable": fmt.NOT_COMPUTABLE_TEXT,
-        "since": since,
-        "end_month": period.end_month(),
+        "term_span": labels.capitalized(labels.span(term_start, period)),  # `Từ đầu năm 2016 đến hết tháng 6-2017`
         "end_year": period.year,
         "period_label": edition.label_vi(),
         "term": term,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from pipeline.common import fmt
+from pipeline.common import fmt, labels
 from pipeline.documents.bulletin import BulletinData
 from pipeline.documents.content import BulletList, Paragraph, Run, Section
 from pipeline.indicators.table import PROVINCE, Indicators
@@ -42,7 +42,7 @@ HEADLINE = (
     ("villages_joint_end", "Thôn, bản chưa có chi bộ, sinh hoạt ghép (cuối kỳ)"),
     ("new_village_cells", "Chi bộ thôn, bản thành lập mới, chia tách"),
 )
-WINDOWS = (("period", "trong kỳ"), ("year_to_date", "từ đầu năm"), ("term_to_date", "từ đầu nhiệm kỳ"))
+WINDOWS = tuple(labels.WINDOW_NAMES.items())  # the windows by their short names: the edition is named above
 
 
 def shown(indicator: str, value: object) -> str:

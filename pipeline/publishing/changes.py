@@ -11,16 +11,21 @@ import json
 import sys
 from dataclasses import dataclass
 from html import escape
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from pipeline.common import fmt, iorw
+from pipeline.common import fmt, iorw, labels
 from pipeline.common.errors import StageFailed
-from pipeline.common.layout import DIFF_CSV, DIFF_HTML, INDICATORS_FILE, MANIFEST_FILE
-from pipeline.common.periods import Edition
-from pipeline.documents.revisions import shown
-from pipeline.indicators.table import Indicators
+from pipeline.common.layout import DIFF_CSV, DIFF_HTML, INDICATORS_FILE, MANIFEST_FILE, RETURNS_DIR
+from pipeline.common.periods import Edition, parse, periods_on_record
+from pipeline.documents.annex import scope_names
+from pipeline.documents.revisions import HEADLINE, shown
+from pipeline.indicators.compute import window_periods
+from pipeline.indicators.table import WINDOWS, Indicators
+from pipeline.intake import forms
+from pipeline.intake.clean import load_sources
+from pipeline.intake.reference import load_reference
 from pipeline.publishing.versions import Version, chosen, comparable, versions
 
 INPUT_CHANGES = {"added": "thêm", "removed": "bỏ", "changed": "đổi"}
@@ -62,7 +67,73 @@ def _inputs(folder: Path) -> dict[str, str]:
     return {entry["path"]: entry["sha256"] for entry in manifest["inputs"]}
 
 
-def diff(reports_dir: Path, edition: Edition, from_version: str = "") -> int:
+@dataclass(frozen=True)
+class Words:
+    """How diff.html names what changed for the leadership: scopes, windows and input files in words (the
+    terminal and diff.csv keep the codes and paths, for the analysts)."""
+
+    scopes: dict[str, str]
+    windows: dict[str, str]
+    files: dict[str, str]  # a return's path -> the unit that sent it
+
+    def scope(self, code: str) -> str:
+        return self.scopes.get(code, code)
+
+    def window(self, code: str) -> str:
+        return labels.capitalized(self.windows.get(code, labels.WINDOW_NAMES.get(code, code)))
+
+    def indicator(self, code: str) -> str:
+        return HEADLINE_LABELS.get(code) or (forms.ROW_BY_CODE[code].label if code in forms.ROW_BY_CODE else code)
+
+    def file(self, path: str) -> str:
+        """`Báo cáo 6 tháng đầu năm 2017 của Đảng bộ huyện Điện Biên`; a reference file by what it holds."""
+        parts = PurePosixPath(path).parts
+        if len(parts) > 1 and parts[0] == RETURNS_DIR:
+            try:
+                half = f" {labels.half_year(parse(parts[1]))}"
+            except ValueError:
+                half = ""
+            unit = self.files.get(path)
+            return f"Báo cáo{half} của {unit}" if unit else f"Một tệp báo cáo{half}"
+        if parts and parts[0] == "commentary":
+            return "Phần nhận định, đánh giá của bản tin"
+        return REFERENCE_FILES.get(path, "Một tệp danh mục của tỉnh")
+
+
+HEADLINE_LABELS = dict(HEADLINE)
+REFERENCE_FILES = {
+    "province.toml": "Danh mục của tỉnh: nhiệm kỳ, loại hình đơn vị, phần đầu và phần ký của báo cáo",
+    "units.csv": "Danh mục đơn vị",
+    "targets.csv": "Chỉ tiêu kết nạp tỉnh giao",
+    "form.toml": "Mẫu báo cáo",
+}
+
+
+def words(edition: Edition, raw_dir: Path | None, processed_dir: Path | None) -> Words:
+    """The names diff.html uses; codes where the reference files or the cleaned returns are not at hand."""
+    if raw_dir is None:
+        return Words({}, {}, {})
+    reference = load_reference(Path(raw_dir))
+    windows = {w: labels.window_words(w, edition, window_periods(w, edition, reference)[0]) for w in WINDOWS}
+    files: dict[str, str] = {}
+    if processed_dir is not None:
+        on_record = periods_on_record(Path(raw_dir), until=edition.last)
+        present = [p for p in on_record if (Path(processed_dir) / str(p)).is_dir()]
+        if present:
+            sources = load_sources(Path(processed_dir), present)
+            for row in sources.to_dict("records"):
+                unit = reference.units.get(row["unit_code"])
+                files[row["file"]] = unit.name if unit else row["unit_name"] or row["unit_code"]
+    return Words(scope_names(reference), windows, files)
+
+
+def diff(
+    reports_dir: Path,
+    edition: Edition,
+    from_version: str = "",
+    raw_dir: Path | None = None,
+    processed_dir: Path | None = None,
+) -> int:
     published = versions(reports_dir, edition)
     if not published:
         raise StageFailed(
@@ -75,16 +146,16 @@ def diff(reports_dir: Path, edition: Edition, from_version: str = "") -> int:
     report_dir = Path(reports_dir) / str(edition)
     changes = compare(version, report_dir)
     iorw.write_csv(report_dir / DIFF_CSV, changes.frame())
-    iorw.write_text(report_dir / DIFF_HTML, _html(changes, edition))
+    iorw.write_text(report_dir / DIFF_HTML, _html(changes, edition, words(edition, raw_dir, processed_dir)))
     print(_terminal(changes, edition), file=sys.stderr)
     print(f"Đã ghi {report_dir / DIFF_CSV} và {report_dir / DIFF_HTML}", file=sys.stderr)
     return 0
 
 
-def _title(changes: Changes, edition: Edition) -> str:
+def _title(changes: Changes, edition: Edition, in_words: bool = False) -> str:
     version = changes.version
     return (
-        f"Kỳ {edition}: thay đổi từ phiên bản {version.name} (phát hành ngày {fmt.date_short(version.date)}) "
+        f"{labels.capitalized(labels.edition(edition)) if in_words else f'Kỳ {edition}'}: thay đổi từ phiên bản {version.name} (phát hành ngày {fmt.date_short(version.date)}) "
         "đến bản hiện tại"
     )
 
@@ -105,21 +176,22 @@ def _terminal(changes: Changes, edition: Edition) -> str:
     return "\n".join(lines)
 
 
-def _html(changes: Changes, edition: Edition) -> str:
-    title = escape(_title(changes, edition))
+def _html(changes: Changes, edition: Edition, names: Words) -> str:
+    title = escape(_title(changes, edition, in_words=True))
     body = [f"<h1>{title}</h1>"]
     if not changes.indicators and not changes.inputs:
         body.append("<p>Không có thay đổi.</p>")
     if changes.indicators:
         header = "<tr><th>Phạm vi</th><th>Kỳ tính</th><th>Chỉ tiêu</th><th>Đã phát hành</th><th>Hiện tại</th></tr>"
         rows = "".join(
-            f"<tr><td>{escape(s)}</td><td>{escape(w)}</td><td>{escape(i)}</td>"
+            f"<tr><td>{escape(names.scope(s))}</td><td>{escape(names.window(w))}</td>"
+            f"<td>{escape(names.indicator(i))}</td>"
             f'<td class="num">{escape(shown(i, old))}</td><td class="num">{escape(shown(i, new))}</td></tr>'
             for s, w, i, old, new in changes.indicators
         )
         body.append(f"<h2>{len(changes.indicators)} chỉ tiêu thay đổi</h2><table>{header}{rows}</table>")
     if changes.inputs:
-        items = "".join(f"<li>{INPUT_CHANGES[c]}: {escape(p)}</li>" for p, c in changes.inputs)
+        items = "".join(f"<li>{INPUT_CHANGES[c]}: {escape(names.file(p))}</li>" for p, c in changes.inputs)
         body.append(f"<h2>{len(changes.inputs)} tệp đầu vào thay đổi</h2><ul>{items}</ul>")
     return (
         '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'

@@ -187,7 +187,7 @@ def _published(args: argparse.Namespace, folders: Folders, edition: Edition) -> 
     if args.command == "diff":
         from pipeline.publishing.changes import diff
 
-        return diff(folders.reports, edition, args.from_version)
+        return diff(folders.reports, edition, args.from_version, folders.raw, folders.processed)
     if args.command == "verify":
         from pipeline.publishing.verify import verify_version
 

@@ -11,7 +11,7 @@ from nbclient.exceptions import CellTimeoutError
 from papermill.exceptions import PapermillExecutionError
 
 from pipeline.common import iorw
-from pipeline.common.errors import Interrupted, StageFailed, UserError
+from pipeline.common.errors import CellArgumentError, Interrupted, StageFailed, UserError
 from pipeline.running.engine import ENGINE_NAME
 
 KERNEL = "python3"
@@ -45,6 +45,13 @@ def _execute(notebook: Path, partial: Path, output: Path, parameters: dict[str, 
     except PapermillExecutionError as error:
         if error.ename == UserError.__name__:
             raise StageFailed(f"Lỗi: {error.evalue}") from None
+        if error.ename == CellArgumentError.__name__:  # the analyst's cell gave a bad argument: said where
+            first = next((line for line in str(error.source).splitlines() if line.strip()), "")
+            os.replace(partial, output)  # kept: the record of what failed
+            raise StageFailed(
+                f"Lỗi ở ô số {error.cell_index + 1} của {notebook.name} («{first.strip()}»): {error.evalue}\n"
+                f"Notebook đã chạy: {output}"
+            ) from None
         if error.ename == KeyboardInterrupt.__name__:
             raise Interrupted(f"Đã dừng: lần chạy {notebook.name} bị ngắt (Ctrl-C).") from None
         trace = _ANSI.sub("", "\n".join(error.traceback))
