@@ -60,6 +60,13 @@ else
   PY := $(VENV)/bin/python
   VENV_READY := $(VENV)/.ready
 endif
+# Notebooks in git: sources only (nbstripout), changes shown cell by cell (nbdime); .gitattributes asks for
+# both, and every make command run at the top of a git checkout defines them in its config, with this
+# environment's programs (cheap: written only when they differ). See tools/git_notebooks.sh.
+GIT_NOTEBOOKS_ERROR := $(if $(wildcard tools/git_notebooks.sh),$(shell bash tools/git_notebooks.sh '$(abspath $(PY))' 2>&1))
+ifneq ($(GIT_NOTEBOOKS_ERROR),)
+  $(warning Không ghi được cấu hình git cho notebook (nbstripout, nbdime): $(GIT_NOTEBOOKS_ERROR))
+endif
 # The helpers make calls before the environment exists use the standard library only.
 SYSTEM_PY = PYTHONPATH='$(CURDIR)' '$(if $(shell [ -x '$(PY)' ] && echo y),$(PY),$(BASE_PYTHON))'
 # PYTHONPATH: the package is importable in a kernel (ENGINE=kernel) even in an environment that does not
