@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from pipeline.common import fmt
+from pipeline.common.errors import CellArgumentError
 from pipeline.common.periods import parse
 from pipeline.documents.blocks import shown_units
 from pipeline.documents.bulletin import BulletinData
@@ -26,7 +27,7 @@ from pipeline.documents.chart_parts import (
     short_name,
     vi_number_axis,
 )
-from pipeline.indicators.table import PROVINCE
+from pipeline.indicators.table import PROVINCE, WINDOWS
 from pipeline.intake import forms
 
 if TYPE_CHECKING:  # loaded only to draw (see chart.py)
@@ -35,6 +36,15 @@ if TYPE_CHECKING:  # loaded only to draw (see chart.py)
 MOST_BARS = 10  # a chart by unit shows every unit up to twice this many, else the highest and the lowest
 ROW_HEIGHT, MARGIN_HEIGHT = 0.32, 1.2  # inches: 21 rows at most stay well within a page
 REST_LABEL = "Các đơn vị còn lại"
+
+
+def _check_window(window: str) -> None:
+    """A chart's `window`, as a notebook cell gives it: one of the indicators' windows, or the cell's error."""
+    if window not in WINDOWS:
+        raise CellArgumentError(
+            f"window={window!r} không có: chọn một trong {', '.join(repr(w) for w in WINDOWS)} "
+            "(trong kỳ, từ đầu năm, từ đầu nhiệm kỳ)."
+        )
 
 
 def _highest_and_lowest(codes: list[str], key: Callable[[str], float]) -> tuple[list[str], list[str], list[str]]:
@@ -57,6 +67,7 @@ def _below_target_sentence(data: BulletinData, window: str) -> str:
 def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Units ranked by the share of their target reached: admissions beside target for every unit; with many
     units, the share of target of the highest and the lowest, and the distribution of the others."""
+    _check_window(window)
 
     def reached(code: str) -> Decimal:
         pct = data.get(code, window, "target_pct")
@@ -154,6 +165,7 @@ COMPOSITION = {
 @cached
 def composition(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Shares of the members admitted who are youth union members, women, ethnic minority, …"""
+    _check_window(window)
     shares = [data.get(PROVINCE, window, f"{code}_pct") for code in COMPOSITION]
     figure = labelled_bars(
         list(COMPOSITION.values()),
@@ -172,6 +184,7 @@ def composition(data: BulletinData, window: str = "term_to_date") -> Chart:
 @cached
 def by_organization(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Admissions by type of grassroots party organization."""
+    _check_window(window)
     codes = forms.BREAKDOWNS["organization"]
     counts = [int(data.get(PROVINCE, window, code) or 0) for code in codes]
     shares = [data.get(PROVINCE, window, f"{code}_pct") for code in codes]

@@ -12,6 +12,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from pipeline.common import iorw
 from pipeline.common.errors import Interrupted, StageFailed, UserError
+from pipeline.running import cell_errors
 from pipeline.running.engine import ENGINE_NAME
 
 KERNEL = "python3"
@@ -47,8 +48,21 @@ def _execute(notebook: Path, partial: Path, output: Path, parameters: dict[str, 
             raise StageFailed(f"Lỗi: {error.evalue}") from None
         if error.ename == KeyboardInterrupt.__name__:
             raise Interrupted(f"Đã dừng: lần chạy {notebook.name} bị ngắt (Ctrl-C).") from None
-        trace = _ANSI.sub("", "\n".join(error.traceback))
         os.replace(partial, output)  # kept: the record of what failed
+        if cell_errors.is_cells_error(error.ename, error.traceback):
+            raise StageFailed(
+                cell_errors.message(
+                    notebook,
+                    output,
+                    error.cell_index,
+                    error.exec_count,
+                    error.source,
+                    error.ename,
+                    error.evalue,
+                    error.traceback,
+                )
+            ) from None
+        trace = _ANSI.sub("", "\n".join(error.traceback))
         raise StageFailed(
             f"Lỗi chương trình khi chạy {notebook.name} (không phải lỗi số liệu; xin báo cho người bảo trì).\n"
             f"{trace}\nNotebook đã chạy: {output}"
