@@ -306,13 +306,18 @@ bench: $(VENV_READY)
 
 # JupyterLab on notebooks/, the parameters' defaults bound to PERIOD and the folders (local.mk included): what
 # the analyst sees is the edition being prepared. Run `make report PERIOD=…` first: the notebooks read its
-# stages' outputs.
-## lab PERIOD=… | mở JupyterLab trên thư mục notebooks/, gắn với kỳ và thư mục dữ liệu
+# stages' outputs. Its configuration is the project's own (jupyter/, never ~/.jupyter): the interface in
+# Vietnamese (the vi-VN language pack, English one click away), no news or update prompts, root allowed
+# (containers, WSL). The file browser opens on notebooks/, the checkout's other folders one click up.
+# LAB_ARGS: JupyterLab's own options, e.g. LAB_ARGS="--no-browser --port 8890".
+LAB_ARGS ?=
+## lab PERIOD=… [LAB_ARGS="--no-browser --port 8890"] | mở JupyterLab (tiếng Việt) trên thư mục notebooks/, gắn với kỳ và thư mục dữ liệu
 lab: $(VENV_READY)
-	BANTIN_EDITION='$(or $(PERIOD),2017H1)' BANTIN_HALF_YEAR='$(call last_half,$(or $(PERIOD),2017H1))' \
+	@BANTIN_EDITION='$(or $(PERIOD),2017H1)' BANTIN_HALF_YEAR='$(call last_half,$(or $(PERIOD),2017H1))' \
 	BANTIN_RAW_DIR='$(abspath $(RAW_DIR))' BANTIN_PROCESSED_DIR='$(abspath $(PROCESSED_DIR))' \
-	BANTIN_REPORTS_DIR='$(abspath $(REPORTS_DIR))' BANTIN_DRAFT='$(DRAFT)' \
-		"$$(dirname '$(PY)')/jupyter" lab --notebook-dir=notebooks
+	BANTIN_REPORTS_DIR='$(abspath $(REPORTS_DIR))' BANTIN_DRAFT='$(DRAFT)' PYTHONPATH='$(CURDIR)' \
+	JUPYTER_CONFIG_DIR='$(CURDIR)/jupyter' \
+		'$(PY)' -m jupyterlab --ServerApp.root_dir='$(CURDIR)' --FileContentsManager.preferred_dir='$(CURDIR)/notebooks' $(LAB_ARGS)
 
 # A starting commentary for PERIOD's edition, in RAW_DIR/commentary/ (never over an existing one).
 ## commentary PERIOD=… | tạo tệp lời bình ban đầu commentary/<kỳ>.md trong RAW_DIR (không ghi đè)
