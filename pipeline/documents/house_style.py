@@ -1,6 +1,7 @@
 """The house style for the charts an analyst adds to a notebook (`plt.subplots()`, `df.plot()`, `plt.show()`):
-the product's matplotlib style (house.mplstyle: font, colours, sizes a phone can read) and vi-VN numbers on
-the axes (`1.400`, `12,5`), whatever the system's locale.
+the product's matplotlib style (house.mplstyle: font, colours, sizes a phone can read), vi-VN numbers on
+the axes (`1.400`, `12,5`) whatever the system's locale, and figures shown as SVG (the bulletin's) and PNG
+(the Word report's).
 
 The notebooks' setup cells call `use()`, so it is active in every run, under both engines and in
 `make lab`. By hand, in any notebook or script:
@@ -40,6 +41,19 @@ def use() -> None:
     hooks = list(matplotlib.rcParams["figure.hooks"])
     if HOOK not in hooks:
         matplotlib.rcParams["figure.hooks"] = [*hooks, HOOK]
+    _inline_formats()
+
+
+def _inline_formats() -> None:
+    """In a notebook: figures shown as SVG (text stays text, for the bulletin and a phone) and PNG (for the
+    Word report), with no date in them (the same bytes on every run)."""
+    from IPython import get_ipython
+
+    if get_ipython() is None:
+        return
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats("svg", "png", metadata={"Date": None})
 
 
 def places(values: Sequence[float]) -> int:
@@ -51,8 +65,8 @@ def places(values: Sequence[float]) -> int:
 
 
 def vi_number(value: float, decimals: int, percent: bool = False) -> str:
-    """`1.400`, `12,5`, `12,5%` (Babel's vi-VN, not the system's locale); `0` for -0."""
-    text = fmt.decimal(Decimal(repr(float(value))), decimals) if value else "0"
+    """`1.400`, `12,5`, `12,5%` (Babel's vi-VN, not the system's locale); -0 as 0."""
+    text = fmt.decimal(Decimal(repr(float(value) + 0.0)), decimals)
     return text + ("%" if percent else "")
 
 
