@@ -156,6 +156,28 @@ def test_make_lab_serves_a_vietnamese_jupyterlab_on_the_notebooks(lab: SimpleNam
     assert "Running as root is not recommended" not in lab.log.read_text()
 
 
+def test_jupyterlab_shows_itself_in_vietnamese_without_a_news_popup(lab: SimpleNamespace) -> None:
+    """What an analyst sees in Chromium: the menus in Vietnamese, no toast asking about Jupyter news."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = "/usr/bin/chromium"
+    assert Path(chromium).exists(), "make test installs Debian's chromium; run it through make test"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{lab.port}/lab?token={lab.token}")
+        page.wait_for_selector(".lm-MenuBar-itemLabel", timeout=60_000)
+        page.wait_for_selector(".jp-DirListing-item", timeout=60_000)
+        page.wait_for_timeout(3000)  # the time a news toast would take to show
+        menus = page.eval_on_selector_all(".lm-MenuBar-itemLabel", "els => els.map(e => e.textContent)")
+        listed = page.eval_on_selector_all(".jp-DirListing-itemText", "els => els.map(e => e.textContent)")
+        toasts = page.eval_on_selector_all(".Toastify__toast", "els => els.map(e => e.textContent)")
+        browser.close()
+    assert "Chỉnh sửa" in menus and "Trợ giúp" in menus and "Edit" not in menus, menus
+    assert "03_bulletin.ipynb" in listed  # the file browser is on notebooks/
+    assert toasts == [], toasts
+
+
 def test_a_notebook_saved_by_jupyterlab_reaches_git_as_sources_only(lab: SimpleNamespace) -> None:
     checkout = lab.checkout
     _, body = request(lab, f"/api/contents/{NOTEBOOK}?content=1")
