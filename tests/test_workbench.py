@@ -244,6 +244,7 @@ def small_notebook(path: Path, failing: str) -> Path:
     ("source", "cells_error"),
     [
         ("y = 2\nprint(undefined_name)", True),  # the analyst's NameError
+        ('import pandas as pd\n\npd.DataFrame()["cột"]', True),  # a library the cell called itself
         (
             "from pipeline.documents import charts\n\ncharts.composition(SimpleNamespace(chart_cache=None, "
             'word_pictures=False), window="tuần")',

@@ -62,11 +62,11 @@ def _in_package(path: Path | None) -> bool:
 def is_cells_error(ename: str, traceback: list[str]) -> bool:
     """Whether the error is the analyst's cell's: raised in a cell (or in a library the cell called itself),
     or a `CellArgumentError`; False when the innermost frame that is a cell's or the package's is the
-    package's."""
+    package's, and when the traceback names no frame of either (nothing shows it is the cell's)."""
     if ename == CellArgumentError.__name__:
         return True
     decisive = [frame for frame in frames(traceback) if frame.in_cell or _in_package(frame.path)]
-    return not decisive or decisive[-1].in_cell
+    return bool(decisive) and decisive[-1].in_cell
 
 
 def analysts_number(notebook: Path, cell_index: int, source: str) -> int:
