@@ -301,13 +301,14 @@ def svg_texts(html: str) -> list[str]:
 def test_a_bulletin_with_an_analysts_chart_and_then_an_error_in_a_cell(tmp_path: Path) -> None:
     checkout = copy_of_checkout(tmp_path / "checkout")
     out = tmp_path / "out"
-    # The chart an analyst adds: the house style's numbers, in the bulletin's SVG, under a real kernel.
+    # The chart an analyst adds: the house style's numbers, in the bulletin's SVG, under both engines.
     added_cell(checkout, "charts.composition(data)", CHART)
-    make("report", "PERIOD=2017H1", "ENGINE=kernel", out=out, cwd=checkout)
-    texts = svg_texts((out / "reports" / "2017H1" / "bulletin.html").read_text())
-    analysts = [t for t in texts if "Nam" in t.split() and "Nữ" in t.split()]
-    assert len(analysts) == 1 and "1.400" in analysts[0].split() and "2.800" in analysts[0].split(), texts
-    assert "1400" not in analysts[0]
+    for engine in ("in-process", "kernel"):
+        make("report", "PERIOD=2017H1", f"ENGINE={engine}", out=out, cwd=checkout)
+        texts = svg_texts((out / "reports" / "2017H1" / "bulletin.html").read_text())
+        analysts = [t for t in texts if "Nam" in t.split() and "Nữ" in t.split()]
+        assert len(analysts) == 1 and "1.400" in analysts[0].split() and "2.800" in analysts[0].split(), texts
+        assert "1400" not in analysts[0]
 
     number = added_cell(checkout, "charts.by_organization(data)", "charts.by_organization(data)\nundefined_name")
     for engine in ("in-process", "kernel"):
