@@ -309,6 +309,8 @@ def test_a_bulletin_with_an_analysts_chart_and_then_an_error_in_a_cell(tmp_path:
         analysts = [t for t in texts if "Nam" in t.split() and "Nữ" in t.split()]
         assert len(analysts) == 1 and "1.400" in analysts[0].split() and "2.800" in analysts[0].split(), texts
         assert "1400" not in analysts[0]
+    executed = nbformat.read(out / "reports" / "2017H1" / "notebooks" / "03_bulletin.ipynb", as_version=4)
+    assert sum(len(cell.get("outputs", [])) for cell in executed.cells) > 0  # the executed copy keeps its outputs
 
     number = added_cell(checkout, "charts.by_organization(data)", "charts.by_organization(data)\nundefined_name")
     for engine in ("in-process", "kernel"):
