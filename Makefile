@@ -60,6 +60,13 @@ else
   PY := $(VENV)/bin/python
   VENV_READY := $(VENV)/.ready
 endif
+# Notebooks in git: sources only (nbstripout), changes shown cell by cell (nbdime); .gitattributes asks for
+# both, and every make command run at the top of a git checkout defines them in its config, with this
+# environment's programs (cheap: written only when they differ). See tools/git_notebooks.sh.
+GIT_NOTEBOOKS_ERROR := $(if $(wildcard tools/git_notebooks.sh),$(shell bash tools/git_notebooks.sh '$(abspath $(PY))' 2>&1))
+ifneq ($(GIT_NOTEBOOKS_ERROR),)
+  $(warning Không ghi được cấu hình git cho notebook (nbstripout, nbdime): $(GIT_NOTEBOOKS_ERROR))
+endif
 # The helpers make calls before the environment exists use the standard library only.
 SYSTEM_PY = PYTHONPATH='$(CURDIR)' '$(if $(shell [ -x '$(PY)' ] && echo y),$(PY),$(BASE_PYTHON))'
 # PYTHONPATH: the package is importable in a kernel (ENGINE=kernel) even in an environment that does not
@@ -115,7 +122,7 @@ ifneq ($(filter validate,$(MAKECMDGOALS)),)
   endif
 endif
 
-.PHONY: help report reports verify validate templates commentary publish diff docs test-tools test bench lab clean venv lock lint format FORCE
+.PHONY: help report reports verify validate templates commentary publish diff docs test-tools test check-notebooks bench lab clean venv lock lint format FORCE
 
 # `make help`: the `## ` comment above each command (`## command | what it does`) and the `##= ` lines of the
 # variables, in the order they stand in this file.
@@ -130,6 +137,7 @@ help:
 ##= RAW_DIR (mặc định data/raw), PROCESSED_DIR (data/processed), REPORTS_DIR (reports): các thư mục dữ liệu
 ##= DRAFT=1: lập bản nháp dù thiếu hoặc lỗi báo cáo
 ##= ENGINE=kernel: chạy notebook trong Jupyter kernel thay cho tiến trình của make
+##= LAB_ARGS: tùy chọn thêm cho JupyterLab của make lab, ví dụ LAB_ARGS="--no-browser --port 8890"
 
 # .venv: from the lock file of exact pins, rebuilt when the lock changes. Its modules are compiled at
 # install, and the package's own (linked, not copied, by the editable install) just after: where
@@ -196,7 +204,7 @@ $(REPORTS_DIR)/%/.commentary.sha256: FORCE
 # again, and starts over, when layout.py changes).
 # Goals that make no report do without it (and need no Python to write it).
 LAYOUT_MK := $(PROCESSED_DIR)/.layout.mk
-ifneq ($(filter-out help venv lock lint format test-tools clean,$(or $(MAKECMDGOALS),help)),)
+ifneq ($(filter-out help venv lock lint format test-tools check-notebooks clean,$(or $(MAKECMDGOALS),help)),)
 -include $(LAYOUT_MK)
 endif
 $(LAYOUT_MK): pipeline/common/layout.py
@@ -292,12 +300,18 @@ endif
 
 # The notebooks run by nbval use their defaults (2017H1 on the sample data), which read these outputs.
 ## test | chạy mọi kiểm thử (pytest, nbval)
-test: $(VENV_READY) test-tools
+test: $(VENV_READY) test-tools check-notebooks
 	'$(PY)' -m ruff check .
 	'$(PY)' -m ruff format --check .
 	$(MAKE) --no-print-directory report PERIOD=2017H1 RAW_DIR=data/raw PROCESSED_DIR=data/processed REPORTS_DIR=reports DRAFT=0
 	'$(PY)' -m pytest -n 2 tests
 	'$(PY)' -m pytest --nbval-lax notebooks
+
+# The notebooks in git (committed and staged) hold sources only: no outputs, execution counts or one machine's
+# language details (what the nbstripout filter keeps out).
+## check-notebooks | kiểm tra notebook trong git chỉ có mã nguồn (không có kết quả chạy)
+check-notebooks:
+	@$(SYSTEM_PY) tools/check_notebooks.py
 
 # Measure the cases of bench/run.py (several minutes; not part of `make test`, which runs it once on tiny
 # sizes) and write bench/RESULTS.md. Run it on an otherwise idle machine.
@@ -307,13 +321,18 @@ bench: $(VENV_READY)
 
 # JupyterLab on notebooks/, the parameters' defaults bound to PERIOD and the folders (local.mk included): what
 # the analyst sees is the edition being prepared. Run `make report PERIOD=…` first: the notebooks read its
-# stages' outputs.
-## lab PERIOD=… | mở JupyterLab trên thư mục notebooks/, gắn với kỳ và thư mục dữ liệu
+# stages' outputs. Its configuration is the project's own (jupyter/, never ~/.jupyter): the interface in
+# Vietnamese (the vi-VN language pack, English one click away), no news or update prompts, root allowed
+# (containers, WSL). The file browser opens on notebooks/, the checkout's other folders one click up.
+# LAB_ARGS: JupyterLab's own options, e.g. LAB_ARGS="--no-browser --port 8890".
+LAB_ARGS ?=
+## lab PERIOD=… [LAB_ARGS=…] | mở JupyterLab (tiếng Việt) trên thư mục notebooks/, gắn với kỳ và thư mục dữ liệu
 lab: $(VENV_READY)
-	BANTIN_EDITION='$(or $(PERIOD),2017H1)' BANTIN_HALF_YEAR='$(call last_half,$(or $(PERIOD),2017H1))' \
+	@BANTIN_EDITION='$(or $(PERIOD),2017H1)' BANTIN_HALF_YEAR='$(call last_half,$(or $(PERIOD),2017H1))' \
 	BANTIN_RAW_DIR='$(abspath $(RAW_DIR))' BANTIN_PROCESSED_DIR='$(abspath $(PROCESSED_DIR))' \
-	BANTIN_REPORTS_DIR='$(abspath $(REPORTS_DIR))' BANTIN_DRAFT='$(DRAFT)' \
-		"$$(dirname '$(PY)')/jupyter" lab --notebook-dir=notebooks
+	BANTIN_REPORTS_DIR='$(abspath $(REPORTS_DIR))' BANTIN_DRAFT='$(DRAFT)' PYTHONPATH='$(CURDIR)' \
+	JUPYTER_CONFIG_DIR='$(CURDIR)/jupyter' \
+		'$(PY)' -m jupyterlab --ServerApp.root_dir='$(CURDIR)' --FileContentsManager.preferred_dir='$(CURDIR)/notebooks' $(LAB_ARGS)
 
 # A starting commentary for PERIOD's edition, in RAW_DIR/commentary/ (never over an existing one).
 ## commentary PERIOD=… | tạo tệp lời bình ban đầu commentary/<kỳ>.md trong RAW_DIR (không ghi đè)

@@ -49,12 +49,14 @@ def test_outputs_come_back_in_order_as_a_kernel_gives_them(tmp_path: Path) -> No
 
 
 def test_a_bug_stops_the_run_with_its_traceback(tmp_path: Path) -> None:
-    source = _notebook(tmp_path / "in.ipynb", "1 / 0", "print('never')")
+    # Raised inside pipeline/ (an error in the analyst's own cell is the notebook's: tests/test_workbench.py).
+    source = _notebook(tmp_path / "in.ipynb", 'from pipeline.common import fmt\n\nfmt.number("abc")', "print('never')")
     with pytest.raises(StageFailed) as failure:
         run_notebook(source, tmp_path / "out.ipynb", {})
-    assert "ZeroDivisionError" in str(failure.value) and "không phải lỗi số liệu" in str(failure.value)
+    assert "ValueError" in str(failure.value) and "không phải lỗi số liệu" in str(failure.value)
+    assert "pipeline/common/fmt.py" in str(failure.value)  # the traceback, for the maintainer
     *_, failed, after = _outputs(tmp_path / "out.ipynb")  # the executed copy is kept, for the record
-    assert failed[-1]["output_type"] == "error" and failed[-1]["ename"] == "ZeroDivisionError"
+    assert failed[-1]["output_type"] == "error" and failed[-1]["ename"] == "ValueError"
     assert after == []
 
 

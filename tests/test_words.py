@@ -284,7 +284,7 @@ def test_a_chart_cell_with_an_unknown_window_is_the_analysts_error(tmp_path: Pat
     with pytest.raises(StageFailed) as failed:
         run_notebook(path, tmp_path / "out" / "phan_tich.ipynb", {})
     said = str(failed.value)
-    assert "ô số 2 của phan_tich.ipynb" in said and "from pipeline.common import labels" in said
+    assert said.startswith("Lỗi trong sổ phan_tich.ipynb, ô số 2 (bắt đầu bằng `from pipeline.common import labels`)")
     assert all(f'"{name}"' in said for name in WORDS) and "Traceback" not in said and "Lỗi chương trình" not in said
 
 

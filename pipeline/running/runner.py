@@ -11,7 +11,8 @@ from nbclient.exceptions import CellTimeoutError
 from papermill.exceptions import PapermillExecutionError
 
 from pipeline.common import iorw
-from pipeline.common.errors import CellArgumentError, Interrupted, StageFailed, UserError
+from pipeline.common.errors import Interrupted, StageFailed, UserError
+from pipeline.running import cell_errors
 from pipeline.running.engine import ENGINE_NAME
 
 KERNEL = "python3"
@@ -45,17 +46,23 @@ def _execute(notebook: Path, partial: Path, output: Path, parameters: dict[str, 
     except PapermillExecutionError as error:
         if error.ename == UserError.__name__:
             raise StageFailed(f"Lỗi: {error.evalue}") from None
-        if error.ename == CellArgumentError.__name__:  # the analyst's cell gave a bad argument: said where
-            first = next((line for line in str(error.source).splitlines() if line.strip()), "")
-            os.replace(partial, output)  # kept: the record of what failed
-            raise StageFailed(
-                f"Lỗi ở ô số {error.cell_index + 1} của {notebook.name} («{first.strip()}»): {error.evalue}\n"
-                f"Notebook đã chạy: {output}"
-            ) from None
         if error.ename == KeyboardInterrupt.__name__:
             raise Interrupted(f"Đã dừng: lần chạy {notebook.name} bị ngắt (Ctrl-C).") from None
-        trace = _ANSI.sub("", "\n".join(error.traceback))
         os.replace(partial, output)  # kept: the record of what failed
+        if cell_errors.is_cells_error(error.ename, error.traceback):
+            raise StageFailed(
+                cell_errors.message(
+                    notebook,
+                    output,
+                    error.cell_index,
+                    error.exec_count,
+                    error.source,
+                    error.ename,
+                    error.evalue,
+                    error.traceback,
+                )
+            ) from None
+        trace = _ANSI.sub("", "\n".join(error.traceback))
         raise StageFailed(
             f"Lỗi chương trình khi chạy {notebook.name} (không phải lỗi số liệu; xin báo cho người bảo trì).\n"
             f"{trace}\nNotebook đã chạy: {output}"

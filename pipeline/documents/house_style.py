@@ -1,0 +1,109 @@
+"""The house style for the charts an analyst adds to a notebook (`plt.subplots()`, `df.plot()`, `plt.show()`):
+the product's matplotlib style (house.mplstyle: font, colours, sizes a phone can read), vi-VN numbers on
+the axes (`1.400`, `12,5`) whatever the system's locale, and figures shown as SVG (the bulletin's) and PNG
+(the Word report's).
+
+The notebooks' setup cells call `use()`, so it is active in every run, under both engines and in
+`make lab`. By hand, in any notebook or script:
+
+    from pipeline.documents import house_style
+    house_style.use()
+    house_style.percent_axis(axes.yaxis)  # a share: `12,5%`
+
+Only figures made through pyplot get the vi-VN numbers (matplotlib's `figure.hooks`): the house charts draw
+their own figures and format their own axes (chart_parts.vi_number_axis).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline.common import fmt
+
+if TYPE_CHECKING:  # loaded only to draw (see chart.py)
+    from matplotlib.axis import Axis
+    from matplotlib.figure import Figure
+
+STYLE_FILE = Path(__file__).with_name("house.mplstyle")
+HOOK = f"{__name__}:vi_numbers"
+MOST_PLACES = 6
+
+
+def use() -> None:
+    """The house style and the vi-VN axis numbers for every chart drawn from now on in this process."""
+    import matplotlib
+    import matplotlib.style
+
+    matplotlib.style.use(STYLE_FILE)
+    hooks = list(matplotlib.rcParams["figure.hooks"])
+    if HOOK not in hooks:
+        matplotlib.rcParams["figure.hooks"] = [*hooks, HOOK]
+    _inline_formats()
+
+
+def _inline_formats() -> None:
+    """In a notebook: figures shown as SVG (text stays text, for the bulletin and a phone) and PNG (for the
+    Word report), with no date in them (the same bytes on every run)."""
+    from IPython import get_ipython
+
+    if get_ipython() is None:
+        return
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats("svg", "png", metadata={"Date": None})
+
+
+def places(values: Sequence[float]) -> int:
+    """The fewest decimals that show every value of `values` as it is (ticks at 0, 2.5, 5: one)."""
+    for count in range(MOST_PLACES + 1):
+        if all(abs(round(value, count) - value) <= 1e-9 * max(1.0, abs(value)) for value in values):
+            return count
+    return MOST_PLACES
+
+
+def vi_number(value: float, decimals: int, percent: bool = False) -> str:
+    """`1.400`, `12,5`, `12,5%` (Babel's vi-VN, not the system's locale); -0 as 0."""
+    text = fmt.decimal(Decimal(repr(float(value) + 0.0)), decimals)
+    return text + ("%" if percent else "")
+
+
+def formatter(percent: bool = False) -> Any:
+    """A matplotlib tick formatter in vi-VN notation: as many decimals as the ticks need, the same for all."""
+    from matplotlib.ticker import Formatter
+
+    class ViNumbers(Formatter):
+        decimals = 0
+
+        def format_ticks(self, values: Sequence[float]) -> list[str]:
+            self.decimals = places(values)
+            return [vi_number(value, self.decimals, percent) for value in values]
+
+        def __call__(self, value: float, pos: int | None = None) -> str:
+            return vi_number(value, places([value]), percent)
+
+    return ViNumbers()
+
+
+def percent_axis(axis: Axis) -> None:
+    """An axis of shares (values in per cent): `12,5%`."""
+    axis.set_major_formatter(formatter(percent=True))
+
+
+def vi_numbers(figure: Figure) -> None:
+    """A pyplot figure's hook: when it is drawn, each axis that still has matplotlib's default number format
+    (not a date, a category, or a format the cell set) shows vi-VN numbers."""
+    from matplotlib.ticker import ScalarFormatter
+
+    draw = figure.draw
+
+    def draw_with_vi_numbers(renderer: Any) -> None:
+        for axes in figure.axes:
+            for axis in (axes.xaxis, axes.yaxis):
+                if type(axis.get_major_formatter()) is ScalarFormatter:
+                    axis.set_major_formatter(formatter())
+        draw(renderer)
+
+    figure.draw = draw_with_vi_numbers  # type: ignore[method-assign]
