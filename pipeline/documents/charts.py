@@ -26,7 +26,7 @@ from pipeline.documents.chart_parts import (
     short_name,
     vi_number_axis,
 )
-from pipeline.indicators.table import PROVINCE, WINDOWS
+from pipeline.indicators.table import PROVINCE
 from pipeline.intake import forms
 
 if TYPE_CHECKING:  # loaded only to draw (see chart.py)
