@@ -272,7 +272,7 @@ def test_whose_error_it_is(
     if "undefined_name" in source:
         assert ", dòng 2: NameError: name 'undefined_name' is not defined" in said
     if "tuần" in source:
-        assert "window='tuần' không có" in said and "CellArgumentError" not in said
+        assert "window='tuần' không hợp lệ" in said and "CellArgumentError" not in said
 
 
 def added_cell(checkout: Path, after: str, source: str) -> int:

@@ -68,6 +68,7 @@ def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Ch
     """Units ranked by the share of their target reached: admissions beside target for every unit; with many
     units, the share of target of the highest and the lowest, and the distribution of the others.
     `window`: "period", "year_to_date" or "term_to_date"."""
+    labels.check_window(window)  # before the data is touched: an analyst's bad argument, said as such
     words = data.window_words(window)
 
     def reached(code: str) -> Decimal:
@@ -175,6 +176,7 @@ COMPOSITION = {
 @cached
 def composition(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Shares of the members admitted who are youth union members, women, ethnic minority, … in `window`."""
+    labels.check_window(window)  # before the data is touched: an analyst's bad argument, said as such
     words, subject = data.window_words(window), "Cơ cấu đảng viên mới kết nạp (% tổng số)"
     shares = [data.get(PROVINCE, window, f"{code}_pct") for code in COMPOSITION]
     figure = labelled_bars(
@@ -194,6 +196,7 @@ def composition(data: BulletinData, window: str = "term_to_date") -> Chart:
 @cached
 def by_organization(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Admissions in `window` by type of grassroots party organization."""
+    labels.check_window(window)  # before the data is touched: an analyst's bad argument, said as such
     words, subject = data.window_words(window), "Đảng viên mới kết nạp theo loại hình tổ chức cơ sở đảng"
     codes = forms.BREAKDOWNS["organization"]
     counts = [int(data.get(PROVINCE, window, code) or 0) for code in codes]
@@ -218,6 +221,7 @@ def villages(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Villages with no party member and villages with no cell of their own, start and end, by unit with
     villages; with many units, those with the most and the fewest left at the end, and the others' spread.
     The start and the end are those of `window`."""
+    labels.check_window(window)  # before the data is touched: an analyst's bad argument, said as such
     words, periods = data.window_words(window), data.window_periods(window)
     start_words, end_words = labels.start_edge(periods[0]), labels.end_edge(periods[-1])
 
