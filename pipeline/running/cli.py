@@ -29,7 +29,7 @@ STAGE_VI = {
     "indicators": "Tính chỉ tiêu",
     "bulletin": "Lập bản tin, báo cáo và phụ lục số liệu",
 }
-COMMANDS = ["report", "clean", "validate", "templates", "index", "commentary", "publish", "diff", "verify"]
+COMMANDS = ["report", "clean", "validate", "templates", "index", "commentary", "publish", "diff", "verify", "preview"]
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -49,6 +49,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--reason", default="", help="publish: why a later version replaces the last one")
     parser.add_argument("--from", dest="from_version", default="", help="diff: the published version (default: latest)")
     parser.add_argument("--version", default="", help="verify: the published version to rebuild")
+    parser.add_argument("--host", default="127.0.0.1", help="preview: the address to serve the page on")
+    parser.add_argument("--port", default="8800", help="preview: the port to serve the page on")
     parser.add_argument(
         "--engine", default="in-process", choices=["in-process", "kernel"], help="kernel: run the notebooks in Jupyter"
     )
@@ -203,7 +205,7 @@ def _published(args: argparse.Namespace, folders: Folders, edition: Edition) -> 
 
 
 # Commands on an edition (a half-year, `2017H1`, or a whole year, `2017`); the others take a half-year.
-EDITION_COMMANDS = ("report", "commentary", "publish", "diff", "verify")
+EDITION_COMMANDS = ("report", "commentary", "publish", "diff", "verify", "preview")
 
 
 def _parsed(text: str, parser: Callable[[str], T]) -> T | None:
@@ -222,11 +224,30 @@ def _edition_command(args: argparse.Namespace, folders: Folders) -> int:
     if args.command == "report":
         report(folders, edition, args.draft.strip() not in ("", "0"), args.engine)
         return 0
+    if args.command == "preview":
+        return _preview(args, folders, edition)
     if args.command == "commentary":
         from pipeline.documents.commentary import write_starter
 
         return write_starter(folders.raw, folders.reports, edition)
     return _published(args, folders, edition)
+
+
+def _preview(args: argparse.Namespace, folders: Folders, edition: Edition) -> int:
+    """`make preview`: the edition's page, rebuilt as its inputs change (pipeline/preview/)."""
+    port = args.port.strip()
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        print(f"Lỗi: PORT phải là một số từ 1 đến 65535, ví dụ PORT=8800 (đã nhận: '{args.port}').", file=sys.stderr)
+        return 2
+    if not args.host.strip():
+        print("Lỗi: HOST không được để trống (mặc định 127.0.0.1).", file=sys.stderr)
+        return 2
+    for half in edition.periods():
+        if not returns_dir(folders.raw, half).is_dir():
+            raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {returns_dir(folders.raw, half)}.")
+    from pipeline.preview.app import run
+
+    return run(folders, edition, args.draft.strip() not in ("", "0"), args.engine, args.host.strip(), int(port))
 
 
 def _half_year_command(args: argparse.Namespace, folders: Folders) -> int:
