@@ -68,7 +68,7 @@ class State:
             if not ok:
                 self.generation += 1
                 self.status, self.messages, self.program_error = "error", messages, program_error
-            elif not bulletin_written and self.status != "ok":
+            elif not bulletin_written:  # the same bulletin again (its file left as it was): current all the same
                 self.generation += 1
                 self.status, self.messages, self.program_error = "ok", "", False
             self._notify()

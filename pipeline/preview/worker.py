@@ -19,10 +19,15 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from pipeline.common.periods import Edition
+    from pipeline.running.stages import Folders
 
 WARM_MODULES = (
     "pandas",
@@ -77,7 +82,27 @@ def _warm_up() -> None:
         importlib.import_module(name)
 
 
-def build(folders: object, edition: object, draft: bool, engine: str) -> Outcome:
+def _warm_templates(folders: Folders, edition: Edition) -> bool:
+    """The bulletin's page templates loaded (nbconvert's, compiled), by converting the edition's executed
+    notebook once into a scratch file: the PDF workers forked by each build inherit them. False when there is
+    no executed notebook yet (before the first build)."""
+    from pipeline.documents import render
+
+    executed = folders.executed(edition, "bulletin")
+    if not executed.is_file():
+        return False
+    with tempfile.TemporaryDirectory() as scratch:
+        compiled = folders.reports / str(edition) / render.TEMPLATE_CACHE_DIR  # as pdf.bulletin_from_notebook's
+        try:
+            render.notebook_to_html(
+                executed, Path(scratch) / "warm.html", title="", running_title="", draft=False, compiled=compiled
+            )
+        except Exception:  # an old or broken executed notebook: the next build converts it, and says what is wrong
+            return False
+    return True
+
+
+def build(folders: Folders, edition: Edition, draft: bool, engine: str) -> Outcome:
     """One `make report` of the edition, in this process; the messages as `python -m pipeline` prints them."""
     from pipeline.common import version
     from pipeline.common.errors import Interrupted, StageFailed, UserError
@@ -88,7 +113,7 @@ def build(folders: object, edition: object, draft: bool, engine: str) -> Outcome
     sys.stderr = tee
     program_error = False
     try:
-        cli.report(folders, edition, draft, engine)  # type: ignore[arg-type]
+        cli.report(folders, edition, draft, engine)
         ok = True
     except Interrupted as failure:
         print(str(failure), file=sys.stderr)
@@ -136,12 +161,15 @@ def main(argv: list[str] | None = None) -> int:
     edition = parse_edition(args.edition)
     draft = args.draft.strip() not in ("", "0")
     _warm_up()
+    warm = _warm_templates(folders, edition)
     answers.write(json.dumps({"ready": True}) + "\n")
     answers.flush()
     for line in sys.stdin:
         if line.strip() != "build":
             continue
         outcome = build(folders, edition, draft, args.engine)
+        if outcome.ok and not warm:
+            warm = _warm_templates(folders, edition)
         answers.write(json.dumps(outcome.__dict__, ensure_ascii=False) + "\n")
         answers.flush()
     return 0
