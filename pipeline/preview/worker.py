@@ -113,7 +113,7 @@ def build(folders: Folders, edition: Edition, draft: bool, engine: str) -> Outco
     sys.stderr = tee
     program_error = False
     try:
-        cli.report(folders, edition, draft, engine)
+        cli.report(folders, edition, draft, engine, bulletin_first=True)
         ok = True
     except Interrupted as failure:
         print(str(failure), file=sys.stderr)

@@ -131,8 +131,9 @@ def ensure_cleaned(folders: Folders, periods: list[Period], engine: str) -> None
             print(validation.summary(period, clean.load_problems(folders.processed, [period])), file=sys.stderr)
 
 
-def report(folders: Folders, edition: Edition, draft: bool, engine: str) -> None:
-    """The cleaned half-years, the indicators and the bulletin of `edition`, each as needed."""
+def report(folders: Folders, edition: Edition, draft: bool, engine: str, bulletin_first: bool = False) -> None:
+    """The cleaned half-years, the indicators and the bulletin of `edition`, each as needed. `bulletin_first`
+    (`make preview`): the bulletin's HTML is written before the other documents."""
     on_record = periods_on_record(folders.raw, until=edition.last)
     for half in edition.periods():
         if half not in on_record:
@@ -165,7 +166,7 @@ def report(folders: Folders, edition: Edition, draft: bool, engine: str) -> None
 
                 print(f"{STAGE_VI['bulletin']} kỳ {edition}…", file=sys.stderr)
                 documents = parameters | {"draft": draft}
-                bulletin.run(lambda: write_documents(folders, documents, on_record, engine, pdfs))
+                bulletin.run(lambda: write_documents(folders, documents, on_record, engine, pdfs, bulletin_first))
 
 
 def validate(folders: Folders, period: Period, engine: str) -> int:
