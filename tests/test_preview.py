@@ -16,7 +16,7 @@ from pipeline.common.errors import UserError
 from pipeline.common.iorw import sha256
 from pipeline.common.layout import DOCUMENTS, INDICATORS_FILE
 from pipeline.preview import page, server, watching
-from tests.conftest import SAMPLE_RAW, make
+from tests.conftest import SAMPLE_RAW, copy_of_checkout, make
 from tests.preview_client import Preview, free_port, processes_reading, wait_until
 from tests.test_end_to_end import CHROMIUM
 
@@ -79,6 +79,32 @@ def test_the_page_follows_the_commentary_in_a_browser(tmp_path: Path) -> None:
         assert sha256(out / "reports" / "2017H1" / name) == sha256(made / "reports" / "2017H1" / name), name
 
 
+def test_a_change_of_the_code_restarts_the_worker(tmp_path: Path) -> None:
+    """No stale module: the page shows what the code says after the save, not what the worker had loaded."""
+    checkout = copy_of_checkout(tmp_path / "checkout")
+    preview = Preview(checkout / "data" / "raw", tmp_path / "out", cwd=checkout)
+    try:
+        events = preview.events()
+        events.until("state", ok=True, idle=True)
+        _, shown = preview.get("/")
+        assert "BẢN TIN CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN".encode() in shown
+        module = checkout / "pipeline" / "documents" / "bulletin.py"
+        module.write_text(
+            module.read_text(encoding="utf-8").replace(
+                'TITLE = "BẢN TIN CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN"', 'TITLE = "BẢN TIN ĐÃ ĐỔI MÃ"'
+            ),
+            encoding="utf-8",
+        )
+        events.until("reload", ok=True)
+        _, shown = preview.get("/")
+        assert "BẢN TIN ĐÃ ĐỔI MÃ".encode() in shown
+        events.close()
+    finally:
+        preview.interrupt()
+    log = preview.log.read_text(encoding="utf-8")
+    assert "khởi động lại bộ lập bản tin" in log and "Traceback" not in log, log
+
+
 def test_saves_that_change_nothing_are_no_changes(tmp_path: Path) -> None:
     folder = tmp_path / "raw"
     (folder / "commentary").mkdir(parents=True)
@@ -102,6 +128,12 @@ def test_saves_that_change_nothing_are_no_changes(tmp_path: Path) -> None:
     changes = watcher.changed([notes])
     assert changes is not None and changes.paths == (notes,) and not changes.code
     assert watcher.changed([notes]) is None  # the same content seen twice is one change
+    code = tmp_path / "pipeline" / "x.py"
+    code.parent.mkdir()
+    both = watching.Watcher([folder, code.parent], code.parent, polling=True)
+    code.write_text("X = 1\n", encoding="utf-8")
+    changes = both.changed([code, code.parent / "__pycache__" / "x.cpython-311.pyc"])
+    assert changes is not None and changes.paths == (code,) and changes.code
 
 
 def test_polling_is_chosen_where_saves_are_not_signalled(tmp_path: Path) -> None:

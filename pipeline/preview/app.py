@@ -90,8 +90,9 @@ class Preview:
         try:
             outcome = self.worker.build()
             ok, messages, program_error = outcome.ok, outcome.messages, outcome.program_error
-        except WorkerDied as died:
-            ok, messages, program_error = False, f"Lỗi chương trình: {died}.", True
+        except WorkerDied as died:  # it printed why (a traceback, for a mistake in the code) in the terminal
+            ok, program_error = False, True
+            messages = f"Lỗi chương trình: {died}. Xem thông báo trong cửa sổ lệnh."
             print(messages, file=sys.stderr)
         finally:
             written = watch.stop()
@@ -129,14 +130,13 @@ class Preview:
         # script); SIGTERM (a closed session, `kill`) stops it the same way.
         previous = {number: signal.signal(number, _interrupt) for number in (signal.SIGINT, signal.SIGTERM)}
         try:
-            self.worker.start()
-            self.build()
+            self.build()  # the worker starts with it
             while True:
                 batch = self._next_changes()
                 names = ", ".join(watching.describe(c, self.watched) for c in batch)
                 if any(c.code for c in batch):
                     print(f"Mã chương trình thay đổi ({names}): khởi động lại bộ lập bản tin…", file=sys.stderr)
-                    self.worker.restart()
+                    self.worker.stop()  # the next build starts a new one, which imports the code as it is now
                 else:
                     print(f"Đã lưu: {names}. Lập lại bản tin…", file=sys.stderr)
                 self.build()

@@ -228,10 +228,6 @@ class Worker:
         answer = self._answer()
         return Outcome(bool(answer["ok"]), str(answer["messages"]), bool(answer.get("program_error")))
 
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
     def interrupt(self) -> None:
         """Ctrl-C for a build in progress: the stages stop as they do in `make report`."""
         if self.process is not None and self.process.poll() is None:
