@@ -4,6 +4,7 @@ edition's documents, and stops on Ctrl-C."""
 
 from __future__ import annotations
 
+import fcntl
 import http.client
 import re
 import shutil
@@ -103,6 +104,30 @@ def test_a_change_of_the_code_restarts_the_worker(tmp_path: Path) -> None:
         preview.interrupt()
     log = preview.log.read_text(encoding="utf-8")
     assert "khởi động lại bộ lập bản tin" in log and "Traceback" not in log, log
+
+
+def test_a_make_report_of_the_same_edition_is_waited_for(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLE_RAW, raw)
+    notes = raw / "commentary" / "2017H1.md"
+    out = tmp_path / "preview"
+    preview = Preview(raw, out)
+    try:
+        events = preview.events()
+        events.until("state", ok=True, idle=True)
+        bulletin = out / "reports" / "2017H1" / "bulletin.html"
+        before = sha256(bulletin)
+        with (out / "reports" / "2017H1" / ".lock").open("a") as lock:  # as a `make report` running holds it
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            notes.write_text(notes.read_text(encoding="utf-8") + f"\n{SENTENCE}\n", encoding="utf-8")
+            assert wait_until(lambda: "Đang có một lần chạy khác cho kỳ 2017H1" in preview.log.read_text("utf-8"))
+            assert sha256(bulletin) == before  # nothing written meanwhile
+            fcntl.flock(lock, fcntl.LOCK_UN)
+        events.until("reload", ok=True)
+        assert SENTENCE.encode() in preview.get("/")[1]
+        events.close()
+    finally:
+        preview.interrupt()
 
 
 def test_saves_that_change_nothing_are_no_changes(tmp_path: Path) -> None:
