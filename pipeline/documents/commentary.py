@@ -9,9 +9,7 @@ an attribute trick, a block, an include) is refused with the file and line. Raw 
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from pipeline.common import fmt
 from pipeline.common.errors import UserError
 from pipeline.common.layout import COMMENTARY_DIR
 from pipeline.common.periods import Edition
+from pipeline.common.text import did_you_mean
 from pipeline.documents.content import Block, BulletList, Heading, Paragraph, Run
 from pipeline.indicators.table import PROVINCE, Indicators, kind_scope
 from pipeline.intake.reference import Reference
@@ -68,12 +67,6 @@ def _all_errors(path: Path, errors: list[str]) -> str:
     if len(errors) == 1:
         return errors[0]
     return f"{path}: {len(errors)} lỗi trong tệp lời bình:\n" + "\n".join(f"  - {error}" for error in errors)
-
-
-def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """` — có phải 'admitted'?`: the nearest known name to a misspelt one, or nothing when none is near."""
-    nearest = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
-    return f" — có phải {nearest[0]!r}?" if nearest else ""
 
 
 def _substitute(path: Path, source: str, resolver: _Resolver) -> tuple[str, list[str]]:
@@ -161,13 +154,8 @@ class _Resolver:
             return self._figure(code, rest[1:])
         if head == "kinds" and rest:
             if rest[0] not in self.reference.kinds:
-                raise LookupError(
-                    f"không có loại đơn vị {rest[0]!r}"
-                    + (
-                        did_you_mean(rest[0], self.reference.kinds.keys())
-                        or f" (các loại: {', '.join(self.reference.kinds)})"
-                    )
-                )
+                hint = did_you_mean(rest[0], self.reference.kinds) or f" (các loại: {', '.join(self.reference.kinds)})"
+                raise LookupError(f"không có loại đơn vị {rest[0]!r}{hint}")
             if rest[1:] == ["label"]:
                 return self.reference.kinds[rest[0]]
             return self._figure(kind_scope(rest[0]), rest[1:])
@@ -178,10 +166,8 @@ class _Resolver:
             raise LookupError("cần ghi phạm vi và chỉ tiêu, ví dụ .term_to_date.admitted")
         window, indicator = rest
         if window not in self.windows:
-            raise LookupError(
-                f"không có phạm vi {window!r}"
-                + (did_you_mean(window, self.windows) or " (period, year_to_date, term_to_date)")
-            )
+            hint = did_you_mean(window, self.windows) or " (period, year_to_date, term_to_date)"
+            raise LookupError(f"không có phạm vi {window!r}{hint}")
         if indicator not in self.indicators:
             raise LookupError(
                 f"không có chỉ tiêu {indicator!r}{did_you_mean(indicator, self.indicators) or ' trong indicators.csv'}"

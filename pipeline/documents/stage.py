@@ -77,8 +77,7 @@ def write_documents(
     # bulletin's HTML and both PDFs are made by the PDF workers, each as soon as its notebook has run. The
     # child is forked before Papermill is loaded: each process loads what it runs (nbconvert, the worker
     # that converts the bulletin), the child on the core that the PDF workers leave idle until then.
-    # With `bulletin_first` (`make preview`, whose process has the libraries and templates loaded), the bulletin's
-    # notebook and HTML are made here first, on their own, and the rest follows while its PDF is laid out.
+    # With `bulletin_first` (`make preview`'s warm process), the bulletin's notebook and HTML are made here first.
     bulletin = functools.partial(
         _write_bulletin, folders, parameters, engine, reference, pdfs.reserve(), html_here=bulletin_first
     )
@@ -100,6 +99,22 @@ def write_documents(
     finally:
         page.unlink(missing_ok=True)
 
+    _write_manifest(folders, parameters, on_record, engine, reference, sources)
+    return report_dir
+
+
+def _write_manifest(
+    folders: Folders,
+    parameters: dict[str, object],
+    on_record: list[Period],
+    engine: str,
+    reference: Reference,
+    sources: pd.DataFrame,
+) -> None:
+    """The edition's manifest: its inputs (the reference files, the returns read, the commentary), its
+    notebooks and its other files."""
+    edition = parse_edition(str(parameters["edition"]))
+    report_dir = folders.reports / str(edition)
     inputs = [(path.relative_to(folders.raw).as_posix(), path) for path in reference.files]
     inputs += [(label, folders.raw / label) for label in sorted(set(sources["file"]))]
     notes = commentary.path_of(folders.raw, edition)
@@ -114,7 +129,6 @@ def write_documents(
         notebooks=[(folders.notebook(stage).name, folders.notebook(stage)) for stage in NOTEBOOKS],
         outputs=outputs,
     )
-    return report_dir
 
 
 def numbered_figures(blocks: list[Block]) -> list[Block]:

@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from pipeline.common.layout import BULLETIN_HTML
+from pipeline.common.errors import StageFailed
+from pipeline.common.layout import BULLETIN_HTML, returns_dir
 from pipeline.common.periods import Edition
 from pipeline.preview import server, watching
 from pipeline.preview.worker import Worker, WorkerDied
@@ -154,6 +155,15 @@ class Preview:
         return 0
 
 
-def run(folders: Folders, edition: Edition, draft: bool, engine: str, host: str, port: int) -> int:
-    """`python -m pipeline preview --edition 2017H1 --host 127.0.0.1 --port 8800`."""
-    return Preview(folders, edition, draft, engine).run(host, port)
+def command(folders: Folders, edition: Edition, draft: bool, engine: str, host: str, port: str) -> int:
+    """`python -m pipeline preview --edition 2017H1 --host 127.0.0.1 --port 8800`: the variables checked first."""
+    if not port.strip().isdigit() or not 0 < int(port) < 65536:
+        print(f"Lỗi: PORT phải là một số từ 1 đến 65535, ví dụ PORT=8800 (đã nhận: '{port}').", file=sys.stderr)
+        return 2
+    if not host.strip():
+        print("Lỗi: HOST không được để trống (mặc định 127.0.0.1).", file=sys.stderr)
+        return 2
+    for half in edition.periods():
+        if not returns_dir(folders.raw, half).is_dir():
+            raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {returns_dir(folders.raw, half)}.")
+    return Preview(folders, edition, draft, engine).run(host.strip(), int(port))

@@ -236,19 +236,9 @@ def _edition_command(args: argparse.Namespace, folders: Folders) -> int:
 
 def _preview(args: argparse.Namespace, folders: Folders, edition: Edition) -> int:
     """`make preview`: the edition's page, rebuilt as its inputs change (pipeline/preview/)."""
-    port = args.port.strip()
-    if not port.isdigit() or not 0 < int(port) < 65536:
-        print(f"Lỗi: PORT phải là một số từ 1 đến 65535, ví dụ PORT=8800 (đã nhận: '{args.port}').", file=sys.stderr)
-        return 2
-    if not args.host.strip():
-        print("Lỗi: HOST không được để trống (mặc định 127.0.0.1).", file=sys.stderr)
-        return 2
-    for half in edition.periods():
-        if not returns_dir(folders.raw, half).is_dir():
-            raise StageFailed(f"Lỗi: chưa có thư mục báo cáo {returns_dir(folders.raw, half)}.")
-    from pipeline.preview.app import run
+    from pipeline.preview.app import command
 
-    return run(folders, edition, args.draft.strip() not in ("", "0"), args.engine, args.host.strip(), int(port))
+    return command(folders, edition, args.draft.strip() not in ("", "0"), args.engine, args.host, args.port)
 
 
 def _half_year_command(args: argparse.Namespace, folders: Folders) -> int:
