@@ -80,6 +80,20 @@ def _warm_up() -> None:
 
     for name in WARM_MODULES:  # every one a dependency: one missing is a broken environment, said loudly
         importlib.import_module(name)
+    # A first chart drawn and saved (fonts found and loaded, the SVG and PNG writers imported): the first
+    # chart a changed figure redraws costs no more than the next.
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from pipeline.documents.chart import STYLE
+
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(2, 1))
+        axes = figure.subplots()
+        axes.bar(["Kết nạp", "Chỉ tiêu"], [1, 2])
+        axes.set_title("Đảng viên mới")
+        for kind in ("svg", "png"):
+            figure.savefig(io.BytesIO(), format=kind)
 
 
 def _warm_templates(folders: Folders, edition: Edition) -> bool:
