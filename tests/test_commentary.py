@@ -267,3 +267,19 @@ def test_a_name_far_from_any_gets_no_suggestion(inputs, tmp_path: Path) -> None:
     raw = _raw_with(tmp_path, "{{ province.period.zzzzqqq }}\n")
     with pytest.raises(UserError, match=r"không có chỉ tiêu 'zzzzqqq' trong indicators\.csv$"):
         commentary.load(raw, EDITION, *inputs, draft=False)
+
+
+def test_make_report_names_every_mistake_in_one_build(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLE_RAW, raw)
+    (raw / "commentary" / "2017H1.md").write_text(
+        "Tốt.\n{{ province.period.admited }}\n\n{{ province.term_to_date.womn_pct }}\n", encoding="utf-8"
+    )
+    result = make("report", "PERIOD=2017H1", raw=raw, out=tmp_path, check=False)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "2017H1.md, dòng 2: {{ province.period.admited }}: không có chỉ tiêu 'admited' — có phải 'admitted'?" in (
+        result.stderr
+    )
+    assert "2017H1.md, dòng 4: {{ province.term_to_date.womn_pct }}: không có chỉ tiêu 'womn_pct' — có phải" in (
+        result.stderr
+    )
