@@ -98,12 +98,12 @@ $(foreach v,PROCESSED_DIR REPORTS_DIR,$(if $(filter-out 1,$(words $($(v)))),\
 ifeq ($(filter $(ENGINE),in-process kernel),)
   $(error ENGINE phải là in-process (mặc định) hoặc kernel (đã nhận: '$(ENGINE)'))
 endif
-ifneq ($(filter report reports verify validate templates publish diff,$(MAKECMDGOALS)),)
+ifneq ($(filter report reports verify validate templates publish diff preview,$(MAKECMDGOALS)),)
   ifeq ($(shell [ -d '$(RAW_DIR)' ] && echo ok),)
     $(error Không thấy thư mục dữ liệu RAW_DIR='$(RAW_DIR)' (cần province.toml, units.csv, targets.csv và returns/))
   endif
 endif
-ifneq ($(filter report verify commentary publish diff,$(MAKECMDGOALS))$(if $(PERIOD),$(filter lab,$(MAKECMDGOALS))),)
+ifneq ($(filter report verify commentary publish diff preview,$(MAKECMDGOALS))$(if $(PERIOD),$(filter lab,$(MAKECMDGOALS))),)
   ifeq ($(shell [[ '$(PERIOD)' =~ ^[0-9]{4}(H[12])?$$ ]] && echo ok),)
     $(error PERIOD phải có dạng YYYYH1 hoặc YYYYH2 (bản tin 6 tháng) hoặc YYYY (bản tin năm), ví dụ: make report PERIOD=2017H1 (đã nhận: '$(PERIOD)'))
   endif
@@ -122,7 +122,7 @@ ifneq ($(filter validate,$(MAKECMDGOALS)),)
   endif
 endif
 
-.PHONY: help report reports verify validate templates commentary publish diff docs test-tools test check-notebooks bench lab clean venv lock lint format FORCE
+.PHONY: help report preview reports verify validate templates commentary publish diff docs test-tools test check-notebooks bench lab clean venv lock lint format FORCE
 
 # `make help`: the `## ` comment above each command (`## command | what it does`) and the `##= ` lines of the
 # variables, in the order they stand in this file.
@@ -138,6 +138,7 @@ help:
 ##= DRAFT=1: lập bản nháp dù thiếu hoặc lỗi báo cáo
 ##= ENGINE=kernel: chạy notebook trong Jupyter kernel thay cho tiến trình của make
 ##= LAB_ARGS: tùy chọn thêm cho JupyterLab của make lab, ví dụ LAB_ARGS="--no-browser --port 8890"
+##= PORT (mặc định 8800), HOST (mặc định 127.0.0.1): địa chỉ trang xem trước của make preview
 
 # .venv: from the lock file of exact pins, rebuilt when the lock changes. Its modules are compiled at
 # install, and the package's own (linked, not copied, by the editable install) just after: where
@@ -231,6 +232,16 @@ endif
 
 ## report PERIOD=2017H1 | làm sạch → tính chỉ tiêu → bản tin, báo cáo, phụ lục của kỳ; PERIOD=2016: bản tin năm
 report: $(REPORTS_DIR)/$(PERIOD)/manifest.json
+
+# The live preview (pipeline/preview/): builds the edition as `make report` does (the same stages and stamps, in a
+# process that stays loaded), serves a page on HOST:PORT that shows the bulletin, and rebuilds and reloads it
+# when a return, the commentary, a province file, a notebook or the code is saved. PORT and HOST come from the
+# command line or local.mk only (a shell's or a container's own PORT or HOST is not the analyst's choice).
+PREVIEW_PORT := $(if $(filter command line file override,$(origin PORT)),$(PORT),8800)
+PREVIEW_HOST := $(if $(filter command line file override,$(origin HOST)),$(HOST),127.0.0.1)
+## preview PERIOD=2017H1 [PORT=8800] | xem trước: lập bản tin, mở trang tự cập nhật khi lưu lời bình, báo cáo, notebook
+preview: $(VENV_READY)
+	@$(STAGE) preview --edition '$(PERIOD)' --host '$(PREVIEW_HOST)' --port '$(PREVIEW_PORT)'
 
 ## reports | bản tin của mọi kỳ có báo cáo (dùng được với make -j)
 reports: $(REPORTS_DIR)/index.html

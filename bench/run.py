@@ -34,6 +34,7 @@ import openpyxl  # noqa: E402
 
 from bench import workloads  # noqa: E402
 from pipeline.common.periods import parse, periods_on_record  # noqa: E402
+from tests.preview_client import Preview, processes_reading  # noqa: E402
 from tests.province import write_province  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
@@ -301,6 +302,65 @@ class Bench:
             lambda _: None,
         )
 
+    # 9 and 10: `make preview`, warm: from the save of a file to the page's reload event, as an event-stream
+    # client (a browser's EventSource) receives it. The commentary changed (a new sentence each time), then one
+    # figure of one return (a new value each time), each once the build before has ended.
+    def preview(self) -> None:
+        commentary = self.case(
+            "preview commentary",
+            f"`make preview PERIOD={self.period}` running: the commentary saved with a new sentence → the page's "
+            "reload event",
+        )
+        changed = self.case(
+            "preview return",
+            "the same, one return saved with a figure changed (the women admitted, a new value each time, so its "
+            "charts are drawn again): cleaning, indicators, documents → the reload event",
+        )
+        raw = self.work / "raw-preview"
+        shutil.rmtree(raw, ignore_errors=True)
+        shutil.copytree(self.raw, raw)
+        notes = raw / "commentary" / f"{self.period}.md"
+        notes.parent.mkdir(exist_ok=True)
+        words = notes.read_text(encoding="utf-8") if notes.is_file() else ""
+        target = sorted((raw / "returns" / self.period).glob("*.xlsx"))[0]
+        original = target.read_bytes()
+        edited = []  # each run a figure not seen before: the charts that show it are drawn again, not cached
+        for number in range(self.sizes.runs):
+            book = openpyxl.load_workbook(target)
+            admitted = book[book.sheetnames[1]]  # Kết nạp: C4 is the women among those admitted
+            admitted["C4"] = int(admitted["C4"].value) + number + 1
+            book.save(target)
+            edited.append(target.read_bytes())
+            target.write_bytes(original)
+        self.fresh("preview")
+        preview = Preview(raw, self.work / "preview", period=self.period)
+        try:
+            events = preview.events()
+            events.until("state", ok=True, idle=True)
+            for number in range(self.sizes.runs):
+                commentary.runs.append(
+                    self._until_reload(preview, events, raw, notes, f"{words}\nCâu thêm số {number}.\n".encode())
+                )
+            for content in edited:
+                changed.runs.append(self._until_reload(preview, events, raw, target, content))
+            events.close()
+        finally:
+            preview.stop()
+        self.notes["preview_return"] = target.relative_to(raw).as_posix()
+
+    @staticmethod
+    def _until_reload(preview: Preview, events: object, raw: Path, path: Path, content: bytes) -> Run:
+        """Seconds from the end of the save of `path` to the reload event; then the build is let finish."""
+        time.sleep(0.5)  # the watcher's view settled after the last build
+        path.write_bytes(content)
+        saved = time.perf_counter()
+        state = events.until("reload")  # type: ignore[attr-defined]
+        seconds = time.perf_counter() - saved
+        assert state["status"] == "ok", preview.log.read_text(encoding="utf-8")
+        if state["building"]:
+            events.until("state", idle=True)  # type: ignore[attr-defined]
+        return Run(seconds, max((_peak_mib(pid) for pid in processes_reading(raw)), default=0.0))
+
     def run(self) -> None:
         self.floor()
         self.cold_and_naive()
@@ -309,6 +369,17 @@ class Bench:
         # The sample's cleaned figures fill the synthetic returns: the last `make reports` above left them.
         self.intake()
         self.national()
+        self.preview()
+
+
+def _peak_mib(pid: int) -> float:
+    """The largest resident set a live process has had (VmHWM), in MiB; 0 once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+    return int(found.group(1)) / 1024 if found else 0.0
 
 
 def _machine() -> str:
@@ -336,6 +407,42 @@ def _commit() -> str:
 
 def _json(case: Case) -> list[dict[str, object]]:
     return [json.loads(r.output.strip().splitlines()[-1]) for r in case.runs]
+
+
+def preview_checks(bench: Bench) -> list[tuple[str, str, bool]]:
+    c = bench.cases
+    commentary, changed = c["preview commentary"].median, c["preview return"].median
+    return [
+        ("preview commentary ≤ 1.0 s (save → reload event)", f"{commentary:.3f} s", commentary <= 1.0),
+        ("preview return ≤ 2.0 s (save → reload event)", f"{changed:.3f} s", changed <= 2.0),
+    ]
+
+
+def _case_row(case: Case) -> str:
+    times = [r.seconds for r in case.runs]
+    return f"| {case.name} | {case.what} | {case.median:.3f} | {min(times):.3f}–{max(times):.3f} | {case.peak:.0f} |"
+
+
+def merge_preview(text: str, bench: Bench) -> str:
+    """RESULTS.md with the preview cases (`--only preview`) measured again: their rows and targets replaced,
+    or added after the others, and a line saying when."""
+    lines = text.splitlines()
+    rows = {name: _case_row(bench.cases[name]) for name in ("preview commentary", "preview return")}
+    targets = {t: f"| {t} | {m} | {'yes' if met else '**no**'} |" for t, m, met in preview_checks(bench)}
+    for table, new in (("| case |", rows), ("| target |", targets)):
+        start = next(i for i, line in enumerate(lines) if line.startswith(table))
+        end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
+        kept = [line for line in lines[start:end] if not any(line.startswith(f"| {key} |") for key in new)]
+        lines[start:end] = kept + list(new.values())
+    note = (
+        f"The preview cases were measured on their own (`python bench/run.py --only preview`) on "
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, commit {_commit()}: {bench.sizes.runs} runs each; the return "
+        f"changed is `{bench.notes['preview_return']}`."
+    )
+    lines = [line for line in lines if not line.startswith("The preview cases were measured")]
+    at = next(i for i, line in enumerate(lines) if line.startswith("The return changed in the"))
+    lines[at + 1 : at + 1] = ["", note]
+    return "\n".join(lines) + "\n"
 
 
 def report(bench: Bench, tiny: bool) -> str:
@@ -366,11 +473,7 @@ def report(bench: Bench, tiny: bool) -> str:
         "| case | what | median (s) | min–max (s) | peak memory (MiB) |",
         "|---|---|---:|---:|---:|",
     ]
-    for case in c.values():
-        times = [r.seconds for r in case.runs]
-        lines.append(
-            f"| {case.name} | {case.what} | {case.median:.3f} | {min(times):.3f}–{max(times):.3f} | {case.peak:.0f} |"
-        )
+    lines += [_case_row(case) for case in c.values()]
     checks = [
         (
             "cold, five documents, ≤ 3.5 × floor",
@@ -397,6 +500,7 @@ def report(bench: Bench, tiny: bool) -> str:
             f"{intake:.0f} workbooks/s (median of the runs' read-and-check time)",
             intake >= 100,
         ),
+        *preview_checks(bench),
         (
             "national ≤ 15 s, ≤ 2 GiB",
             f"{c['national'].median:.2f} s; {national_memory:.0f} MiB (sum of the peaks of its {jobs + 1} processes)",
@@ -437,6 +541,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tiny", action="store_true", help="every case once, on the smallest inputs")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one, removed after)")
+    parser.add_argument(
+        "--only", choices=["preview"], help="measure these cases alone and update their rows in --output"
+    )
     args = parser.parse_args(argv)
     sizes = TINY if args.tiny else FULL
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-"))
@@ -447,8 +554,12 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(raw, ignore_errors=True)
             shutil.copytree(ROOT / "data" / "raw", raw, ignore=shutil.ignore_patterns("2016H2", "2017H1"))
         bench = Bench(sizes, raw, period, work)
-        bench.run()
-        text = report(bench, args.tiny)
+        if args.only == "preview":
+            bench.preview()
+            text = merge_preview(args.output.read_text(encoding="utf-8"), bench)
+        else:
+            bench.run()
+            text = report(bench, args.tiny)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)

@@ -23,6 +23,8 @@ CASES = (
     "reports -j2",
     "intake",
     "national",
+    "preview commentary",
+    "preview return",
 )
 
 
@@ -38,6 +40,6 @@ def test_bench_runs_every_case_on_tiny_sizes(tmp_path: Path) -> None:
         assert row, case
         median, low, high, peak = (float(x) for x in row.groups())
         assert 0 < low <= median <= high and peak > 0, case
-    assert text.count("| yes |") + text.count("| **no** |") == 10  # every target is judged
+    assert text.count("| yes |") + text.count("| **no** |") == 12  # every target is judged
     assert "## Beyond one machine" in text
     assert "Tiny sizes" in text

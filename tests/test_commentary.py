@@ -242,3 +242,44 @@ def test_make_lab_binds_the_notebooks_to_the_edition_and_folders(tmp_path: Path)
         if "parameters" in c["metadata"].get("tags", [])
     )
     assert 'os.environ.get("BANTIN_EDITION", "2017H1")' in "".join(parameters["source"])  # as committed: the sample
+
+
+def test_every_mistake_is_reported_at_once_with_the_nearest_name(inputs, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    raw = _raw_with(
+        tmp_path,
+        "Kết nạp {{ province.period.admited }} người.\n\n{{ units.DBB.name }} đạt {{ province.perod.target_pct }}.\n"
+        "{{ province.period.admitted | upper }}\n",
+    )
+    with pytest.raises(UserError) as refused:
+        commentary.load(raw, EDITION, *inputs, draft=False)
+    message, path = str(refused.value), raw / "commentary" / "2017H1.md"
+    assert message.startswith(f"{path}: 4 lỗi"), message
+    for said in (
+        "dòng 1: {{ province.period.admited }}: không có chỉ tiêu 'admited' — có phải 'admitted'?",
+        "dòng 3: {{ units.DBB.name }}: không có đơn vị mã 'DBB' — có phải 'DBP'?",
+        "dòng 3: {{ province.perod.target_pct }}: không có phạm vi 'perod' — có phải 'period'?",
+        "dòng 4: chỉ được ghi",
+    ):
+        assert f"{path}, {said}" in message, message
+
+
+def test_a_name_far_from_any_gets_no_suggestion(inputs, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    raw = _raw_with(tmp_path, "{{ province.period.zzzzqqq }}\n")
+    with pytest.raises(UserError, match=r"không có chỉ tiêu 'zzzzqqq' trong indicators\.csv$"):
+        commentary.load(raw, EDITION, *inputs, draft=False)
+
+
+def test_make_report_names_every_mistake_in_one_build(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLE_RAW, raw)
+    (raw / "commentary" / "2017H1.md").write_text(
+        "Tốt.\n{{ province.period.admited }}\n\n{{ province.term_to_date.womn_pct }}\n", encoding="utf-8"
+    )
+    result = make("report", "PERIOD=2017H1", raw=raw, out=tmp_path, check=False)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "2017H1.md, dòng 2: {{ province.period.admited }}: không có chỉ tiêu 'admited' — có phải 'admitted'?" in (
+        result.stderr
+    )
+    assert "2017H1.md, dòng 4: {{ province.term_to_date.womn_pct }}: không có chỉ tiêu 'womn_pct' — có phải" in (
+        result.stderr
+    )

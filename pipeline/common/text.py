@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
+from collections.abc import Iterable
 
 
 def fold(text: object) -> str:
@@ -22,3 +24,9 @@ def nfc(text: object) -> str:
 def unit_code(text: object) -> str:
     """A unit code wherever it is typed (a return, units.csv, targets.csv): ` dbp ` and `DBP` are one unit."""
     return nfc(text).upper()
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """` — có phải 'admitted'?`: the nearest known name to a misspelt one, or nothing when none is near."""
+    nearest = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return f" — có phải {nearest[0]!r}?" if nearest else ""

@@ -21,6 +21,7 @@ from pipeline.common import fmt
 from pipeline.common.errors import UserError
 from pipeline.common.layout import COMMENTARY_DIR
 from pipeline.common.periods import Edition
+from pipeline.common.text import did_you_mean
 from pipeline.documents.content import Block, BulletList, Heading, Paragraph, Run
 from pipeline.indicators.table import PROVINCE, Indicators, kind_scope
 from pipeline.intake.reference import Reference
@@ -56,7 +57,16 @@ def load(raw_dir: Path, edition: Edition, ind: Indicators, reference: Reference,
         raise UserError(f"{path}, dòng {line}: tệp không ở mã UTF-8 (hãy lưu lại với mã UTF-8).") from None
     resolver = _Resolver(path, edition, ind, reference, draft)
     text, values = _substitute(path, source, resolver)
+    if resolver.errors:
+        raise UserError(_all_errors(path, resolver.errors))
     return Commentary(_blocks(text, values), resolver.warnings)
+
+
+def _all_errors(path: Path, errors: list[str]) -> str:
+    """Every mistake of a commentary in one message, each with its line: one edit fixes them all."""
+    if len(errors) == 1:
+        return errors[0]
+    return f"{path}: {len(errors)} lỗi trong tệp lời bình:\n" + "\n".join(f"  - {error}" for error in errors)
 
 
 def _substitute(path: Path, source: str, resolver: _Resolver) -> tuple[str, list[str]]:
@@ -73,13 +83,20 @@ def _substitute(path: Path, source: str, resolver: _Resolver) -> tuple[str, list
     values: list[str] = []
     for node in template.body:
         if not isinstance(node, nodes.Output):
-            raise UserError(f"{path}, dòng {node.lineno}: {_REFUSED}")
+            resolver.errors.append(f"{path}, dòng {node.lineno}: {_REFUSED}")
+            continue
         for child in node.nodes:
             if isinstance(child, nodes.TemplateData):
                 parts.append(child.data)
-            else:
-                parts.append(f"\ue000{len(values)}\ue001")
-                values.append(resolver.value(_lookup_path(path, child), child.lineno))
+                continue
+            parts.append(f"\ue000{len(values)}\ue001")
+            try:
+                lookup = _lookup_path(path, child)
+            except UserError as refused:
+                resolver.errors.append(str(refused))
+                values.append(UNKNOWN)
+                continue
+            values.append(resolver.value(lookup, child.lineno))
     return "".join(parts), values
 
 
@@ -101,10 +118,14 @@ def _lookup_path(path: Path, node: nodes.Node) -> list[str]:
     raise UserError(f"{path}, dòng {node.lineno}: {_REFUSED}")
 
 
+NAMES = ("province", "units", "kinds", "edition")
+
+
 class _Resolver:
     def __init__(self, path: Path, edition: Edition, ind: Indicators, reference: Reference, draft: bool) -> None:
         self.path, self.edition, self.ind, self.reference, self.draft = path, edition, ind, reference, draft
         self.warnings: list[str] = []
+        self.errors: list[str] = []  # every mistake, each with its line, raised together after the last one
         self.windows = {w for _, w, _ in (key for key, _ in ind.items())}
         self.indicators = {i for _, _, i in (key for key, _ in ind.items())}
 
@@ -113,9 +134,7 @@ class _Resolver:
             return self._value(parts)
         except LookupError as error:
             message = f"{self.path}, dòng {line}: {{{{ {'.'.join(parts)} }}}}: {error.args[0]}"
-            if not self.draft:
-                raise UserError(message) from None
-            self.warnings.append(message)
+            (self.warnings if self.draft else self.errors).append(message)
             return UNKNOWN
 
     def _value(self, parts: list[str]) -> str:
@@ -127,26 +146,32 @@ class _Resolver:
         if head == "units" and rest:
             code = rest[0]
             if code not in self.reference.units:
-                raise LookupError(f"không có đơn vị mã {code!r} trong units.csv")
+                raise LookupError(
+                    f"không có đơn vị mã {code!r}{did_you_mean(code, self.reference.units.keys()) or ' trong units.csv'}"
+                )
             if rest[1:] == ["name"]:
                 return self.reference.units[code].name
             return self._figure(code, rest[1:])
         if head == "kinds" and rest:
             if rest[0] not in self.reference.kinds:
-                raise LookupError(f"không có loại đơn vị {rest[0]!r} (các loại: {', '.join(self.reference.kinds)})")
+                hint = did_you_mean(rest[0], self.reference.kinds) or f" (các loại: {', '.join(self.reference.kinds)})"
+                raise LookupError(f"không có loại đơn vị {rest[0]!r}{hint}")
             if rest[1:] == ["label"]:
                 return self.reference.kinds[rest[0]]
             return self._figure(kind_scope(rest[0]), rest[1:])
-        raise LookupError("không có tên này; dùng province, units, kinds hoặc edition")
+        raise LookupError(f"không có tên này{did_you_mean(head, NAMES)}; dùng province, units, kinds hoặc edition")
 
     def _figure(self, scope: str, rest: list[str]) -> str:
         if len(rest) != 2:
             raise LookupError("cần ghi phạm vi và chỉ tiêu, ví dụ .term_to_date.admitted")
         window, indicator = rest
         if window not in self.windows:
-            raise LookupError(f"không có phạm vi {window!r} (period, year_to_date, term_to_date)")
+            hint = did_you_mean(window, self.windows) or " (period, year_to_date, term_to_date)"
+            raise LookupError(f"không có phạm vi {window!r}{hint}")
         if indicator not in self.indicators:
-            raise LookupError(f"không có chỉ tiêu {indicator!r} trong indicators.csv")
+            raise LookupError(
+                f"không có chỉ tiêu {indicator!r}{did_you_mean(indicator, self.indicators) or ' trong indicators.csv'}"
+            )
         value = self.ind.get(scope, window, indicator)
         if value is None:  # a figure that exists but cannot be computed here (a target not set)
             return fmt.NOT_COMPUTABLE_TEXT

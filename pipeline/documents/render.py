@@ -7,6 +7,7 @@ notebooks run: the report's processes do not pay for nbconvert's import."""
 from __future__ import annotations
 
 import base64
+import functools
 from pathlib import Path
 
 import nbformat
@@ -67,7 +68,10 @@ class _BulletinExporter(HTMLExporter):
         return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
 
+@functools.cache
 def _exporter(compiled: Path | None) -> HTMLExporter:
+    """One exporter per process (and template folder): a process that converts again (`make preview`'s
+    worker, and the PDF workers it forks) keeps its templates loaded."""
     config = Config()
     config.TemplateExporter.exclude_input = True
     config.TemplateExporter.exclude_input_prompt = True

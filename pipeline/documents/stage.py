@@ -11,6 +11,7 @@ converts its notebook to HTML, with nbconvert loaded while the notebooks ran.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections.abc import Callable
@@ -52,12 +53,14 @@ def write_documents(
     on_record: list[Period],
     engine: str,
     pdfs: pdf_workers.Pdfs | None = None,
+    bulletin_first: bool = False,
 ) -> Path:
     """`pdfs`: PDF workers started earlier (`pdf_workers.ready`), ready when the PDFs are wanted; without
-    them, workers are started here."""
+    them, workers are started here. `bulletin_first`: the bulletin's HTML before anything else (the same
+    files, in another order)."""
     if pdfs is None:
         with pdf_workers.ready() as started:
-            return write_documents(folders, parameters, on_record, engine, started)
+            return write_documents(folders, parameters, on_record, engine, started, bulletin_first)
     edition = parse_edition(str(parameters["edition"]))
     report_dir = folders.reports / str(edition)
     # The annex's key before its inputs are read: a file saved meanwhile makes it written again next time.
@@ -74,10 +77,15 @@ def write_documents(
     # bulletin's HTML and both PDFs are made by the PDF workers, each as soon as its notebook has run. The
     # child is forked before Papermill is loaded: each process loads what it runs (nbconvert, the worker
     # that converts the bulletin), the child on the core that the PDF workers leave idle until then.
-    bulletin = functools.partial(_write_bulletin, folders, parameters, engine, reference, pdfs.reserve())
+    # With `bulletin_first` (`make preview`'s warm process), the bulletin's notebook and HTML are made here first.
+    bulletin = functools.partial(
+        _write_bulletin, folders, parameters, engine, reference, pdfs.reserve(), html_here=bulletin_first
+    )
     page = report_dir / REPORT_PAGE
     try:
-        with background.alongside(bulletin, "bản tin"):
+        if bulletin_first:
+            bulletin()
+        with background.alongside(bulletin, "bản tin") if not bulletin_first else contextlib.nullcontext():
             from pipeline.running.runner import run_notebook  # Papermill, after the fork (as in the child)
 
             report_notebook = folders.executed(edition, "report")
@@ -91,6 +99,22 @@ def write_documents(
     finally:
         page.unlink(missing_ok=True)
 
+    _write_manifest(folders, parameters, on_record, engine, reference, sources)
+    return report_dir
+
+
+def _write_manifest(
+    folders: Folders,
+    parameters: dict[str, object],
+    on_record: list[Period],
+    engine: str,
+    reference: Reference,
+    sources: pd.DataFrame,
+) -> None:
+    """The edition's manifest: its inputs (the reference files, the returns read, the commentary), its
+    notebooks and its other files."""
+    edition = parse_edition(str(parameters["edition"]))
+    report_dir = folders.reports / str(edition)
     inputs = [(path.relative_to(folders.raw).as_posix(), path) for path in reference.files]
     inputs += [(label, folders.raw / label) for label in sorted(set(sources["file"]))]
     notes = commentary.path_of(folders.raw, edition)
@@ -105,7 +129,6 @@ def write_documents(
         notebooks=[(folders.notebook(stage).name, folders.notebook(stage)) for stage in NOTEBOOKS],
         outputs=outputs,
     )
-    return report_dir
 
 
 def numbered_figures(blocks: list[Block]) -> list[Block]:
@@ -126,9 +149,11 @@ def _write_bulletin(
     engine: str,
     reference: Reference,
     lay_out: pdf_workers.LayOut,
+    html_here: bool = False,
 ) -> None:
     """The bulletin's notebook; then its HTML and PDF, by `lay_out` (the PDF worker that has nbconvert
-    loaded, `pdf_workers.AHEAD`)."""
+    loaded, `pdf_workers.AHEAD`). `html_here`: the HTML written by this process (as `pdf.bulletin_from_notebook`
+    writes it), the PDF alone by `lay_out`."""
     from pipeline.running.runner import run_notebook  # Papermill, after the fork (as in the main process)
 
     edition, draft = parse_edition(str(parameters["edition"])), bool(parameters["draft"])
@@ -141,6 +166,18 @@ def _write_bulletin(
         "running_title": f"Bản tin công tác phát triển đảng viên — {edition_line}",
         "draft": draft,
     }
+    if html_here:
+        from pipeline.documents import render
+
+        html = report_dir / BULLETIN_HTML
+        render.notebook_to_html(executed, html, compiled=report_dir / render.TEMPLATE_CACHE_DIR, **page)  # type: ignore[arg-type]
+        source_date, font_cache = edition.last.end_date(), report_dir / FONT_CACHE_DIR
+        lay_out(
+            functools.partial(
+                pdf.html_to_pdf, html, report_dir / BULLETIN_PDF, source_date=source_date, font_cache=font_cache
+            )
+        )
+        return
     lay_out(
         functools.partial(
             pdf.bulletin_from_notebook,

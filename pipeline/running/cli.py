@@ -29,7 +29,7 @@ STAGE_VI = {
     "indicators": "Tính chỉ tiêu",
     "bulletin": "Lập bản tin, báo cáo và phụ lục số liệu",
 }
-COMMANDS = ["report", "clean", "validate", "templates", "index", "commentary", "publish", "diff", "verify"]
+COMMANDS = ["report", "clean", "validate", "templates", "index", "commentary", "publish", "diff", "verify", "preview"]
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -49,6 +49,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--reason", default="", help="publish: why a later version replaces the last one")
     parser.add_argument("--from", dest="from_version", default="", help="diff: the published version (default: latest)")
     parser.add_argument("--version", default="", help="verify: the published version to rebuild")
+    parser.add_argument("--host", default="127.0.0.1", help="preview: the address to serve the page on")
+    parser.add_argument("--port", default="8800", help="preview: the port to serve the page on")
     parser.add_argument(
         "--engine", default="in-process", choices=["in-process", "kernel"], help="kernel: run the notebooks in Jupyter"
     )
@@ -129,8 +131,9 @@ def ensure_cleaned(folders: Folders, periods: list[Period], engine: str) -> None
             print(validation.summary(period, clean.load_problems(folders.processed, [period])), file=sys.stderr)
 
 
-def report(folders: Folders, edition: Edition, draft: bool, engine: str) -> None:
-    """The cleaned half-years, the indicators and the bulletin of `edition`, each as needed."""
+def report(folders: Folders, edition: Edition, draft: bool, engine: str, bulletin_first: bool = False) -> None:
+    """The cleaned half-years, the indicators and the bulletin of `edition`, each as needed. `bulletin_first`
+    (`make preview`): the bulletin's HTML is written before the other documents."""
     on_record = periods_on_record(folders.raw, until=edition.last)
     for half in edition.periods():
         if half not in on_record:
@@ -163,7 +166,7 @@ def report(folders: Folders, edition: Edition, draft: bool, engine: str) -> None
 
                 print(f"{STAGE_VI['bulletin']} kỳ {edition}…", file=sys.stderr)
                 documents = parameters | {"draft": draft}
-                bulletin.run(lambda: write_documents(folders, documents, on_record, engine, pdfs))
+                bulletin.run(lambda: write_documents(folders, documents, on_record, engine, pdfs, bulletin_first))
 
 
 def validate(folders: Folders, period: Period, engine: str) -> int:
@@ -203,7 +206,7 @@ def _published(args: argparse.Namespace, folders: Folders, edition: Edition) -> 
 
 
 # Commands on an edition (a half-year, `2017H1`, or a whole year, `2017`); the others take a half-year.
-EDITION_COMMANDS = ("report", "commentary", "publish", "diff", "verify")
+EDITION_COMMANDS = ("report", "commentary", "publish", "diff", "verify", "preview")
 
 
 def _parsed(text: str, parser: Callable[[str], T]) -> T | None:
@@ -222,11 +225,20 @@ def _edition_command(args: argparse.Namespace, folders: Folders) -> int:
     if args.command == "report":
         report(folders, edition, args.draft.strip() not in ("", "0"), args.engine)
         return 0
+    if args.command == "preview":
+        return _preview(args, folders, edition)
     if args.command == "commentary":
         from pipeline.documents.commentary import write_starter
 
         return write_starter(folders.raw, folders.reports, edition)
     return _published(args, folders, edition)
+
+
+def _preview(args: argparse.Namespace, folders: Folders, edition: Edition) -> int:
+    """`make preview`: the edition's page, rebuilt as its inputs change (pipeline/preview/)."""
+    from pipeline.preview.app import command
+
+    return command(folders, edition, args.draft.strip() not in ("", "0"), args.engine, args.host, args.port)
 
 
 def _half_year_command(args: argparse.Namespace, folders: Folders) -> int:
