@@ -20,8 +20,12 @@ from pipeline.intake.cells import column_letter
 
 DEFAULT_FORM_FILE = Path(__file__).with_name("default_form.toml")
 
-INFO, ADMISSIONS, ORGANIZATION = "info", "admissions", "organization"
-TABLES = (INFO, ADMISSIONS, ORGANIZATION)
+INFO, ADMISSIONS, ORGANIZATION, MEMBERS = "info", "admissions", "organization", "members"
+TABLES = (INFO, ADMISSIONS, ORGANIZATION, MEMBERS)
+# Sheets a return may leave out altogether (SPEC 11: the membership balance).
+OPTIONAL_SHEETS = (MEMBERS,)
+# Rows a return may leave out without a warning (SPEC 11: grassroots organizations).
+OPTIONAL_ROWS = ("grassroots_orgs", "grassroots_orgs_admitting")
 # The optional `Tổng cộng` row of a figures sheet: recognised, never a figure.
 TOTAL = "total"
 
@@ -63,13 +67,28 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
         "villages_joint_start",
         "villages_joint_end",
         "new_village_cells",
+        "grassroots_orgs",
+        "grassroots_orgs_admitting",
+    ),
+    MEMBERS: (
+        "members_start",
+        "transferred_in",
+        "transferred_out",
+        "deceased",
+        "expelled",
+        "struck_off",
+        "permitted_to_leave",
+        "members_end",
+        "probationary_end",
+        "made_full",
     ),
 }
 _KEYS = {
     INFO: ("sheet", "aliases", "label_column", "value_column", "labels"),
     ADMISSIONS: ("sheet", "aliases", "code_column", "label_column", "value_column", "labels", "header"),
 }
-_KEYS[ORGANIZATION] = _KEYS[ADMISSIONS]
+_KEYS[ORGANIZATION] = _KEYS[MEMBERS] = _KEYS[ADMISSIONS]
+CATEGORIES_KEY = "categories"  # `[[admissions.categories]]`: a province's own categories (form_categories.py)
 _HEADER_KEYS = ("code", "label", "value")
 _COLUMN = re.compile(r"^[A-Za-z]{1,3}$")
 
@@ -86,6 +105,8 @@ class SheetForm:
     value_column: int
     labels: dict[str, tuple[str, ...]]  # code -> accepted labels, the first one printed on templates
     header: dict[str, str]  # the column titles a template prints: code, label, value
+    extra_codes: tuple[str, ...] = ()  # the province's own categories (`[[admissions.categories]]`), in order
+    optional_codes: tuple[str, ...] = ()  # of those, the ones a return may leave out
     # Derived, for the readers: folded sheet names, and folded label -> code.
     folded_names: frozenset[str] = field(init=False, compare=False)
     code_of_label: dict[str, str] = field(init=False, compare=False)
@@ -102,7 +123,7 @@ class SheetForm:
     @property
     def codes(self) -> tuple[str, ...]:
         """The codes of the rows this sheet holds, in the form's order (the total row is not one)."""
-        return VOCABULARY[self.key]
+        return VOCABULARY[self.key] + self.extra_codes
 
     def label(self, code: str) -> str:
         return self.labels[code][0]
@@ -114,19 +135,40 @@ class SheetForm:
 
 
 @dataclass(frozen=True)
+class Category:
+    """A category of new members a province's form counts beyond SPEC 3 (SPEC 11)."""
+
+    code: str
+    labels: tuple[str, ...]
+    name: str  # how documents name it
+    optional: bool  # a return without the row is accepted; a figure covering it is withheld
+
+
+@dataclass(frozen=True)
 class Form:
     info: SheetForm
     admissions: SheetForm
     organization: SheetForm
+    members: SheetForm
+    categories: tuple[Category, ...] = ()
 
     @property
-    def sheets(self) -> tuple[SheetForm, SheetForm, SheetForm]:
-        return (self.info, self.admissions, self.organization)
+    def sheets(self) -> tuple[SheetForm, ...]:
+        return (self.info, self.admissions, self.organization, self.members)
 
     @property
-    def tables(self) -> tuple[SheetForm, SheetForm]:
+    def tables(self) -> tuple[SheetForm, ...]:
         """The sheets of figures."""
-        return (self.admissions, self.organization)
+        return (self.admissions, self.organization, self.members)
+
+    @property
+    def category_codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.categories)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Every row code of the form's sheets of figures (a CSV export's `code`)."""
+        return tuple(code for sheet in self.tables for code in sheet.codes)
 
     def label(self, code: str) -> str:
         """The label a message names a row code by."""
@@ -179,7 +221,7 @@ def _labels(path: Path, key: str, given: object, base: dict[str, tuple[str, ...]
     """The base labels with the given ones first: a province's wording is what its templates print."""
     where = f"[{key}.labels]"
     table = _table(path, where, given)
-    known = (*VOCABULARY[key], *(() if key == INFO else (TOTAL,)))
+    known = (*VOCABULARY[key], *(() if key in (INFO, MEMBERS) else (TOTAL,)))
     unknown = [code for code in table if code not in known]
     if unknown:
         raise _fail(
@@ -199,7 +241,7 @@ def _labels(path: Path, key: str, given: object, base: dict[str, tuple[str, ...]
 
 def _sheet(path: Path, key: str, given: object, base: SheetForm | None) -> SheetForm:
     table = _table(path, f"[{key}]", given)
-    _refuse_unknown(path, f"[{key}]", table, _KEYS[key])
+    _refuse_unknown(path, f"[{key}]", table, _KEYS[key] + ((CATEGORIES_KEY,) if key == ADMISSIONS else ()))
     values: dict[str, object] = {}
     if "sheet" in table:
         values["name"] = _text(path, f"[{key}] sheet", table["sheet"])
@@ -253,11 +295,18 @@ def parse_form(data: dict[str, object], path: Path, base: Form | None) -> Form:
     if unknown:
         listed = ", ".join(f"[{key}]" for key in TABLES)
         raise UserError(f"{path}: có bảng hoặc khóa không dùng được: {', '.join(unknown)} (dùng: {listed}).")
+    from pipeline.intake import form_categories  # it builds on this module's sheets
+
     sheets = {}
     for key in TABLES:
         own = base.sheets[TABLES.index(key)] if base else None
         sheets[key] = _sheet(path, key, data.get(key, {}), own) if key in data or own is None else own
         _check_sheet(path, sheets[key])
+    categories = base.categories if base else ()
+    given = data.get(ADMISSIONS, {})
+    if isinstance(given, dict) and CATEGORIES_KEY in given:
+        categories = form_categories.parse(path, given[CATEGORIES_KEY], sheets[ADMISSIONS], VOCABULARY, TABLES)
+    sheets[ADMISSIONS] = form_categories.with_categories(sheets[ADMISSIONS], categories)
     names: dict[str, str] = {}
     for sheet in sheets.values():
         for name in sheet.names:
@@ -266,7 +315,7 @@ def parse_form(data: dict[str, object], path: Path, base: Form | None) -> Form:
             other = names.setdefault(fold(name), sheet.key)
             if other != sheet.key:
                 raise UserError(f"{path}: tên trang «{name}» dùng cho cả [{other}] và [{sheet.key}].")
-    return Form(sheets[INFO], sheets[ADMISSIONS], sheets[ORGANIZATION])
+    return Form(sheets[INFO], sheets[ADMISSIONS], sheets[ORGANIZATION], sheets[MEMBERS], categories)
 
 
 @functools.cache
