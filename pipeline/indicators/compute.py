@@ -9,6 +9,7 @@ from fractions import Fraction
 import pandas as pd
 
 from pipeline.common.periods import Edition, Period, span
+from pipeline.indicators import members
 from pipeline.indicators.table import (
     INDICATOR_COLUMNS,
     PROVINCE,
@@ -258,6 +259,24 @@ def _window_rows(
         pcts = [context.unit_pct[(u, window)] for u in units if (u, window) in context.unit_pct]
         add("units_with_target", len(pcts))
         add("units_below_target", sum(pct < 100 for pct in pcts))
+    # SPEC 11: the province's own categories, the membership balance, grassroots organizations.
+    cover = members.covered(values.table, values.reported, units, periods)
+
+    def total(code: str) -> int:
+        return values.total(periods, scope, code)
+
+    extra = members.category_rows(reference.form, cover, total, admitted, percent)
+    extra += members.member_rows(
+        cover,
+        total,
+        lambda code: values.at_edge(periods, start_units, code, last=False),
+        lambda code: values.at_edge(periods, end_units, code, last=True),
+        admitted,
+        percent,
+    )
+    extra += members.grassroots_rows(window, periods, cover, total, percent)
+    for indicator, value in extra:
+        add(indicator, value)
     return rows
 
 
