@@ -59,7 +59,7 @@ SAMPLE_CODES: tuple[str, ...] = SAMPLE_FORM.codes
 # Share of new members with a college or university degree, by kind of unit (illustrative).
 GRADUATE_RATE = {"district": 0.14, "bloc": 0.85, "armed_forces": 0.45}
 # Members at the start of 2016H1 per member admitted over the term so far (illustrative).
-MEMBERS_PER_ADMITTED = {"district": 20, "bloc": 32, "armed_forces": 26}
+MEMBERS_PER_ADMITTED = {"district": 9, "bloc": 14, "armed_forces": 12}
 # Grassroots party organizations of a unit (illustrative), by kind.
 GRASSROOTS = {"district": (22, 34), "bloc": (60, 80), "armed_forces": (18, 30)}
 
