@@ -78,7 +78,7 @@ def _form(extra: str) -> object:
 
 def test_the_sample_form_declares_a_category_that_every_return_holds(sample_reference: Reference) -> None:
     [category] = sample_reference.form.categories
-    assert category.code == CATEGORY and not category.optional
+    assert category.code == CATEGORY and category.optional
     assert CATEGORY in sample_reference.form.admissions.codes
     export = next((SAMPLE_RAW / "returns" / "2017H1").glob("*.csv")).read_text(encoding="utf-8-sig")
     assert f",{CATEGORY}," in export  # the CSV export carries it under its code
@@ -140,13 +140,6 @@ def test_an_optional_category_missing_from_a_return_withholds_the_figures_coveri
     form = raw_copy / forms.FORM_FILE
     path = raw_copy / "returns" / "2017H1" / "DBP_2017H1.xlsx"
     _drop_row(path, "Trình độ cao đẳng, đại học trở lên")
-    # Required, its absence is an error at the sheet.
-    [ret] = read_return_file(path, path.name, load_reference(raw_copy).form)
-    checks.check_return(ret, EDITION, load_reference(raw_copy))
-    assert [(p.rule, p.severity, p.sheet) for p in ret.problems] == [
-        ("row-missing-required", "error", forms.SHEET_ADMISSIONS)
-    ]
-    form.write_text(form.read_text(encoding="utf-8").replace("optional = false", "optional = true"), encoding="utf-8")
     reference = load_reference(raw_copy)
     ind = Indicators(compute(_figures(raw_copy, reference), reference, EDITION, ON_RECORD))
     for scope in (PROVINCE, "kind:district", "DBP"):
@@ -155,6 +148,15 @@ def test_an_optional_category_missing_from_a_return_withholds_the_figures_coveri
     assert ind.get("DBP", "period", "admitted") is not None
     assert ind.get("kind:bloc", "term_to_date", CATEGORY) is not None
     assert ind.get("MLA", "period", f"{CATEGORY}_pct") is not None
+    # Not optional, its absence is an error at the sheet.
+    text = form.read_text(encoding="utf-8")
+    form.write_text(re.sub(r"optional = true.*", "optional = false", text), encoding="utf-8")
+    reference = load_reference(raw_copy)
+    [ret] = read_return_file(path, path.name, reference.form)
+    checks.check_return(ret, EDITION, reference)
+    assert [(p.rule, p.severity, p.sheet) for p in ret.problems] == [
+        ("row-missing-required", "error", forms.SHEET_ADMISSIONS)
+    ]
 
 
 def test_a_category_above_admitted_is_an_error_at_its_cell(tmp_path: Path, sample_reference: Reference) -> None:

@@ -50,7 +50,7 @@ FORM_TOML = """\
 code = "college_graduate"
 labels = ["Trình độ cao đẳng, đại học trở lên"]
 name = "có trình độ cao đẳng, đại học trở lên"
-optional = false
+optional = true  # a return on the default form (without the row) is accepted
 """
 SAMPLE_FORM = parse_form(__import__("tomllib").loads(FORM_TOML), Path("form.toml"), default_form())
 CATEGORY = SAMPLE_FORM.categories[0].code
