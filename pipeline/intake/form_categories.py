@@ -10,9 +10,13 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.common.errors import UserError
 from pipeline.common.text import fold
+
+if TYPE_CHECKING:  # form_file imports this module when it parses a form
+    from pipeline.intake.form_file import Category, SheetForm
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 _KEYS = ("code", "labels", "name", "optional")
@@ -23,16 +27,18 @@ def _fail(path: Path, where: str, message: str) -> UserError:
     return UserError(f"{path}: {where} {message}")
 
 
-def parse(path: Path, given: object, admissions: object, vocabulary: dict, tables: tuple[str, ...]) -> tuple:
+def parse(
+    path: Path, given: object, admissions: SheetForm, vocabulary: dict[str, tuple[str, ...]], tables: tuple[str, ...]
+) -> tuple[Category, ...]:
     """The categories of a form file; `admissions`: the form's `Kết nạp` sheet (its labels are the other rows')."""
-    from pipeline.intake.form_file import TOTAL, Category
+    from pipeline.intake.form_file import TOTAL, Category  # at run time: form_file imports this module
 
     if not isinstance(given, list) or not all(isinstance(item, dict) for item in given):
         raise _fail(
             path, WHERE, "phải là các bảng [[admissions.categories]], mỗi bảng có code, labels, name, optional."
         )
     taken = {code for key in tables for code in vocabulary[key]} | {TOTAL}
-    owners = {fold(label): code for code, labels in admissions.labels.items() for label in labels}  # type: ignore[attr-defined]
+    owners = {fold(label): code for code, labels in admissions.labels.items() for label in labels}
     seen: set[str] = set()
     categories = []
     for number, item in enumerate(given, start=1):
@@ -67,12 +73,12 @@ def parse(path: Path, given: object, admissions: object, vocabulary: dict, table
     return tuple(categories)
 
 
-def with_categories(sheet: object, categories: tuple) -> object:
+def with_categories(sheet: SheetForm, categories: tuple[Category, ...]) -> SheetForm:
     """The `Kết nạp` sheet with the categories' rows after its own."""
     if not categories:
         return sheet
-    labels = {**sheet.labels, **{c.code: c.labels for c in categories}}  # type: ignore[attr-defined]
-    return dataclasses.replace(  # type: ignore[type-var]
+    labels = {**sheet.labels, **{c.code: c.labels for c in categories}}
+    return dataclasses.replace(
         sheet,
         labels=labels,
         extra_codes=tuple(c.code for c in categories),
