@@ -63,6 +63,15 @@ value_column = "D"
 [organization.labels]
 villages_total = ["Tổng số thôn, bản"]
 new_village_cells = ["Chi bộ thôn bản mới thành lập"]
+
+[members]
+sheet = "Biến động đảng viên"
+code_column = ""
+label_column = "B"
+value_column = "D"
+
+[members.labels]
+members_end = ["Tổng số đảng viên đến cuối kỳ"]
 """
 CUSTOM_HEADER = ["STT", "Nội dung", "ĐVT", "Số lượng"]
 CUSTOM_TITLES: Rows = [
