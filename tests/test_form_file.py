@@ -294,7 +294,7 @@ def test_templates_of_a_custom_form_read_back_through_it(raw_copy: Path, tmp_pat
     path = next(p for p in write_templates(reference, period, tmp_path) if p.name.startswith("DBP_"))
     book = openpyxl.load_workbook(path)
     # The membership balance (SPEC 11) is on every template; left blank, the return does not hold it.
-    assert book.sheetnames == ["Thông tin chung", "Phát triển đảng viên", "Thôn bản", "Đảng viên"]
+    assert book.sheetnames == ["Thông tin chung", "Phát triển đảng viên", "Thôn bản", "Biến động đảng viên"]
     admissions = book["Phát triển đảng viên"]
     assert (admissions["B1"].value, admissions["D1"].value) == ("Nội dung", "Số lượng")
     assert admissions["B2"].value == "Tổng số kết nạp" and admissions["A2"].value is None
