@@ -259,23 +259,8 @@ def _window_rows(
         pcts = [context.unit_pct[(u, window)] for u in units if (u, window) in context.unit_pct]
         add("units_with_target", len(pcts))
         add("units_below_target", sum(pct < 100 for pct in pcts))
-    # SPEC 11: the province's own categories, the membership balance, grassroots organizations.
-    cover = members.covered(values.table, values.reported, units, periods)
-
-    def total(code: str) -> int:
-        return values.total(periods, scope, code)
-
-    extra = members.category_rows(reference.form, cover, total, admitted, percent)
-    extra += members.member_rows(
-        cover,
-        total,
-        lambda code: values.at_edge(periods, start_units, code, last=False),
-        lambda code: values.at_edge(periods, end_units, code, last=True),
-        admitted,
-        percent,
-    )
-    extra += members.grassroots_rows(window, periods, cover, total, percent)
-    for indicator, value in extra:
+    spec_11 = members.rows(values, reference.form, scope, units, window, periods, (start_units, end_units), percent)
+    for indicator, value in spec_11:
         add(indicator, value)
     return rows
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Protocol
 
 from pipeline.common.periods import Period
 from pipeline.intake import forms
@@ -88,3 +89,46 @@ def grassroots_rows(
         ("grassroots_orgs_admitting", admitting),
         ("orgs_admitting_pct", percent(admitting, orgs)),
     ]
+
+
+class Values(Protocol):
+    """The figures summed by (period, scope, code) that `compute` keeps (`compute._Values`)."""
+
+    table: dict[tuple[str, str, str], int]
+    reported: set[tuple[str, str]]
+
+    def total(self, periods: list[Period], scope: str, code: str) -> int: ...
+
+    def at_edge(self, periods: list[Period], units: list[str], code: str, last: bool) -> int: ...
+
+
+def rows(
+    values: Values,
+    form: Form,
+    scope: str,
+    units: list[str],
+    window: str,
+    periods: list[Period],
+    edges: tuple[list[str], list[str]],
+    percent: Percent,
+) -> list[tuple[str, object]]:
+    """Every indicator of SPEC 11 of one scope in one window; `edges`: the units counted at its start and
+    at its end (`compute._at_edge`)."""
+    start_units, end_units = edges
+    admitted = values.total(periods, scope, forms.REQUIRED_CODE)
+    cover = covered(values.table, values.reported, units, periods)
+
+    def total(code: str) -> int:
+        return values.total(periods, scope, code)
+
+    found = category_rows(form, cover, total, admitted, percent)
+    found += member_rows(
+        cover,
+        total,
+        lambda code: values.at_edge(periods, start_units, code, last=False),
+        lambda code: values.at_edge(periods, end_units, code, last=True),
+        admitted,
+        percent,
+    )
+    found += grassroots_rows(window, periods, cover, total, percent)
+    return found

@@ -9,14 +9,26 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.common.errors import UserError
 from pipeline.common.text import fold
 
-if TYPE_CHECKING:  # form_file imports this module when it parses a form
-    from pipeline.intake.form_file import Category, SheetForm
+if TYPE_CHECKING:  # form_file imports this module
+    from pipeline.intake.form_file import SheetForm
+
+
+@dataclass(frozen=True)
+class Category:
+    """A category of new members a province's form counts beyond SPEC 3 (SPEC 11)."""
+
+    code: str
+    labels: tuple[str, ...]
+    name: str  # how documents name it
+    optional: bool  # a return without the row is accepted; a figure covering it is withheld
+
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 _KEYS = ("code", "labels", "name", "optional")
@@ -27,17 +39,15 @@ def _fail(path: Path, where: str, message: str) -> UserError:
     return UserError(f"{path}: {where} {message}")
 
 
-def parse(
+def parse_categories(
     path: Path, given: object, admissions: SheetForm, vocabulary: dict[str, tuple[str, ...]], tables: tuple[str, ...]
 ) -> tuple[Category, ...]:
     """The categories of a form file; `admissions`: the form's `Kết nạp` sheet (its labels are the other rows')."""
-    from pipeline.intake.form_file import TOTAL, Category  # at run time: form_file imports this module
-
     if not isinstance(given, list) or not all(isinstance(item, dict) for item in given):
         raise _fail(
             path, WHERE, "phải là các bảng [[admissions.categories]], mỗi bảng có code, labels, name, optional."
         )
-    taken = {code for key in tables for code in vocabulary[key]} | {TOTAL}
+    taken = {code for key in tables for code in vocabulary[key]} | {"total"}  # the total row's code
     owners = {fold(label): code for code, labels in admissions.labels.items() for label in labels}
     seen: set[str] = set()
     categories = []
