@@ -234,6 +234,25 @@ def test_a_start_other_than_the_end_before_is_a_warning_at_its_cell(
     assert problem.expected == fmt.number(before) and "DBP_2016H2.xlsx" in problem.message
 
 
+def test_a_merged_units_start_is_compared_with_its_predecessors_ends(
+    tmp_path: Path, default_reference: Reference
+) -> None:
+    """DBP formed from two units: its start must be the sum of their ends of the half-year before."""
+    _, ret = _checked(tmp_path, default_reference)
+    merged = dataclasses.replace(default_reference.units["DBP"], predecessors=("OLD1", "OLD2"))
+    reference = dataclasses.replace(default_reference, units={**default_reference.units, "DBP": merged})
+    ends = {
+        ("OLD1", "members_end"): (300, "OLD1.xlsx", forms.SHEET_MEMBERS, "C9"),
+        ("OLD2", "members_end"): (BALANCED["members_start"] - 300, "OLD2.xlsx", forms.SHEET_MEMBERS, "C9"),
+    }
+    checks.check_continuity(ret, EDITION, ends, reference)
+    assert [p for p in ret.problems if p.rule == checks.DISCONTINUITY] == []
+    ends[("OLD2", "members_end")] = (1, "OLD2.xlsx", forms.SHEET_MEMBERS, "C9")
+    checks.check_continuity(ret, EDITION, ends, reference)
+    [problem] = [p for p in ret.problems if p.rule == checks.DISCONTINUITY]
+    assert problem.expected == fmt.number(301) and "OLD1" in problem.message and "OLD2" in problem.message
+
+
 def test_the_sample_balance_continues_from_half_year_to_half_year(sample: tuple[pd.DataFrame, Indicators]) -> None:
     figures, _ = sample
     for before, after in itertools.pairwise(ON_RECORD):
