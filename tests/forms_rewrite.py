@@ -63,6 +63,15 @@ value_column = "D"
 [organization.labels]
 villages_total = ["Tổng số thôn, bản"]
 new_village_cells = ["Chi bộ thôn bản mới thành lập"]
+
+[members]
+sheet = "Biến động đảng viên"
+code_column = ""
+label_column = "B"
+value_column = "D"
+
+[members.labels]
+members_end = ["Tổng số đảng viên đến cuối kỳ"]
 """
 CUSTOM_HEADER = ["STT", "Nội dung", "ĐVT", "Số lượng"]
 CUSTOM_TITLES: Rows = [
@@ -169,10 +178,12 @@ def _info_rows(original: dict[str, Rows], form: forms.Form) -> Rows:
     return [[number, form.info.label(key), fields[key]] for number, key in enumerate(keys, start=1)]
 
 
-def _table_rows(path: Path, original: dict[str, Rows], sheet: forms.SheetForm, unit: str) -> Rows:
+def _table_rows(
+    path: Path, original: dict[str, Rows], sheet: forms.SheetForm, unit: str, original_form: forms.Form
+) -> Rows:
     """A sheet of figures on the custom form: the rows the original holds, in reverse order, each with a
     running number, its label on the custom form, a unit of measure and the original value cell."""
-    [ret] = read_return_file(path, path.name)
+    [ret] = read_return_file(path, path.name, original_form)
     codes = [code for code in sheet.codes if code in ret.figures]
     rows: Rows = [*CUSTOM_TITLES, [], CUSTOM_HEADER, [None, "Chia theo các nhóm (xem hướng dẫn ghi biểu)"]]
     for number, code in enumerate(reversed(codes), start=1):
@@ -184,16 +195,23 @@ def _table_rows(path: Path, original: dict[str, Rows], sheet: forms.SheetForm, u
 
 
 def rewrite_to_custom_form(raw: Path) -> None:
-    """Every workbook of `raw` rewritten on CUSTOM_FORM (as .xlsx, the original removed), and the form.toml."""
-    (raw / forms.FORM_FILE).write_text(CUSTOM_FORM, encoding="utf-8")
+    """Every workbook of `raw` rewritten on CUSTOM_FORM (as .xlsx, the original removed), and the form.toml
+    (with the categories the raw folder's own form.toml declares, SPEC 11)."""
+    original_form = forms.load_form(raw)
+    own = forms.form_path(raw)
+    categories = own.read_text(encoding="utf-8") if own.is_file() else ""
+    own.write_text(CUSTOM_FORM + "\n" + categories, encoding="utf-8")
     form = forms.load_form(raw)
     for number, path in enumerate(workbooks(raw)):
         original = read_cells(path)
         admissions = form.admissions.aliases[0] if number % 3 == 0 else form.admissions.name
         sheets = {
             form.info.name: [*CUSTOM_TITLES, [], *_info_rows(original, form)],
-            admissions: _table_rows(path, original, form.admissions, "người"),
-            form.organization.name.upper(): _table_rows(path, original, form.organization, "thôn"),
+            admissions: _table_rows(path, original, form.admissions, "người", original_form),
+            form.organization.name.upper(): _table_rows(path, original, form.organization, "thôn", original_form),
         }
+        members = _table_rows(path, original, form.members, "người", original_form)
+        if any(row and row[0] is not None and isinstance(row[0], int) for row in members):
+            sheets[form.members.name] = members  # the membership balance (SPEC 11), where the return holds it
         path.unlink()
         write_xlsx(path.with_suffix(".xlsx"), sheets)

@@ -68,7 +68,7 @@ def original_figures() -> dict[str, pd.DataFrame]:
 
 def test_default_form_is_the_form_of_spec_3() -> None:
     form = forms.DEFAULT
-    assert [s.name for s in form.sheets] == ["Thông tin", "Kết nạp", "Tổ chức"]
+    assert [s.name for s in form.sheets] == ["Thông tin", "Kết nạp", "Tổ chức", "Đảng viên"]
     assert (form.admissions.column("code"), form.admissions.column("label"), form.admissions.column("value")) == (
         "A",
         "B",
@@ -77,7 +77,7 @@ def test_default_form_is_the_form_of_spec_3() -> None:
     assert form.admissions.label("admitted") == "Tổng số đảng viên mới kết nạp"
     assert form.info.label("period") == "Kỳ báo cáo"
     assert form.admissions.header == {"code": "Mã", "label": "Chỉ tiêu", "value": "Kỳ này"}
-    assert set(forms.CODES) == {c for s in form.tables for c in s.labels} - {forms.TOTAL}
+    assert set(forms.CODES + forms.MEMBER_CODES) == {c for s in form.tables for c in s.labels} - {forms.TOTAL}
     package_data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     shipped = package_data["package-data"]["pipeline.intake"]
     assert {"default_form.toml", "rules.toml"} <= set(shipped)  # shipped with the package
@@ -293,7 +293,8 @@ def test_templates_of_a_custom_form_read_back_through_it(raw_copy: Path, tmp_pat
     period = Period(2017, 2)
     path = next(p for p in write_templates(reference, period, tmp_path) if p.name.startswith("DBP_"))
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Thông tin chung", "Phát triển đảng viên", "Thôn bản"]
+    # The membership balance (SPEC 11) is on every template; left blank, the return does not hold it.
+    assert book.sheetnames == ["Thông tin chung", "Phát triển đảng viên", "Thôn bản", "Biến động đảng viên"]
     admissions = book["Phát triển đảng viên"]
     assert (admissions["B1"].value, admissions["D1"].value) == ("Nội dung", "Số lượng")
     assert admissions["B2"].value == "Tổng số kết nạp" and admissions["A2"].value is None
@@ -303,7 +304,7 @@ def test_templates_of_a_custom_form_read_back_through_it(raw_copy: Path, tmp_pat
     for sheet in (admissions, book["Thôn bản"]):
         table = reference.form.admissions if sheet is admissions else reference.form.organization
         for number, code in enumerate(table.codes, start=2):
-            sheet.cell(number, 4).value = typed[code]
+            sheet.cell(number, 4).value = typed.get(code)  # the optional grassroots rows left blank
     book.save(path)
     [ret] = read_return_file(path, path.name, reference.form)
     check_return(ret, period, reference)

@@ -30,19 +30,24 @@ def test_one_template_per_expected_unit(templates: list[Path], sample_reference:
     assert sorted(p.name for p in templates) == sorted(f"{code}_{P}.xlsx" for code in sample_reference.units)
 
 
-def test_template_is_filled_in_and_locked_but_for_the_inputs(templates: list[Path]) -> None:
+def test_template_is_filled_in_and_locked_but_for_the_inputs(
+    templates: list[Path], sample_reference: Reference
+) -> None:
     book = openpyxl.load_workbook(templates[0])
-    assert book.sheetnames == [forms.SHEET_INFO, forms.SHEET_ADMISSIONS, forms.SHEET_ORGANIZATION]
+    sheets = [forms.SHEET_INFO, forms.SHEET_ADMISSIONS, forms.SHEET_ORGANIZATION, forms.SHEET_MEMBERS]
+    assert book.sheetnames == sheets
     info = book[forms.SHEET_INFO]
     assert [info.cell(r, 1).value for r in range(1, 6)] == list(forms.INFO_LABELS.values())
     assert info["B3"].value == str(P)
-    for sheet_name, rows in (
-        (forms.SHEET_ADMISSIONS, forms.ADMISSION_ROWS),
-        (forms.SHEET_ORGANIZATION, forms.ORGANIZATION_ROWS),
+    for sheet_name, codes in (
+        # The sample's form.toml adds its own category to `Kết nạp` (SPEC 11).
+        (forms.SHEET_ADMISSIONS, sample_reference.form.admissions.codes),
+        (forms.SHEET_ORGANIZATION, forms.DEFAULT.organization.codes),
+        (forms.SHEET_MEMBERS, forms.MEMBER_CODES),
     ):
-        sheet = book[sheet_name]
+        sheet, rows = book[sheet_name], codes
         assert sheet.protection.sheet
-        assert [sheet.cell(r, 1).value for r in range(2, len(rows) + 2)] == [row.code for row in rows]
+        assert [sheet.cell(r, 1).value for r in range(2, len(rows) + 2)] == list(codes)
         assert all(not sheet.cell(r, 3).protection.locked for r in range(2, len(rows) + 2))
         assert sheet["A2"].protection.locked and sheet["B2"].protection.locked
         [rule] = sheet.data_validations.dataValidation
@@ -52,15 +57,15 @@ def test_template_is_filled_in_and_locked_but_for_the_inputs(templates: list[Pat
 
 def test_template_filled_in_reads_back_exactly(templates: list[Path], sample_reference: Reference) -> None:
     path = next(p for p in templates if p.name.startswith("DBP_"))
-    typed = {**VALID_ADMISSIONS, **VALID_VILLAGES, "occ_worker": 0}
+    typed = {**VALID_ADMISSIONS, **VALID_VILLAGES, "occ_worker": 0, "college_graduate": 1}
     book = openpyxl.load_workbook(path)
     book[forms.SHEET_INFO]["B4"] = dt.datetime(2018, 1, 8)
     book[forms.SHEET_INFO]["B5"] = "Lò Văn Minh"
     for sheet_name in (forms.SHEET_ADMISSIONS, forms.SHEET_ORGANIZATION):
         for row in book[sheet_name].iter_rows(min_row=2):
-            row[2].value = typed[row[0].value]
+            row[2].value = typed.get(row[0].value)  # the optional grassroots rows left blank
     book.save(path)
-    [ret] = read_return_file(path, path.name)
+    [ret] = read_return_file(path, path.name, sample_reference.form)  # the membership sheet left blank
     check_return(ret, P, sample_reference)
     assert ret.problems == []
     assert {code: f.value for code, f in ret.figures.items()} == typed

@@ -68,6 +68,8 @@ def write_return(
         "prepared_by": "Nguyễn Văn A",
     }
     sheets = workbook_writer.layout(forms.DEFAULT, info, figures)  # type: ignore[arg-type]
+    if len(sheet_names) == 3:  # the membership sheet (SPEC 11) only when asked for by its name
+        sheets = sheets[:3]
     for sheet, name in zip(sheets, sheet_names, strict=True):
         sheet.name = name
         if not sheet.is_info:

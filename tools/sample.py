@@ -8,6 +8,10 @@ names in other case or with decomposed diacritics) while staying valid.
 Running it twice gives byte-identical files: all randomness comes from one seeded `random.Random`,
 every document timestamp is fixed and every zip container is rewritten with fixed entry dates.
 
+The membership balance (sheet `Đảng viên`), the grassroots organizations and the one category of the
+sample's `form.toml` (SPEC 11) are illustrative: the article gives none of them. They are drawn from a
+second seeded generator, so that the article's figures and every other draw stay as they were.
+
 Usage: ``python -m tools.sample OUT_DIR``
 """
 
@@ -28,14 +32,36 @@ from pathlib import Path
 
 from pipeline.common.periods import Period, span
 from pipeline.intake import checks, forms, workbook_writer
+from pipeline.intake.form_file import default_form, parse_form
 from pipeline.intake.problems import WARNING
 from pipeline.intake.reference import load_reference
 from pipeline.intake.returns import read_return_file
 from pipeline.intake.workbook_writer import Cell, Line, SheetLayout
 
 SEED = 20170630
+EXTRA_SEED = 20170701  # the figures of SPEC 11, illustrative (see the module's docstring)
 PERIODS: tuple[Period, ...] = tuple(span(Period(2016, 1), Period(2017, 1)))
 YEARS: tuple[int, ...] = (2016, 2017)
+
+# The sample province's own form (SPEC 10, 11): one category of new members beyond SPEC 3.
+FORM_TOML = """\
+# Mẫu báo cáo riêng của tỉnh: thêm một nhóm đảng viên mới kết nạp ngoài các dòng của mẫu chung.
+[[admissions.categories]]
+code = "college_graduate"
+labels = ["Trình độ cao đẳng, đại học trở lên"]
+name = "có trình độ cao đẳng, đại học trở lên"
+optional = true  # a return on the default form (without the row) is accepted
+"""
+SAMPLE_FORM = parse_form(__import__("tomllib").loads(FORM_TOML), Path("form.toml"), default_form())
+CATEGORY = SAMPLE_FORM.categories[0].code
+# Every row code the sample's returns hold, in the order of the form's sheets.
+SAMPLE_CODES: tuple[str, ...] = SAMPLE_FORM.codes
+# Share of new members with a college or university degree, by kind of unit (illustrative).
+GRADUATE_RATE = {"district": 0.14, "bloc": 0.85, "armed_forces": 0.45}
+# Members at the start of 2016H1 per member admitted over the term so far (illustrative).
+MEMBERS_PER_ADMITTED = {"district": 9, "bloc": 14, "armed_forces": 12}
+# Grassroots party organizations of a unit (illustrative), by kind.
+GRASSROOTS = {"district": (22, 34), "bloc": (60, 80), "armed_forces": (18, 30)}
 
 PROVINCE_TOML = """\
 province = "Điện Biên"
@@ -460,7 +486,7 @@ def _split(total: int, weights: dict[str, float]) -> dict[str, int]:
 def generate_figures(rng: random.Random) -> Figures:
     """Every unit's figures for every period, as {(unit_code, period): {code: count}}."""
     keys = [(u.code, p) for u in UNITS for p in PERIODS]
-    fig: Figures = {key: dict.fromkeys(forms.CODES, 0) for key in keys}
+    fig: Figures = {key: dict.fromkeys(SAMPLE_CODES, 0) for key in keys}
 
     for unit in UNITS:
         weights = [w * rng.uniform(0.9, 1.1) for w in HALF_WEIGHTS]
@@ -516,7 +542,46 @@ def generate_figures(rng: random.Random) -> Figures:
             joint -= joint_drop[i]
             f["villages_joint_end"] = joint
             f["new_village_cells"] = joint_drop[i]
+    add_spec_11_figures(fig, random.Random(EXTRA_SEED))
     return fig
+
+
+def add_spec_11_figures(fig: Figures, rng: random.Random) -> None:
+    """The sample's category, membership balance and grassroots organizations for every return (SPEC 11):
+    consistent with the admissions, each half-year's start the end of the half-year before."""
+    for unit in UNITS:
+        members = MEMBERS_PER_ADMITTED[unit.kind] * unit.admitted + rng.randint(0, 400)
+        low, high = GRASSROOTS[unit.kind]
+        orgs = rng.randint(low, high)
+        probationary = round(unit.admitted * 0.6)
+        for period in PERIODS:
+            f = fig[unit.code, period]
+            admitted = f["admitted"]
+            f[CATEGORY] = min(admitted, round(admitted * GRADUATE_RATE[unit.kind] * rng.uniform(0.8, 1.2)))
+            flows = {
+                "transferred_in": rng.randint(2, 12 if unit.kind == "district" else 30),
+                "transferred_out": rng.randint(2, 12 if unit.kind == "district" else 30),
+                "deceased": round(members * rng.uniform(0.002, 0.005)),
+                "expelled": rng.randint(0, 2),
+                "struck_off": rng.randint(0, 3),
+                "permitted_to_leave": rng.randint(0, 1),
+            }
+            made_full = min(probationary, round(admitted * rng.uniform(0.85, 1.1)))
+            end = (
+                members + admitted + flows["transferred_in"] - sum(v for k, v in flows.items() if k != "transferred_in")
+            )
+            probationary = probationary + admitted - made_full
+            f.update(flows)
+            f.update(
+                members_start=members,
+                members_end=end,
+                probationary_end=probationary,
+                made_full=made_full,
+            )
+            members = end
+            orgs += rng.choice((0, 0, 1))
+            f["grassroots_orgs"] = orgs
+            f["grassroots_orgs_admitting"] = min(orgs, admitted, max(1, round(orgs * rng.uniform(0.55, 0.85))))
 
 
 def _require(ok: bool, message: str) -> None:
@@ -643,7 +708,7 @@ def build_sheets(ret: Return, rng: random.Random) -> None:
         "prepared_by": ret.habit.prepared_by,
     }
     values = {code: _count_cell(n, ret) for code, n in ret.figures.items()}
-    ret.sheets = workbook_writer.layout(forms.DEFAULT, info, values)
+    ret.sheets = workbook_writer.layout(SAMPLE_FORM, info, values)
     for sheet in ret.sheets:
         sheet.name = _sheet_name(sheet.name, ret)
         for line in sheet.lines:
@@ -778,7 +843,7 @@ def write_csv_export(fig: Figures, path: Path) -> None:
         writer = csv.writer(fh, lineterminator="\r\n")
         writer.writerow(["unit_code", "period", "code", "value"])
         for code in units:
-            for row_code in forms.CODES:
+            for row_code in SAMPLE_CODES:
                 writer.writerow([code, period, row_code, fig[code, period][row_code]])
 
 
@@ -800,6 +865,9 @@ def write_sample(out_dir: Path) -> list[Path]:
     toml = out_dir / "province.toml"
     toml.write_text(PROVINCE_TOML, encoding="utf-8", newline="\n")
     written.append(toml)
+    form = out_dir / forms.FORM_FILE
+    form.write_text(FORM_TOML, encoding="utf-8", newline="\n")
+    written.append(form)
 
     for edition, text in COMMENTARY.items():
         notes = out_dir / "commentary" / f"{edition}.md"

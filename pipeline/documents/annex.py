@@ -20,6 +20,7 @@ import xlsxwriter
 from pipeline.common import iorw, labels
 from pipeline.common.periods import Edition, parse
 from pipeline.indicators.compute import window_periods
+from pipeline.indicators.members import MEMBER_INDICATORS
 from pipeline.indicators.table import KIND_PREFIX, PROVINCE, WINDOWS, Indicators
 from pipeline.intake import forms
 from pipeline.intake.reference import Reference
@@ -30,6 +31,7 @@ SHEET_OF_WINDOW = {
     "term_to_date": "Chỉ tiêu nhiệm kỳ",
 }
 CATEGORY_SHEET, VILLAGE_SHEET, TREND_SHEET, SOURCE_SHEET = "Cơ cấu kết nạp", "Thôn, bản", "Qua các kỳ", "Nguồn số liệu"
+MEMBERS_SHEET = "Số lượng đảng viên"
 DEFINITIONS = (
     "scope: province = toàn tỉnh; kind:… = mọi đơn vị của một loại; còn lại là mã đơn vị (units.csv).",
     "Chỉ tiêu có đuôi _pct là tỷ lệ phần trăm (làm tròn 2 chữ số thập phân); các chỉ tiêu khác là số đếm.",
@@ -61,11 +63,18 @@ def write_annex(
         "title": book.add_format({"bold": True, "font_size": 14}),
         "text": book.add_format({"text_wrap": False}),
     }
+    # The membership sheet (SPEC 11) only where some unit's balance is in the indicators: else the annex is
+    # as before.
+    members = any(i in MEMBER_INDICATORS for i in ind.names())
     sheets = [*SHEET_OF_WINDOW.values(), CATEGORY_SHEET, VILLAGE_SHEET, TREND_SHEET, SOURCE_SHEET]
+    if members:
+        sheets.insert(sheets.index(TREND_SHEET), MEMBERS_SHEET)
     _cover(book, formats, reference, edition, sources, when, sheets)
     formats["edition"] = edition.label_vi()  # not a format: the words every table's title ends with
     windows = {w: labels.window_words(w, edition, window_periods(w, edition, reference)[0]) for w in WINDOWS}
-    _indicator_sheets(book, formats, ind, scope_names(reference), windows)
+    _indicator_sheets(book, formats, ind, scope_names(reference), windows, reference)
+    if members:
+        _members_sheet(book, formats, ind, scope_names(reference), windows)
     _source_sheet(book, formats, reference, sources)
     book.close()
     iorw.write_bytes(path, iorw.fixed_zip(_with_language(buffer.getvalue(), LANGUAGE)))
@@ -88,10 +97,15 @@ def _with_language(data: bytes, language: str) -> bytes:
 
 
 def _indicator_sheets(
-    book: xlsxwriter.Workbook, formats: dict, ind: Indicators, names: dict[str, str], windows: dict[str, str]
+    book: xlsxwriter.Workbook,
+    formats: dict,
+    ind: Indicators,
+    names: dict[str, str],
+    windows: dict[str, str],
+    reference: Reference,
 ) -> None:
-    """Every indicator by unit for each window, admissions by category, villages, the trend; each window
-    named in words (`windows`) in its sheet's title and its headers."""
+    """Every indicator by unit for each window, admissions by category (the province's own too), villages,
+    the trend; each window named in words (`windows`) in its sheet's title and its headers."""
     for window, sheet in SHEET_OF_WINDOW.items():
         indicators = list(dict.fromkeys(i for (_, w, i), _ in ind.items() if w == window))
         rows = [
@@ -99,13 +113,15 @@ def _indicator_sheets(
         ]
         _table(book, formats, sheet, ["scope", "Tên", *indicators], rows, windows[window])
     categories = [c for c in forms.CODES if c in forms.SHARE_CODES]
+    own = {category.code: category.name for category in reference.form.categories}  # SPEC 11
+    category_names = {**{code: forms.ROW_BY_CODE[code].label for code in categories}, **own}
     rows = [
         [
             code,
-            forms.ROW_BY_CODE[code].label,
+            category_names[code],
             *(v for w in WINDOWS for v in (ind.get(PROVINCE, w, code), ind.get(PROVINCE, w, f"{code}_pct"))),
         ]
-        for code in categories
+        for code in [*categories, *own]
     ]
     headers = ["code", "Chỉ tiêu", *(f"{name}, {windows[w]}" for w in WINDOWS for name in ("Số", "%"))]
     _table(book, formats, CATEGORY_SHEET, headers, rows)
@@ -125,6 +141,20 @@ def _indicator_sheets(
             for half, admitted, target in ind.trend()
         ],
     )
+
+
+def _members_sheet(
+    book: xlsxwriter.Workbook, formats: dict, ind: Indicators, names: dict[str, str], words: dict[str, str]
+) -> None:
+    """The membership balance by unit (SPEC 11), for the edition and for the term to date (`words`: the
+    windows named in words); a blank cell where a figure is withheld."""
+    shown = ("period", "term_to_date")
+    headers = ["scope", "Tên", *(f"{i}, {words[w]}" for w in shown for i in MEMBER_INDICATORS)]
+    rows = [
+        [scope, names.get(scope, scope), *(ind.get(scope, w, i) for w in shown for i in MEMBER_INDICATORS)]
+        for scope in ind.scopes()
+    ]
+    _table(book, formats, MEMBERS_SHEET, headers, rows)
 
 
 def _source_sheet(book: xlsxwriter.Workbook, formats: dict, reference: Reference, sources: pd.DataFrame) -> None:

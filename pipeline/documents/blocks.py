@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 from pipeline.common import fmt, labels
 from pipeline.documents import commentary as commentary_file
+from pipeline.documents import member_blocks
 from pipeline.documents.bulletin import BulletinData
 from pipeline.documents.content import Block, BulletList, Heading, Paragraph, Run, Section, Table
 from pipeline.documents.narrative import lead_paragraph
@@ -243,5 +244,6 @@ def below_target(data: BulletinData, window: str = "term_to_date") -> Section:
         for kind, label, admitted, pct in kinds
     ]
     headers = ["Loại hình đảng bộ", f"Kết nạp {labels.window_name(window)}", "% chỉ tiêu", "Số đơn vị chưa đạt"]
+    headers, rows = member_blocks.with_grassroots_column(data, headers, rows, [kind for kind, *_ in kinds])
     blocks.append(Table(headers, rows, "by-kind", note=_note(rows)))
     return Section(blocks, "below-target")

@@ -178,9 +178,11 @@ def composition(data: BulletinData, window: str = "term_to_date") -> Chart:
     """Shares of the members admitted who are youth union members, women, ethnic minority, … in `window`."""
     labels.check_window(window)  # before the data is touched: an analyst's bad argument, said as such
     words, subject = data.window_words(window), "Cơ cấu đảng viên mới kết nạp (% tổng số)"
-    shares = [data.get(PROVINCE, window, f"{code}_pct") for code in COMPOSITION]
+    # The province's own categories (SPEC 11) after ours, as its form.toml names them.
+    composition = {**COMPOSITION, **{c.code: c.name[:1].upper() + c.name[1:] for c in data.reference.form.categories}}
+    shares = [data.get(PROVINCE, window, f"{code}_pct") for code in composition]
     figure = labelled_bars(
-        list(COMPOSITION.values()),
+        list(composition.values()),
         [float(s or 0) for s in shares],
         [fmt.percent(s) for s in shares],
         COLOURS["other"],
@@ -188,7 +190,7 @@ def composition(data: BulletinData, window: str = "term_to_date") -> Chart:
     )
     vi_number_axis(figure.axes[0].xaxis, percent=True)
     alt = f"Biểu đồ thanh: tỷ lệ đảng viên mới kết nạp {words} là " + "; ".join(
-        f"{label.lower()} {fmt.percent(s)}" for label, s in zip(COMPOSITION.values(), shares, strict=True)
+        f"{label.lower()} {fmt.percent(s)}" for label, s in zip(composition.values(), shares, strict=True)
     )
     return Chart(figure, alt + ".", _caption(subject, words), word_picture=data.word_pictures)
 

@@ -15,6 +15,9 @@ from typing import Any
 
 MIME = "application/vnd.dangvien.block+json"
 REMOVE_TAG = "remove-cell"  # analysts tag a cell with this to keep it out of the documents
+# A cell so tagged that shows nothing leaves no trace in the bulletin's page (a part of it that a province
+# without the data leaves out, such as the membership balance of SPEC 11).
+OPTIONAL_TAG = "only-with-output"
 # The text alternative of a picture an analyst's cell shows without one (nbconvert's own is English).
 FALLBACK_ALT = "Hình do người biên tập bổ sung vào bản tin; chưa có mô tả bằng lời."
 

@@ -9,6 +9,7 @@ import jinja2
 
 from pipeline.common import fmt, labels
 from pipeline.common.periods import Edition, Period
+from pipeline.documents.member_blocks import grassroots_sentence, lead_members
 from pipeline.indicators.table import PROVINCE, Indicators
 from pipeline.intake.reference import Reference
 
@@ -80,6 +81,9 @@ def lead_context(ind: Indicators, reference: Reference, edition: Period | Editio
         "term": term,
         "villages": villages,
         "half": half,
+        # SPEC 11: None and "" where no return holds them, and the lead is as before.
+        "members": lead_members(ind),
+        "grassroots": grassroots_sentence(ind),
     }
 
 

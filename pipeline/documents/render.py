@@ -20,7 +20,7 @@ from traitlets.config import Config
 
 from pipeline.common import iorw
 from pipeline.common.version import code, code_digest
-from pipeline.documents.content import FALLBACK_ALT, REMOVE_TAG
+from pipeline.documents.content import FALLBACK_ALT, OPTIONAL_TAG, REMOVE_TAG
 from pipeline.documents.narrow import NARROW_MIME, inline_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -93,6 +93,7 @@ def notebook_to_html(
 ) -> None:
     """`compiled`: where the page's templates are kept compiled for the next run (None: not kept)."""
     nb = nbformat.read(notebook, as_version=4)
+    nb.cells = [c for c in nb.cells if c.get("outputs") or OPTIONAL_TAG not in c.get("metadata", {}).get("tags", [])]
     # Papermill gives the cell it injects a random id; numbered ids keep reruns byte-identical.
     for number, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{number}"

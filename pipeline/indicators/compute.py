@@ -9,6 +9,7 @@ from fractions import Fraction
 import pandas as pd
 
 from pipeline.common.periods import Edition, Period, span
+from pipeline.indicators import members
 from pipeline.indicators.table import (
     INDICATOR_COLUMNS,
     PROVINCE,
@@ -258,6 +259,9 @@ def _window_rows(
         pcts = [context.unit_pct[(u, window)] for u in units if (u, window) in context.unit_pct]
         add("units_with_target", len(pcts))
         add("units_below_target", sum(pct < 100 for pct in pcts))
+    spec_11 = members.rows(values, reference.form, scope, units, window, periods, (start_units, end_units), percent)
+    for indicator, value in spec_11:
+        add(indicator, value)
     return rows
 
 

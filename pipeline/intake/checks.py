@@ -10,7 +10,7 @@ import pandas as pd
 from pipeline.common import fmt
 from pipeline.common.layout import TARGETS_FILE
 from pipeline.common.periods import Period, parse_loose
-from pipeline.intake import forms, rules
+from pipeline.intake import forms, member_checks, rules
 from pipeline.intake.form_file import Form
 from pipeline.intake.problems import Problem
 from pipeline.intake.reference import Reference, Unit
@@ -69,6 +69,9 @@ def check_return(ret: Return, period: Period, reference: Reference) -> None:
         )
     _check_admissions(ret, reference.form)
     _check_villages(ret, reference.form, has_villages=unit.has_villages if unit else True)
+    member_checks.check_categories(ret, reference.form)
+    member_checks.check_members(ret, reference.form)
+    member_checks.check_grassroots(ret, reference.form)
 
 
 def _check_admissions(ret: Return, form: Form) -> None:
@@ -149,7 +152,7 @@ def check_continuity(
     end of the half-year before (`period_ends`, SPEC 4): one of the two returns is wrong. A unit formed by a
     merger since then is compared with the sum of the units it was formed from."""
     unit = reference.units.get(ret.unit_code)
-    for stem in ("villages_no_member", "villages_joint"):
+    for stem in ("villages_no_member", "villages_joint", "members"):
         start = ret.figures.get(f"{stem}_start")
         before = _end_before(ret.unit_code, unit.predecessors if unit else (), f"{stem}_end", ends)
         if start is None or before is None:

@@ -8,7 +8,6 @@ labels to them. Mistakes in form.toml are UserErrors naming the file and the key
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,12 +15,18 @@ from pipeline.common.errors import UserError
 from pipeline.common.layout import FORM_FILE
 from pipeline.common.text import fold
 from pipeline.common.toml_file import read_toml
+from pipeline.intake import form_values as fv
 from pipeline.intake.cells import column_letter
+from pipeline.intake.form_categories import Category, parse_categories, with_categories
 
 DEFAULT_FORM_FILE = Path(__file__).with_name("default_form.toml")
 
-INFO, ADMISSIONS, ORGANIZATION = "info", "admissions", "organization"
-TABLES = (INFO, ADMISSIONS, ORGANIZATION)
+INFO, ADMISSIONS, ORGANIZATION, MEMBERS = "info", "admissions", "organization", "members"
+TABLES = (INFO, ADMISSIONS, ORGANIZATION, MEMBERS)
+# Sheets a return may leave out altogether (SPEC 11: the membership balance).
+OPTIONAL_SHEETS = (MEMBERS,)
+# Rows a return may leave out without a warning (SPEC 11: grassroots organizations).
+OPTIONAL_ROWS = ("grassroots_orgs", "grassroots_orgs_admitting")
 # The optional `Tổng cộng` row of a figures sheet: recognised, never a figure.
 TOTAL = "total"
 
@@ -63,15 +68,30 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
         "villages_joint_start",
         "villages_joint_end",
         "new_village_cells",
+        "grassroots_orgs",
+        "grassroots_orgs_admitting",
+    ),
+    # SPEC 11's membership balance, in the order of the sheet.
+    MEMBERS: (
+        "members_start",
+        "transferred_in",
+        "transferred_out",
+        "deceased",
+        "expelled",
+        "struck_off",
+        "permitted_to_leave",
+        "members_end",
+        "probationary_end",
+        "made_full",
     ),
 }
 _KEYS = {
     INFO: ("sheet", "aliases", "label_column", "value_column", "labels"),
     ADMISSIONS: ("sheet", "aliases", "code_column", "label_column", "value_column", "labels", "header"),
 }
-_KEYS[ORGANIZATION] = _KEYS[ADMISSIONS]
+_KEYS[ORGANIZATION] = _KEYS[MEMBERS] = _KEYS[ADMISSIONS]
+CATEGORIES_KEY = "categories"  # `[[admissions.categories]]`: a province's own categories (form_categories.py)
 _HEADER_KEYS = ("code", "label", "value")
-_COLUMN = re.compile(r"^[A-Za-z]{1,3}$")
 
 
 @dataclass(frozen=True)
@@ -86,6 +106,8 @@ class SheetForm:
     value_column: int
     labels: dict[str, tuple[str, ...]]  # code -> accepted labels, the first one printed on templates
     header: dict[str, str]  # the column titles a template prints: code, label, value
+    extra_codes: tuple[str, ...] = ()  # the province's own categories (`[[admissions.categories]]`), in order
+    optional_codes: tuple[str, ...] = ()  # of those, the ones a return may leave out
     # Derived, for the readers: folded sheet names, and folded label -> code.
     folded_names: frozenset[str] = field(init=False, compare=False)
     code_of_label: dict[str, str] = field(init=False, compare=False)
@@ -102,7 +124,7 @@ class SheetForm:
     @property
     def codes(self) -> tuple[str, ...]:
         """The codes of the rows this sheet holds, in the form's order (the total row is not one)."""
-        return VOCABULARY[self.key]
+        return VOCABULARY[self.key] + self.extra_codes
 
     def label(self, code: str) -> str:
         return self.labels[code][0]
@@ -118,79 +140,48 @@ class Form:
     info: SheetForm
     admissions: SheetForm
     organization: SheetForm
+    members: SheetForm
+    categories: tuple[Category, ...] = ()
 
     @property
-    def sheets(self) -> tuple[SheetForm, SheetForm, SheetForm]:
-        return (self.info, self.admissions, self.organization)
+    def sheets(self) -> tuple[SheetForm, ...]:
+        return (self.info, self.admissions, self.organization, self.members)
 
     @property
-    def tables(self) -> tuple[SheetForm, SheetForm]:
+    def tables(self) -> tuple[SheetForm, ...]:
         """The sheets of figures."""
-        return (self.admissions, self.organization)
+        return (self.admissions, self.organization, self.members)
+
+    @property
+    def category_codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.categories)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Every row code of the form's sheets of figures (a CSV export's `code`)."""
+        return tuple(code for sheet in self.tables for code in sheet.codes)
 
     def label(self, code: str) -> str:
         """The label a message names a row code by."""
         return next(sheet.label(code) for sheet in self.sheets if code in sheet.labels)
 
 
-def _fail(path: Path, where: str, message: str) -> UserError:
-    return UserError(f"{path}: {where} {message}")
-
-
-def _text(path: Path, where: str, value: object, empty_ok: bool = False) -> str:
-    if not isinstance(value, str) or (not value.strip() and not empty_ok):
-        raise _fail(path, where, "phải là chữ, không để trống (trong dấu ngoặc kép).")
-    return value.strip()
-
-
-def _texts(path: Path, where: str, value: object) -> tuple[str, ...]:
-    """A list of names or labels; one name alone is taken as a list of one."""
-    values = [value] if isinstance(value, str) else value
-    if not isinstance(values, list):
-        raise _fail(path, where, 'phải là một danh sách chữ, ví dụ ["Tên khác"].')
-    return tuple(_text(path, where, v) for v in values)
-
-
-def _column(path: Path, where: str, value: object, optional: bool) -> int | None:
-    text = _text(path, where, value, empty_ok=optional)
-    if not text:
-        return None
-    if not _COLUMN.match(text):
-        raise _fail(path, where, f"phải là tên một cột (A, B, C, …), không phải «{text}».")
-    index = 0
-    for letter in text.upper():
-        index = index * 26 + ord(letter) - ord("A") + 1
-    return index - 1
-
-
-def _refuse_unknown(path: Path, where: str, given: dict[str, object], known: tuple[str, ...]) -> None:
-    unknown = [key for key in given if key not in known]
-    if unknown:
-        raise _fail(path, where, f"có khóa không dùng được: {', '.join(unknown)} (dùng: {', '.join(known)}).")
-
-
-def _table(path: Path, where: str, value: object) -> dict[str, object]:
-    if not isinstance(value, dict):
-        raise _fail(path, where, "phải là một bảng khóa = giá trị.")
-    return value
-
-
 def _labels(path: Path, key: str, given: object, base: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
     """The base labels with the given ones first: a province's wording is what its templates print."""
     where = f"[{key}.labels]"
-    table = _table(path, where, given)
-    known = (*VOCABULARY[key], *(() if key == INFO else (TOTAL,)))
+    table = fv.table(path, where, given)
+    known = (*VOCABULARY[key], *(() if key in (INFO, MEMBERS) else (TOTAL,)))
     unknown = [code for code in table if code not in known]
     if unknown:
-        raise _fail(
+        raise fv.fail(
             path, where, f"có mã chỉ tiêu không có trong mẫu: {', '.join(unknown)} (các mã: {', '.join(known)})."
         )
     merged = dict(base)
     for code, value in table.items():
         labels: list[str] = []
-        for label in (*_texts(path, f"{where} {code}", value), *base.get(code, ())):
+        for label in (*fv.texts(path, f"{where} {code}", value), *base.get(code, ())):
             if not fold(label):
-                raise _fail(path, f"{where} {code}", f"có nhãn «{label}» không có chữ hay số nào.")
+                raise fv.fail(path, f"{where} {code}", f"có nhãn «{label}» không có chữ hay số nào.")
             if fold(label) not in {fold(seen) for seen in labels}:
                 labels.append(label)
         merged[code] = tuple(labels)
@@ -198,21 +189,21 @@ def _labels(path: Path, key: str, given: object, base: dict[str, tuple[str, ...]
 
 
 def _sheet(path: Path, key: str, given: object, base: SheetForm | None) -> SheetForm:
-    table = _table(path, f"[{key}]", given)
-    _refuse_unknown(path, f"[{key}]", table, _KEYS[key])
+    table = fv.table(path, f"[{key}]", given)
+    fv.refuse_unknown(path, f"[{key}]", table, _KEYS[key] + ((CATEGORIES_KEY,) if key == ADMISSIONS else ()))
     values: dict[str, object] = {}
     if "sheet" in table:
-        values["name"] = _text(path, f"[{key}] sheet", table["sheet"])
+        values["name"] = fv.text(path, f"[{key}] sheet", table["sheet"])
     if "aliases" in table:
-        values["aliases"] = _texts(path, f"[{key}] aliases", table["aliases"])
+        values["aliases"] = fv.texts(path, f"[{key}] aliases", table["aliases"])
     for column in ("code_column", "label_column", "value_column"):
         if column in table:
-            values[column] = _column(path, f"[{key}] {column}", table[column], optional=column == "code_column")
+            values[column] = fv.column(path, f"[{key}] {column}", table[column], optional=column == "code_column")
     header = dict(base.header) if base else {}
     if "header" in table:
-        given_header = _table(path, f"[{key}.header]", table["header"])
-        _refuse_unknown(path, f"[{key}.header]", given_header, _HEADER_KEYS)
-        header.update({role: _text(path, f"[{key}.header] {role}", v) for role, v in given_header.items()})
+        given_header = fv.table(path, f"[{key}.header]", table["header"])
+        fv.refuse_unknown(path, f"[{key}.header]", given_header, _HEADER_KEYS)
+        header.update({role: fv.text(path, f"[{key}.header] {role}", v) for role, v in given_header.items()})
     base_labels = dict(base.labels) if base else {}
     labels = _labels(path, key, table.get("labels", {}), base_labels)
     if base is None:  # the default form: it gives every key
@@ -234,16 +225,16 @@ def _check_sheet(path: Path, sheet: SheetForm) -> None:
     """What no single key shows: columns that coincide, a label two rows share, a row without a label."""
     columns = [c for c in (sheet.code_column, sheet.label_column, sheet.value_column) if c is not None]
     if len(set(columns)) != len(columns):
-        raise _fail(path, f"[{sheet.key}]", "các cột mã, tên chỉ tiêu và giá trị phải là những cột khác nhau.")
+        raise fv.fail(path, f"[{sheet.key}]", "các cột mã, tên chỉ tiêu và giá trị phải là những cột khác nhau.")
     missing = [code for code in sheet.codes if not sheet.labels.get(code)]
     if missing:
-        raise _fail(path, f"[{sheet.key}.labels]", f"thiếu nhãn của: {', '.join(missing)}.")
+        raise fv.fail(path, f"[{sheet.key}.labels]", f"thiếu nhãn của: {', '.join(missing)}.")
     owners: dict[str, str] = {}
     for code, labels in sheet.labels.items():
         for label in labels:
             other = owners.setdefault(fold(label), code)
             if other != code:
-                raise _fail(path, f"[{sheet.key}.labels]", f"nhãn «{label}» dùng cho cả {other} và {code}.")
+                raise fv.fail(path, f"[{sheet.key}.labels]", f"nhãn «{label}» dùng cho cả {other} và {code}.")
 
 
 def parse_form(data: dict[str, object], path: Path, base: Form | None) -> Form:
@@ -258,6 +249,11 @@ def parse_form(data: dict[str, object], path: Path, base: Form | None) -> Form:
         own = base.sheets[TABLES.index(key)] if base else None
         sheets[key] = _sheet(path, key, data.get(key, {}), own) if key in data or own is None else own
         _check_sheet(path, sheets[key])
+    categories = base.categories if base else ()
+    given = data.get(ADMISSIONS, {})
+    if isinstance(given, dict) and CATEGORIES_KEY in given:
+        categories = parse_categories(path, given[CATEGORIES_KEY], sheets[ADMISSIONS], VOCABULARY, TABLES)
+    sheets[ADMISSIONS] = with_categories(sheets[ADMISSIONS], categories)
     names: dict[str, str] = {}
     for sheet in sheets.values():
         for name in sheet.names:
@@ -266,7 +262,7 @@ def parse_form(data: dict[str, object], path: Path, base: Form | None) -> Form:
             other = names.setdefault(fold(name), sheet.key)
             if other != sheet.key:
                 raise UserError(f"{path}: tên trang «{name}» dùng cho cả [{other}] và [{sheet.key}].")
-    return Form(sheets[INFO], sheets[ADMISSIONS], sheets[ORGANIZATION])
+    return Form(sheets[INFO], sheets[ADMISSIONS], sheets[ORGANIZATION], sheets[MEMBERS], categories)
 
 
 @functools.cache

@@ -9,6 +9,7 @@ from pipeline.intake.form_file import (
     ADMISSIONS,
     FORM_FILE,
     INFO,
+    MEMBERS,
     ORGANIZATION,
     TOTAL,
     VOCABULARY,
@@ -29,6 +30,7 @@ DEFAULT: Form = default_form()
 SHEET_INFO = DEFAULT.info.name
 SHEET_ADMISSIONS = DEFAULT.admissions.name
 SHEET_ORGANIZATION = DEFAULT.organization.name
+SHEET_MEMBERS = DEFAULT.members.name
 
 TOTAL_ROW_LABEL = DEFAULT.admissions.label(TOTAL)
 
@@ -48,12 +50,14 @@ def _rows(sheet: SheetForm) -> tuple[Row, ...]:
 
 ADMISSION_ROWS: tuple[Row, ...] = _rows(DEFAULT.admissions)
 ORGANIZATION_ROWS: tuple[Row, ...] = _rows(DEFAULT.organization)
+MEMBER_ROWS: tuple[Row, ...] = _rows(DEFAULT.members)
 
 ROWS_BY_SHEET: dict[str, tuple[Row, ...]] = {
     SHEET_ADMISSIONS: ADMISSION_ROWS,
     SHEET_ORGANIZATION: ORGANIZATION_ROWS,
+    SHEET_MEMBERS: MEMBER_ROWS,
 }
-ALL_ROWS: tuple[Row, ...] = ADMISSION_ROWS + ORGANIZATION_ROWS
+ALL_ROWS: tuple[Row, ...] = ADMISSION_ROWS + ORGANIZATION_ROWS + MEMBER_ROWS
 ROW_BY_CODE: dict[str, Row] = {row.code: row for row in ALL_ROWS}
 CODES: tuple[str, ...] = VOCABULARY[ADMISSIONS] + VOCABULARY[ORGANIZATION]
 
@@ -85,7 +89,14 @@ BREAKDOWN_LABELS: dict[str, str] = {
 # Every count that is a part of `admitted`, with a share computed against it (SPEC 5).
 SHARE_CODES: tuple[str, ...] = OF_WHICH_CODES + tuple(c for group in BREAKDOWNS.values() for c in group)
 
-VILLAGE_CODES: tuple[str, ...] = tuple(row.code for row in ORGANIZATION_ROWS)
+# The membership balance (SPEC 11): the sheet's rows; its stocks, and its flows out of the party.
+MEMBER_CODES: tuple[str, ...] = VOCABULARY[MEMBERS]
+MEMBERS_OUT: tuple[str, ...] = ("transferred_out", "deceased", "expelled", "struck_off", "permitted_to_leave")
+MEMBERS_LEFT: tuple[str, ...] = ("expelled", "struck_off", "permitted_to_leave")
+# Grassroots party organizations (SPEC 11): optional rows of `Tổ chức`, not villages.
+GRASSROOTS_CODES: tuple[str, ...] = ("grassroots_orgs", "grassroots_orgs_admitting")
+
+VILLAGE_CODES: tuple[str, ...] = tuple(row.code for row in ORGANIZATION_ROWS if row.code not in GRASSROOTS_CODES)
 # Village counts that cannot exceed `villages_total`.
 VILLAGE_SUBSET_CODES: tuple[str, ...] = (
     "villages_no_member_start",

@@ -92,8 +92,10 @@ def _csv_return(returns: dict[str, Return], file_label: str, unit_code: str, per
     return ret
 
 
-def read_csv_export(path: Path, file_label: str) -> list[Return]:
-    """The membership database's export: `unit_code,period,code,value`, any number of units."""
+def read_csv_export(path: Path, file_label: str, form: forms.Form | None = None) -> list[Return]:
+    """The membership database's export: `unit_code,period,code,value`, any number of units; `code` is a
+    row code of the form (the province's own categories' too)."""
+    known = set((form or forms.DEFAULT).codes)
     rows = _csv_rows(path, file_label)
     if isinstance(rows, Return):
         return [rows]
@@ -120,7 +122,7 @@ def read_csv_export(path: Path, file_label: str) -> list[Return]:
                 header_width=len(rows[0]),
             )
             continue
-        if code not in forms.ROW_BY_CODE:
+        if code not in known:
             ret.report("csv-code-unknown", Place("", f"C{line}"), code)
             continue
         if (unit, code) in seen:
@@ -162,5 +164,5 @@ def _read_return_file(path: Path, file_label: str, form: forms.Form | None) -> l
         ret.report(rule_id, Place(), value, **fields)
         return [ret]
     if path.suffix.lower() == CSV_SUFFIX:
-        return read_csv_export(path, file_label)
+        return read_csv_export(path, file_label, form)
     return [read_workbook(path, file_label, form)]

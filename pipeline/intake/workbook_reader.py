@@ -10,7 +10,7 @@ import python_calamine as calamine
 from pipeline.common.text import fold, nfc, unit_code
 from pipeline.intake import forms
 from pipeline.intake.cells import NotACountError, is_blank, parse_count, parse_date
-from pipeline.intake.form_file import INFO, TOTAL, Form, SheetForm
+from pipeline.intake.form_file import INFO, MEMBERS, OPTIONAL_ROWS, OPTIONAL_SHEETS, TOTAL, Form, SheetForm
 from pipeline.intake.locate import Located, expected_form, expected_rows, locate_rows
 from pipeline.intake.problems import Problem
 from pipeline.intake.return_record import Figure, Place, Return, count, show
@@ -104,7 +104,8 @@ def _read_sheets(
             )
             figures = True  # the workbook follows the form: the duplicate is its one problem
         elif not found:
-            lost.append((sheet, ""))
+            if sheet.key not in OPTIONAL_SHEETS:  # a return may leave the membership balance out (SPEC 11)
+                lost.append((sheet, ""))
         elif _read_sheet(ret, contents[sheet.key], found[0], sheet):
             figures = figures or sheet.key != INFO
         elif sheet.key == INFO or _holds_rows(contents[sheet.key], found[0], sheet):
@@ -186,12 +187,16 @@ def _read_info(ret: Return, located: Located, name: str, sheet: SheetForm) -> No
 
 
 def _read_table(ret: Return, located: Located, sheet: SheetForm) -> None:
+    if sheet.key == MEMBERS and all(is_blank(row.raw) for row in located.rows):
+        return  # a template's membership sheet left blank: the return does not hold the balance (SPEC 11)
     seen: dict[str, str] = {}
     for row in located.rows:
         if row.code in seen:
             ret.report("row-twice", row.named_at, row.code, first=seen[row.code])
             continue
         seen[row.code] = row.named_at.cell
+        if row.code in OPTIONAL_ROWS and is_blank(row.raw):
+            continue  # an optional row left blank on a template is not reported (SPEC 11)
         if row.code == TOTAL:
             _read_total(ret, row.raw, row.value_place, sheet)
         else:
@@ -200,8 +205,11 @@ def _read_table(ret: Return, located: Located, sheet: SheetForm) -> None:
         ret.report(STRAY_RULES[stray.by], stray.place, stray.shown, sheet_name=sheet.name)
     name = located.rows[0].value_place.sheet
     for code in sheet.codes:
-        if code not in seen and code != forms.REQUIRED_CODE:
-            ret.report("row-missing", Place(name, ""), label=sheet.label(code), code=code)
+        if code in seen or code == forms.REQUIRED_CODE or code in OPTIONAL_ROWS:
+            continue
+        if sheet.key == MEMBERS or code in sheet.extra_codes:
+            continue  # the checks say what is missing of these, for workbooks and exports alike (SPEC 11)
+        ret.report("row-missing", Place(name, ""), label=sheet.label(code), code=code)
     if forms.REQUIRED_CODE in sheet.codes and forms.REQUIRED_CODE not in seen:
         label = sheet.label(forms.REQUIRED_CODE)
         ret.report("row-required-missing", Place(name, ""), label=label, code=forms.REQUIRED_CODE)

@@ -167,6 +167,13 @@ def _whole_numbers() -> DataValidation:
 
 def _guide(form: SheetForm) -> str:
     rows = "mã" if form.code_column is not None else "tên"
+    if form.key == "members":  # SPEC 11: optional as a whole, complete once filled in
+        return (
+            "Trang số đảng viên không bắt buộc: đơn vị không báo cáo thì để trống cả trang. Đã điền thì điền đủ "
+            f"mọi dòng ở cột {form.column('value')}, số nguyên ≥ 0; số cuối kỳ phải bằng đầu kỳ + kết nạp + "
+            f"chuyển đến − chuyển đi − từ trần − khai trừ − xóa tên − ra khỏi Đảng. Không thêm, xóa hay đổi {rows} "
+            "các dòng."
+        )
     return (
         f"Hướng dẫn: chỉ nhập vào các ô tô màu vàng ở cột {form.column('value')}, số nguyên ≥ 0; ô để trống được "
         "hiểu là 0 (riêng dòng tổng số đảng viên mới kết nạp phải ghi số). "
