@@ -379,7 +379,8 @@ def test_the_annex_holds_the_category_and_the_membership_by_unit(built: Path) ->
     assert Decimal(str(row[2])) == ind.get(PROVINCE, "period", CATEGORY)
     members = sheet_named(book, "Số lượng đảng viên")
     header = [c.value for c in members[2]]
-    column = header.index("trong kỳ: members_end")
+    # the column's window in words (the edition's half-year), never a code
+    column = next(i for i, h in enumerate(header) if h.startswith("members_end, 6 tháng"))
     by_scope = {r[0]: r[column] for r in members.iter_rows(min_row=3, values_only=True)}
     assert by_scope[PROVINCE] == ind.get(PROVINCE, "period", "members_end")
     assert by_scope["DBP"] == ind.get("DBP", "period", "members_end")

@@ -20,8 +20,8 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
+from pipeline.common import house_style
 from pipeline.common.errors import StageFailed
-from pipeline.documents import house_style
 from pipeline.running.runner import run_notebook
 from tests.conftest import ROOT, copy_of_checkout, make
 

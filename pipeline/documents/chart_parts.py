@@ -3,10 +3,11 @@ names, labelled bars and the strip of units between the highest and the lowest."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from pipeline.common import fmt
+from pipeline.common import fmt, labels
 
 if TYPE_CHECKING:  # loaded only to draw (see chart.py)
     from matplotlib.figure import Figure
@@ -62,3 +63,27 @@ def labelled_bars(labels: list[str], values: list[float], texts: list[str], colo
     axes.tick_params(axis="y", labelsize=8)
     axes.set_title(title, fontsize=10, loc="left")
     return figure
+
+
+ROW_HEIGHT, MARGIN_HEIGHT = 0.32, 1.2  # inches: 21 rows at most stay well within a page
+REST_LABEL = "Các đơn vị còn lại"
+MOST_BARS = 10  # a chart by unit shows every unit up to twice this many, else the highest and the lowest
+
+
+def titled(subject: str, words: str) -> str:
+    """A chart's title: what it shows, and on a line of its own the window it shows, in words."""
+    return f"{subject}\n{labels.capitalized(words)}"
+
+
+def caption(subject: str, words: str) -> str:
+    """The report's caption of a chart: its title on one line."""
+    return f"{subject}, {words}"
+
+
+def highest_and_lowest(codes: list[str], key: Callable[[str], float]) -> tuple[list[str], list[str], list[str]]:
+    """(highest, rest, lowest) of `codes` by `key`, highest first: every unit among the highest when there
+    are at most 2 × MOST_BARS, else MOST_BARS at each end and the others as the rest."""
+    ordered = sorted(codes, key=key, reverse=True)
+    if len(ordered) <= 2 * MOST_BARS:
+        return ordered, [], []
+    return ordered[:MOST_BARS], ordered[MOST_BARS:-MOST_BARS], ordered[-MOST_BARS:]

@@ -7,53 +7,37 @@ from the same `BulletinData`. DejaVu Sans has every Vietnamese glyph, so labels 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from pipeline.common import fmt, labels
 from pipeline.common.periods import parse
+from pipeline.documents import target_figures
 from pipeline.documents.blocks import shown_units
 from pipeline.documents.bulletin import BulletinData
 from pipeline.documents.chart import Chart, cached
 from pipeline.documents.chart_parts import (
     COLOURS,
     DPI,
+    MARGIN_HEIGHT,
+    MOST_BARS,
+    REST_LABEL,
+    ROW_HEIGHT,
     WIDTH,
+    caption,
+    highest_and_lowest,
     labelled_bars,
     new_figure,
     rest_strip,
     short_name,
+    titled,
     vi_number_axis,
 )
 from pipeline.indicators.table import PROVINCE
 from pipeline.intake import forms
 
 if TYPE_CHECKING:  # loaded only to draw (see chart.py)
-    from matplotlib.figure import Figure
-
-MOST_BARS = 10  # a chart by unit shows every unit up to twice this many, else the highest and the lowest
-ROW_HEIGHT, MARGIN_HEIGHT = 0.32, 1.2  # inches: 21 rows at most stay well within a page
-REST_LABEL = "Các đơn vị còn lại"
-
-
-def _titled(subject: str, words: str) -> str:
-    """A chart's title: what it shows, and on a line of its own the window it shows, in words."""
-    return f"{subject}\n{labels.capitalized(words)}"
-
-
-def _caption(subject: str, words: str) -> str:
-    """The report's caption of a chart: its title on one line."""
-    return f"{subject}, {words}"
-
-
-def _highest_and_lowest(codes: list[str], key: Callable[[str], float]) -> tuple[list[str], list[str], list[str]]:
-    """(highest, rest, lowest) of `codes` by `key`, highest first: every unit among the highest when there
-    are at most 2 × MOST_BARS, else MOST_BARS at each end and the others as the rest."""
-    ordered = sorted(codes, key=key, reverse=True)
-    if len(ordered) <= 2 * MOST_BARS:
-        return ordered, [], []
-    return ordered[:MOST_BARS], ordered[MOST_BARS:-MOST_BARS], ordered[-MOST_BARS:]
+    pass
 
 
 def _below_target_sentence(data: BulletinData, window: str) -> str:
@@ -75,10 +59,10 @@ def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Ch
         pct = data.get(code, window, "target_pct")
         return pct if isinstance(pct, Decimal) else Decimal(-1)
 
-    highest, rest, lowest = _highest_and_lowest(shown_units(data, (window,)), reached)
+    highest, rest, lowest = highest_and_lowest(shown_units(data, (window,)), reached)
     if rest:
         subject = ATTAINMENT_EXTREMES
-        figure = _attainment_extremes(data, window, highest, rest, lowest, _titled(subject, words))
+        figure = target_figures.attainment_extremes(data, window, highest, rest, lowest, titled(subject, words))
         described = [*highest, *lowest]
         what = (
             f"tỷ lệ đạt chỉ tiêu kết nạp {words} của các đơn vị cao nhất và thấp nhất; các đơn vị còn lại là"
@@ -86,7 +70,7 @@ def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Ch
         )
     else:
         subject = ADMISSIONS_BESIDE_TARGET
-        figure = _admissions_beside_target(data, window, highest, _titled(subject, words))
+        figure = target_figures.admissions_beside_target(data, window, highest, titled(subject, words))
         described = highest
         what = f"kết nạp đảng viên so với chỉ tiêu {words}, từng đơn vị, xếp theo tỷ lệ đạt"
     alt = (
@@ -95,71 +79,11 @@ def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Ch
         + ". "
         + _below_target_sentence(data, window)
     )
-    return Chart(figure, alt, _caption(subject, words), word_picture=data.word_pictures)
+    return Chart(figure, alt, caption(subject, words), word_picture=data.word_pictures)
 
 
 ADMISSIONS_BESIDE_TARGET = "Kết nạp so với chỉ tiêu, xếp theo tỷ lệ đạt"
 ATTAINMENT_EXTREMES = "Tỷ lệ đạt chỉ tiêu kết nạp: cao nhất, thấp nhất"
-
-
-def _admissions_beside_target(data: BulletinData, window: str, units: list[str], title: str) -> Figure:
-    names = [short_name(data.unit_name(c)) for c in units]
-    admitted = [int(data.get(c, window, "admitted") or 0) for c in units]
-    target = [float(data.get(c, window, "target") or 0) for c in units]
-    figure, axes = new_figure(ROW_HEIGHT * len(units) + MARGIN_HEIGHT)
-    rows = range(len(units))
-    axes.barh([r + 0.2 for r in rows], target, height=0.4, color=COLOURS["target"], label="Chỉ tiêu")
-    axes.barh([r - 0.2 for r in rows], admitted, height=0.4, color=COLOURS["admitted"], label="Kết nạp")
-    for r, code in zip(rows, units, strict=True):
-        pct = data.get(code, window, "target_pct")
-        if pct is not None:
-            axes.annotate(
-                fmt.percent(pct),
-                (max(admitted[r], target[r]), r),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=7,
-                color="#b22222" if pct < 100 else "#333333",
-            )
-    axes.set_yticks(list(rows), names, fontsize=8)
-    axes.invert_yaxis()
-    vi_number_axis(axes.xaxis)
-    axes.legend(loc="lower right", fontsize=8, frameon=False)
-    axes.set_title(title, fontsize=10, loc="left")
-    return figure
-
-
-def _attainment_extremes(
-    data: BulletinData, window: str, highest: list[str], rest: list[str], lowest: list[str], title: str
-) -> Figure:
-    def pct(code: str) -> float:
-        return float(data.get(code, window, "target_pct") or 0)
-
-    units = [*highest, None, *lowest]
-    figure, axes = new_figure(ROW_HEIGHT * len(units) + MARGIN_HEIGHT)
-    for row, code in enumerate(units):
-        if code is None:
-            rest_strip(axes, row, [pct(c) for c in rest], COLOURS["other"])
-            continue
-        colour = COLOURS["admitted"] if pct(code) < 100 else COLOURS["other"]
-        axes.barh(row, pct(code), height=0.6, color=colour)
-        axes.annotate(
-            fmt.percent(data.get(code, window, "target_pct")),
-            (pct(code), row),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=7,
-        )
-    axes.axvline(100, color="#333333", linewidth=0.8, linestyle="--")
-    names = [REST_LABEL if code is None else short_name(data.unit_name(code)) for code in units]
-    axes.set_yticks(range(len(units)), names, fontsize=8)
-    axes.invert_yaxis()
-    vi_number_axis(axes.xaxis, percent=True)
-    axes.set_xlim(0, max(pct(c) for c in [*highest, *rest, *lowest]) * 1.15)
-    axes.set_title(title, fontsize=10, loc="left")
-    return figure
 
 
 COMPOSITION = {
@@ -186,13 +110,13 @@ def composition(data: BulletinData, window: str = "term_to_date") -> Chart:
         [float(s or 0) for s in shares],
         [fmt.percent(s) for s in shares],
         COLOURS["other"],
-        _titled(subject, words),
+        titled(subject, words),
     )
     vi_number_axis(figure.axes[0].xaxis, percent=True)
     alt = f"Biểu đồ thanh: tỷ lệ đảng viên mới kết nạp {words} là " + "; ".join(
         f"{label.lower()} {fmt.percent(s)}" for label, s in zip(composition.values(), shares, strict=True)
     )
-    return Chart(figure, alt + ".", _caption(subject, words), word_picture=data.word_pictures)
+    return Chart(figure, alt + ".", caption(subject, words), word_picture=data.word_pictures)
 
 
 @cached
@@ -208,14 +132,14 @@ def by_organization(data: BulletinData, window: str = "term_to_date") -> Chart:
         counts,
         [f"{fmt.number(c)} ({fmt.percent(s)})" for c, s in zip(counts, shares, strict=True)],
         COLOURS["admitted"],
-        _titled(subject, words),
+        titled(subject, words),
     )
     vi_number_axis(figure.axes[0].xaxis)
     alt = f"Biểu đồ thanh: đảng viên mới kết nạp {words} theo loại hình tổ chức cơ sở đảng: " + "; ".join(
         f"{forms.ROW_BY_CODE[code].label} {fmt.number(c)} ({fmt.percent(s)})"
         for code, c, s in zip(codes, counts, shares, strict=True)
     )
-    return Chart(figure, alt + ".", _caption(subject, words), word_picture=data.word_pictures)
+    return Chart(figure, alt + ".", caption(subject, words), word_picture=data.word_pictures)
 
 
 @cached
@@ -234,7 +158,7 @@ def villages(data: BulletinData, window: str = "term_to_date") -> Chart:
         return int(data.get(code, window, "villages_no_member_end") or 0)
 
     with_villages = [c for c in shown_units(data, (window,)) if data.reference.units[c].has_villages]
-    highest, rest, lowest = _highest_and_lowest(with_villages, left)
+    highest, rest, lowest = highest_and_lowest(with_villages, left)
     units = [*highest, None, *lowest] if rest else highest
     names = [REST_LABEL if c is None else short_name(data.unit_name(c)) for c in units]
     figure = Figure(figsize=(WIDTH, ROW_HEIGHT * len(units) + MARGIN_HEIGHT + 0.6), dpi=DPI, layout="constrained")
@@ -261,14 +185,25 @@ def villages(data: BulletinData, window: str = "term_to_date") -> Chart:
     ]
     figure.legend(handles=handles, fontsize=7, frameon=False, loc="outside lower center", ncols=2)
     subject = "Thôn, bản theo đơn vị" + (": còn nhiều và ít thôn, bản chưa có đảng viên nhất" if rest else "")
-    figure.suptitle(_titled(subject, words), fontsize=10, x=0.02, ha="left")
+    figure.suptitle(titled(subject, words), fontsize=10, x=0.02, ha="left")
+
+    alt = _villages_alt(data, window, words, (start_words, end_words), bool(rest), highest[0] if highest else None)
+    return Chart(figure, alt, caption(subject, words), word_picture=data.word_pictures)
+
+
+def _villages_alt(
+    data: BulletinData, window: str, words: str, edges: tuple[str, str], rest: bool, most: str | None
+) -> str:
+    """The villages chart's text alternative: the province's changes over `window`, and the unit with the
+    most villages left without a member."""
+    start_words, end_words = edges
 
     def change(scope: str, stem: str) -> str:
         start, end = data.get(scope, window, f"{stem}_start"), data.get(scope, window, f"{stem}_end")
         return f"từ {fmt.number(start or 0)} ({start_words}) xuống {fmt.number(end or 0)} ({end_words})"
 
-    most = highest[0] if highest else None
-    alt = (
+    left = int(data.get(most, window, "villages_no_member_end") or 0) if most else 0
+    return (
         f"Biểu đồ thanh theo đơn vị có thôn, bản, {words}: {start_words} so với {end_words}"
         + (", các đơn vị còn nhiều và ít thôn, bản chưa có đảng viên nhất" if rest else "")
         + ". Toàn tỉnh, thôn, bản chưa có đảng "
@@ -276,12 +211,11 @@ def villages(data: BulletinData, window: str = "term_to_date") -> Chart:
         f"{change(PROVINCE, 'villages_joint')}."
         + (
             f" Còn nhiều thôn, bản chưa có đảng viên nhất: {short_name(data.unit_name(most))} "
-            f"({fmt.number(left(most))}, {end_words})."
+            f"({fmt.number(left)}, {end_words})."
             if most
             else ""
         )
     )
-    return Chart(figure, alt, _caption(subject, words), word_picture=data.word_pictures)
 
 
 def half_year_label(text: str) -> str:

@@ -6,7 +6,7 @@ the axes (`1.400`, `12,5`) whatever the system's locale, and figures shown as SV
 The notebooks' setup cells call `use()`, so it is active in every run, under both engines and in
 `make lab`. By hand, in any notebook or script:
 
-    from pipeline.documents import house_style
+    from pipeline.common import house_style
     house_style.use()
     house_style.percent_axis(axes.yaxis)  # a share: `12,5%`
 
