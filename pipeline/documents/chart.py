@@ -35,7 +35,6 @@ PRINT_DPI = 300  # the picture Word gets: sharp when printed
 # an analyst may restyle the charts there, and nothing is left set in the process once a chart is made.
 # SVG text stays text (`svg.fonttype`), and its ids are the same on every run (`svg.hashsalt`).
 STYLE = {"font.family": "DejaVu Sans", "svg.hashsalt": "bulletin", "svg.fonttype": "none", "axes.spines.top": False}
-CACHE_DIR = ".charts"
 
 
 class Chart:
@@ -213,7 +212,7 @@ def _read(path: Path) -> dict | None:
 def edition_key(indicators_csv: Path, reference_files: tuple[Path, ...], edition: str, draft: bool) -> str:
     """What an edition's charts are drawn from, besides the code: its indicators, its reference files (unit
     names, kinds), the edition and whether it is a draft; and the code that draws them."""
-    from pipeline.running.stages import presentation_digest
+    from pipeline.common.version import presentation_digest
 
     files = "\n".join(iorw.sha256(p) for p in (indicators_csv, *reference_files))
     return hashlib.sha256(f"{files}\n{edition}\n{draft}\n{presentation_digest()}".encode()).hexdigest()
