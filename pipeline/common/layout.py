@@ -6,10 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pipeline.common.periods import Edition, Period
 
 PACKAGE = Path(__file__).resolve().parent.parent  # pipeline/
 ROOT = PACKAGE.parent
@@ -110,9 +106,9 @@ class Folders:
     reports: Path
     notebooks: Path
 
-    def executed(self, run: Period | Edition, stage: str) -> Path:
+    def executed(self, run: object, stage: str) -> Path:
         """Where the executed copy of a stage's notebook is kept: with the report of the half-year it cleaned
-        or of the edition it made."""
+        or of the edition it made (`run`, a Period or an Edition: `periods` imports this module)."""
         return self.reports / str(run) / "notebooks" / NOTEBOOKS[stage]
 
     def notebook(self, stage: str) -> Path:

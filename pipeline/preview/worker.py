@@ -85,7 +85,7 @@ def _warm_up() -> None:
     import matplotlib
     from matplotlib.figure import Figure
 
-    from pipeline.documents.chart import STYLE
+    from pipeline.documents.svg import STYLE
 
     with matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(2, 1))
