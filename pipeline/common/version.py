@@ -32,8 +32,9 @@ LIBRARIES = (
     "weasyprint",
 )
 PRODUCT = "dangvien-bulletin"
-# Files of the package that no stage runs: the console entry point and the command line only start stages
-# and word their messages (rewording one remakes nothing); `pins` checks an environment for make.
+# Files of the package that no stage runs: the console entry point, the command line and the build
+# (`build.py`: which stages to start, the gate, the parameters) start stages and word their messages
+# (rewording one remakes nothing); `pins` checks an environment for make.
 NOT_STAGE_CODE = frozenset({"__main__.py", "build.py", "cli.py", "pins.py"})
 # The data stages' code: the shared helpers, how stages run, the intake and the indicators (with the default
 # return form, code as data). The documents' code adds the documents and publishing packages, with their
