@@ -1,6 +1,6 @@
 # Half-yearly party-membership development bulletins. `make help` lists the commands.
 #
-# Stages, chained by their files (all three run by one process per report; see pipeline/running/stages.py):
+# Stages, chained by their files (all three run by one process per report; see pipeline/execution/stages.py):
 #   raw returns of a half-year ──01_clean──▶ $(PROCESSED_DIR)/<P>/figures.csv (+ problems, sources)
 #   figures of every half-year up to P ──02_indicators──▶ $(REPORTS_DIR)/<P>/indicators.csv
 #   indicators + figures ──03_bulletin──▶ bulletin.html, bulletin.pdf, manifest.json
@@ -76,7 +76,7 @@ STAGE = PYTHONPATH='$(CURDIR)' '$(PY)' -m pipeline --raw-dir '$(RAW_DIR)' --proc
 
 # What a report depends on besides data: the notebooks and the code. Make reruns a report when a file of
 # the package is newer, whatever kind it is (a module, rules.toml, a form, a template, a stylesheet, a font);
-# which of its stages must then run, the stages' content keys decide (pipeline/running/stages.py).
+# which of its stages must then run, the stages' content keys decide (pipeline/execution/stages.py).
 CODE := $(shell find pipeline -type f ! -path '*/__pycache__/*' ! -name '*.pyc')
 NOTEBOOKS := $(wildcard notebooks/0[0-9]_*.ipynb)
 # Half-years on record: those with a returns folder. Names sort in time order.
@@ -174,7 +174,7 @@ ON_RECORD_FILE := $(PROCESSED_DIR)/.on-record
 CODE_VERSION_FILE := $(REPORTS_DIR)/.code-version
 ifneq ($(ON_RECORD),)
 $(ON_RECORD_FILE) $(CODE_VERSION_FILE) $(foreach q,$(ON_RECORD),$(call fingerprint,$(q))) &: FORCE
-	@$(SYSTEM_PY) -m pipeline.running.fingerprint '$(RAW_DIR)' '$(PROCESSED_DIR)' '$(REPORTS_DIR)' $(ON_RECORD)
+	@$(SYSTEM_PY) -m pipeline.execution.fingerprint '$(RAW_DIR)' '$(PROCESSED_DIR)' '$(REPORTS_DIR)' $(ON_RECORD)
 endif
 
 # A half-year cleaned (with those before it, whose figures its start-of-period checks read). A report does

@@ -34,7 +34,7 @@ CONFIG = DOCS / "mkdocs.yml"
 FONTS = ROOT / "pipeline" / "documents" / "fonts"
 CHROMIUM = "/usr/bin/chromium"
 PDF_NAME = "huong-dan.pdf"
-GUIDE_DIR = "huong-dan"  # pipeline/documents/index.py links it under this name
+GUIDE_DIR = "huong-dan"  # pipeline/publishing/index.py links it under this name
 
 # Pictures of pages, by name: (file, viewport width, height of the picture).
 SCREENSHOTS = {

@@ -13,8 +13,8 @@ gc.set_threshold(100_000, 50, 100)
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
+from pipeline.cli import main  # noqa: E402
 from pipeline.documents.background import quiet_about_interrupts  # noqa: E402
-from pipeline.running.cli import main  # noqa: E402
 
 # Ctrl-C during an import is reported by the CLI as a stop, not also as an "exception ignored" traceback.
 sys.unraisablehook = quiet_about_interrupts

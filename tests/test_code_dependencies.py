@@ -103,10 +103,23 @@ def test_every_kind_of_file_edited_twice_makes_the_report_out_of_date(built: tup
         reran(checkout, out)  # the restored file is newer than the outputs again
 
 
-def test_rewording_a_command_line_message_reruns_no_stage(built: tuple[Path, Path]) -> None:
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("pipeline/cli.py", "Danh mục bản tin:", "Danh mục các bản tin:"),
+        ("pipeline/build.py", "cảnh báo (ghi trong phần", "cảnh báo (ghi ở phần"),
+    ],
+)
+def test_rewording_a_message_of_the_command_line_or_the_build_reruns_no_stage(
+    built: tuple[Path, Path], name: str, old: str, new: str
+) -> None:
     checkout, out = built
     build(checkout, out)
-    cli = checkout / "pipeline" / "running" / "cli.py"
-    edit(cli, "Danh mục bản tin:", "Danh mục các bản tin:")
-    printed = build(checkout, out)
-    assert not any(words in printed for words in STAGE_WORDS), printed
+    path = checkout / name
+    original = path.read_bytes()
+    try:
+        edit(path, old, new)
+        printed = build(checkout, out)
+        assert not any(words in printed for words in STAGE_WORDS), printed
+    finally:
+        path.write_bytes(original)

@@ -18,7 +18,7 @@ from docx import Document
 
 from pipeline.common import fmt
 from pipeline.common.layout import DOCUMENTS, EDITION_OUTPUTS
-from pipeline.documents.chart import flattened
+from pipeline.documents.svg import flattened
 from pipeline.indicators.table import Indicators
 from tests.conftest import SAMPLE_RAW
 

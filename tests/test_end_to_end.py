@@ -14,9 +14,8 @@ import openpyxl
 import pypdf
 import pytest
 
-from pipeline.common.layout import DOCUMENTS
+from pipeline.common.layout import DOCUMENTS, NOTEBOOKS
 from pipeline.indicators.table import Indicators
-from pipeline.running.stages import NOTEBOOKS
 from tests.conftest import ROOT, SAMPLE_RAW, make, make_command, sheet_named
 from tests.test_indicators import ARTICLE
 

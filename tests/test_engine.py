@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from pipeline.common.errors import StageFailed
-from pipeline.running.runner import run_notebook
+from pipeline.execution.runner import run_notebook
 
 
 def _notebook(path: Path, *sources: str) -> Path:

@@ -17,7 +17,7 @@ import pytest
 from nbclient.exceptions import CellTimeoutError
 from papermill.exceptions import PapermillExecutionError
 
-from pipeline.running.engine import ENGINE_NAME
+from pipeline.execution.engine import ENGINE_NAME
 from tests.test_engine import _notebook as notebook_with_cells
 
 KERNEL_ENGINE = "nbclient"
@@ -199,4 +199,4 @@ def test_the_engine_is_registered_through_papermills_entry_point(tmp_path: Path)
     result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     (shell_module,) = comparable(nbformat.read(tmp_path / "out.ipynb", as_version=4))[1:]
-    assert shell_module["stdout"] == "pipeline.running.engine\n"
+    assert shell_module["stdout"] == "pipeline.execution.engine\n"

@@ -11,8 +11,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from pipeline import cli
 from pipeline.common.errors import UserError
 from pipeline.common.periods import Period, parse
+from pipeline.execution.fingerprint import fingerprint
 from pipeline.intake import forms
 from pipeline.intake.blank_returns import write_templates
 from pipeline.intake.checks import check_return
@@ -20,8 +22,6 @@ from pipeline.intake.clean import clean_period
 from pipeline.intake.problems import ERROR, Problem
 from pipeline.intake.reference import Reference, load_reference
 from pipeline.intake.returns import read_return_file
-from pipeline.running import cli
-from pipeline.running.fingerprint import fingerprint
 from tests.conftest import ROOT, SAMPLE_RAW, make
 from tests.forms_rewrite import CUSTOM_FORM, add_title_rows, rewrite_to_custom_form, write_xlsx
 from tests.workbooks import VALID_ADMISSIONS, VALID_VILLAGES, write_return

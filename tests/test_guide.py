@@ -18,8 +18,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from pipeline.documents.index import GUIDE_DIR, write_index
 from pipeline.intake.rules import RULES
+from pipeline.publishing.index import GUIDE_DIR, write_index
 from tests.conftest import ROOT, copy_of_checkout
 
 DOCS = ROOT / "docs"

@@ -83,9 +83,9 @@ def test_file_without_read_permission() -> None:
     import tempfile
 
     from pipeline.common.periods import Period
+    from pipeline.execution.fingerprint import fingerprint
     from pipeline.intake.clean import clean_period
     from pipeline.intake.reference import load_reference
-    from pipeline.running.fingerprint import fingerprint
 
     # pytest's own temporary folders are private to root: this one must be reachable by `nobody`.
     scratch = Path(tempfile.mkdtemp(prefix="unreadable-", dir="/tmp"))

@@ -26,7 +26,7 @@ def _loaded_after(module: str) -> set[str]:
 
 
 def test_a_report_that_has_nothing_to_do_loads_no_library() -> None:
-    assert _loaded_after("pipeline.running.cli") == set()
+    assert _loaded_after("pipeline.cli") == set()
 
 
 def test_the_documents_stage_leaves_each_library_to_the_processes_that_use_it() -> None:

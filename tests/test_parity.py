@@ -13,8 +13,8 @@ from pathlib import Path
 
 import nbformat
 
+from pipeline.common.layout import NOTEBOOKS
 from pipeline.documents.content import FALLBACK_ALT
-from pipeline.running.stages import NOTEBOOKS
 from tests.conftest import ROOT, SAMPLE_RAW, make
 from tests.test_engine_parity import comparable
 

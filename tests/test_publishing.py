@@ -22,16 +22,15 @@ from docx import Document
 import pipeline
 from pipeline.common import fmt
 from pipeline.common.errors import StageFailed
-from pipeline.common.layout import PUBLISHED_FILES
+from pipeline.common.layout import NOTEBOOKS, PUBLISHED_FILES, Folders
 from pipeline.common.periods import parse_edition, periods_on_record
-from pipeline.documents.index import write_index
 from pipeline.indicators.table import PROVINCE, Indicators
 from pipeline.publishing.changes import diff
+from pipeline.publishing.index import write_index
 from pipeline.publishing.publish import Publication, publish
 from pipeline.publishing.verify import _compare as compare_rebuilt
 from pipeline.publishing.verify import verify_version
 from pipeline.publishing.versions import versions
-from pipeline.running.stages import NOTEBOOKS, Folders
 from tests.conftest import ROOT, SAMPLE_RAW, copy_of_checkout, digests, make, make_command, sheet_named
 from tests.test_documents import docx_text, pdf_text
 from tests.test_words import assert_in_words, html_reader_text, reader_texts

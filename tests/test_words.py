@@ -269,7 +269,7 @@ def test_a_chart_cell_with_an_unknown_window_is_the_analysts_error(tmp_path: Pat
     import nbformat
 
     from pipeline.common.errors import StageFailed
-    from pipeline.running.runner import run_notebook
+    from pipeline.execution.runner import run_notebook
 
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [

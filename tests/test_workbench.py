@@ -22,7 +22,7 @@ import pytest
 
 from pipeline.common import house_style
 from pipeline.common.errors import StageFailed
-from pipeline.running.runner import run_notebook
+from pipeline.execution.runner import run_notebook
 from tests.conftest import ROOT, copy_of_checkout, make
 
 NOTEBOOK = "notebooks/03_bulletin.ipynb"

@@ -1,8 +1,20 @@
-"""Where things are in the raw folder (SPEC 3). Standard library only: make's helpers use it too."""
+"""Where things are: the checkout and its notebooks, the raw folder (SPEC 3), an edition's outputs, the
+folders a run is given (`Folders`), and every state file and cache folder the stages keep beside their
+outputs. Standard library only: make's helpers use it too."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent  # pipeline/
+ROOT = PACKAGE.parent
+NOTEBOOKS = {
+    "clean": "01_clean.ipynb",
+    "indicators": "02_indicators.ipynb",
+    "bulletin": "03_bulletin.ipynb",
+    "report": "04_report.ipynb",
+}
 
 PROVINCE_FILE, UNITS_FILE, TARGETS_FILE = "province.toml", "units.csv", "targets.csv"
 REFERENCE_FILES = (PROVINCE_FILE, UNITS_FILE, TARGETS_FILE)
@@ -67,6 +79,48 @@ PUBLISHED_FILES = (*DOCUMENTS, INDICATORS_FILE, MANIFEST_FILE)
 
 def published_dir(reports_dir: Path, edition: object) -> Path:
     return Path(reports_dir) / PUBLISHED_DIR / str(edition)
+
+
+# State files, dot files beside what they describe (not part of an edition, not in its manifest).
+LOCK_FILE = ".lock"  # in a half-year's processed folder and an edition's report folder: one run at a time
+CLEAN_STAMP = ".clean.stamp"  # in a half-year's processed folder
+# The stamps of an edition's stages, in its report folder (a refused report takes them with its files).
+INDICATORS_STAMP, BULLETIN_STAMP, ANNEX_STAMP = ".indicators.stamp", ".bulletin.stamp", ".annex.stamp"
+EDITION_STAMPS = (INDICATORS_STAMP, BULLETIN_STAMP, ANNEX_STAMP)
+# What make watches (`python -m pipeline.execution.fingerprint`): a half-year's inputs in
+# PROCESSED_DIR/<P>/, the half-years on record in PROCESSED_DIR, the code version in REPORTS_DIR.
+INPUTS_FILE = ".inputs.sha256"
+ON_RECORD_FILE = ".on-record"
+CODE_VERSION_FILE = ".code-version"
+# Caches in an edition's report folder, kept across builds.
+CHART_CACHE_DIR = ".charts"
+FONT_CACHE_DIR = ".font-subsets"
+TEMPLATE_CACHE_DIR = ".compiled-templates"
+REPORT_PAGE = ".report-page.html"  # the formal report's HTML, from which its PDF is laid out
+
+
+@dataclass(frozen=True)
+class Folders:
+    raw: Path
+    processed: Path
+    reports: Path
+    notebooks: Path
+
+    def executed(self, run: object, stage: str) -> Path:
+        """Where the executed copy of a stage's notebook is kept: with the report of the half-year it cleaned
+        or of the edition it made (`run`, a Period or an Edition: `periods` imports this module)."""
+        return self.reports / str(run) / "notebooks" / NOTEBOOKS[stage]
+
+    def notebook(self, stage: str) -> Path:
+        return self.notebooks / NOTEBOOKS[stage]
+
+    def label(self, path: Path) -> str:
+        """`processed/2017H1/figures.csv`: an output's name in a stamp, the same wherever the folders are
+        (a copy of them elsewhere is still up to date)."""
+        for name, folder in (("processed", self.processed), ("reports", self.reports)):
+            if path.is_relative_to(folder):
+                return f"{name}/{path.relative_to(folder).as_posix()}"
+        raise ValueError(f"{path} is in neither output folder")
 
 
 if __name__ == "__main__":

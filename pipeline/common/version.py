@@ -10,12 +10,15 @@ analysts' to edit, and an edition records them as inputs.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import subprocess
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pipeline
+from pipeline.common import iorw
+from pipeline.common.layout import PACKAGE, ROOT
 
 LIBRARIES = (
     "babel",
@@ -28,11 +31,16 @@ LIBRARIES = (
     "python-calamine",
     "weasyprint",
 )
-ROOT = Path(pipeline.__file__).resolve().parent.parent
 PRODUCT = "dangvien-bulletin"
-# Files of the package that no stage runs: the console entry point and the command line only start stages
-# and word their messages (rewording one remakes nothing); `pins` checks an environment for make.
-NOT_STAGE_CODE = frozenset({"__main__.py", "cli.py", "pins.py"})
+# Files of the package that no stage runs: the console entry point, the command line and the build
+# (`build.py`: which stages to start, the gate, the parameters) start stages and word their messages
+# (rewording one remakes nothing); `pins` checks an environment for make.
+NOT_STAGE_CODE = frozenset({"__main__.py", "build.py", "cli.py", "pins.py"})
+# The data stages' code: the shared helpers, how stages run, the intake and the indicators (with the default
+# return form, code as data). The documents' code adds the documents and publishing packages, with their
+# templates and fonts: a change there reruns the documents only, not the cleaning or the indicators.
+DATA_PACKAGES = ("common", "execution", "intake", "indicators")
+DOCUMENT_PACKAGES = ("documents", "publishing")
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,7 @@ class Code:
         return f"{self.version} {self.commit or '-'} {date} changed={int(bool(self.changed_stage_code))}"
 
     def record(self, digest: str) -> dict[str, object]:
-        """The manifest's `code`: `digest` is the code's content SHA-256 (`stages.presentation_digest`)."""
+        """The manifest's `code`: `digest` is the code's content SHA-256 (`presentation_digest`)."""
         return {
             "version": self.version,
             "commit": self.commit,
@@ -110,10 +118,35 @@ def _changed(status: str) -> tuple[str, ...]:
     return tuple(sorted(paths))
 
 
+@cache
+def code_digest_of(presentation: bool) -> str:
+    """SHA-256 over the package's code (with or without the documents') and the locked library versions:
+    what the stages' keys hash (`execution.stages`)."""
+    packages = DATA_PACKAGES + (DOCUMENT_PACKAGES if presentation else ())
+    paths = [PACKAGE / "__init__.py"]
+    for package in packages:
+        paths += sorted(
+            p
+            for p in (PACKAGE / package).rglob("*")
+            if p.is_file() and p.name not in NOT_STAGE_CODE and "__pycache__" not in p.parts
+        )
+    lock = ROOT / "requirements.lock"
+    return digest_of_files([*paths, lock] if lock.is_file() else paths, PACKAGE.parent)
+
+
+def presentation_digest() -> str:
+    """The code the documents are made with (the whole package, its templates and fonts, the locked
+    libraries)."""
+    return code_digest_of(True)
+
+
+def digest_of_files(paths: list[Path], base: Path) -> str:
+    lines = [f"{iorw.sha256(p) if p.is_file() else 'missing'}  {p.relative_to(base).as_posix()}" for p in paths]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
 def code_digest() -> str:
     """The content SHA-256 of the code a build runs: the stages' own (their keys hash the same files)."""
-    from pipeline.running.stages import presentation_digest  # stages imports this module
-
     return presentation_digest()
 
 

@@ -1,1 +1,1 @@
-"""Indicators to documents: the content blocks, the charts, the commentary, the bulletin (HTML, PDF), the formal report (Word, PDF), the annex workbook, the manifest and the index."""
+"""Indicators to documents: the content blocks, the charts, the commentary, the bulletin (HTML, PDF), the formal report (Word, PDF), the annex workbook and the manifest."""

@@ -15,10 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.common import fmt, labels
-from pipeline.common.layout import INDICATORS_FILE
+from pipeline.common.layout import CHART_CACHE_DIR, INDICATORS_FILE
 from pipeline.common.periods import Edition, Period, parse, parse_edition, periods_on_record
 from pipeline.common.version import code
-from pipeline.documents.chart import CACHE_DIR, edition_key
+from pipeline.documents.chart import edition_key
 from pipeline.documents.narrow import show_figures_for_phones
 from pipeline.indicators.compute import window_periods, window_span
 from pipeline.indicators.table import Indicators
@@ -124,7 +124,7 @@ def load(
         sources=clean.load_sources(Path(processed_dir), on_record),
         draft=draft,
         word_pictures=word_pictures,
-        chart_cache=Path(reports_dir) / str(edition) / CACHE_DIR,
+        chart_cache=Path(reports_dir) / str(edition) / CHART_CACHE_DIR,
         chart_key=edition_key(Path(reports_dir) / str(edition) / INDICATORS_FILE, reference.files, str(edition), draft),
     )
 

@@ -18,7 +18,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -26,16 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.common import iorw
 from pipeline.documents.narrow import NARROW_MIME, narrow_svg
+from pipeline.documents.svg import STYLE, flattened
 
 if TYPE_CHECKING:  # matplotlib is loaded only to draw: a chart from the cache does without it
     from matplotlib.figure import Figure
 
 PRINT_DPI = 300  # the picture Word gets: sharp when printed
-# The bulletin's style, applied while a chart is drawn and saved, over whatever rcParams the notebook has:
-# an analyst may restyle the charts there, and nothing is left set in the process once a chart is made.
-# SVG text stays text (`svg.fonttype`), and its ids are the same on every run (`svg.hashsalt`).
-STYLE = {"font.family": "DejaVu Sans", "svg.hashsalt": "bulletin", "svg.fonttype": "none", "axes.spines.top": False}
-CACHE_DIR = ".charts"
 
 
 class Chart:
@@ -99,30 +94,6 @@ class Chart:
             data[NARROW_MIME] = pictures["narrow"]
         about = {"alt": self.alt, "caption": self.caption}
         return data, {"image/svg+xml": about, "image/png": about}
-
-
-_GROUP_TAG = re.compile(r"<g\b[^>]*>|</g>")
-_BARE_GROUP = re.compile(r'<g id="[^"]*"\s*/?>')
-
-
-def flattened(svg: str) -> str:
-    """The SVG without the groups that only name what they hold (matplotlib wraps every artist in a
-    `<g id="…">`): over half of a chart's elements, each walked when a PDF is laid out. What they hold
-    stays as it was, in its order; a group that clips, styles or moves its contents stays."""
-    pieces, kept, start = [], [], 0
-    for tag in _GROUP_TAG.finditer(svg):
-        text = tag.group()
-        if text == "</g>":
-            drop = not kept.pop() if kept else False
-        else:
-            drop = _BARE_GROUP.fullmatch(text) is not None
-            if not text.endswith("/>"):
-                kept.append(not drop)
-        if drop:
-            pieces.append(svg[start : tag.start()])
-            start = tag.end()
-    pieces.append(svg[start:])
-    return "".join(pieces)
 
 
 def _title(figure: Figure) -> str:
@@ -213,7 +184,7 @@ def _read(path: Path) -> dict | None:
 def edition_key(indicators_csv: Path, reference_files: tuple[Path, ...], edition: str, draft: bool) -> str:
     """What an edition's charts are drawn from, besides the code: its indicators, its reference files (unit
     names, kinds), the edition and whether it is a draft; and the code that draws them."""
-    from pipeline.running.stages import presentation_digest
+    from pipeline.common.version import presentation_digest
 
     files = "\n".join(iorw.sha256(p) for p in (indicators_csv, *reference_files))
     return hashlib.sha256(f"{files}\n{edition}\n{draft}\n{presentation_digest()}".encode()).hexdigest()

@@ -21,7 +21,6 @@ from typing import Any
 
 from pipeline.common import iorw
 
-FONT_CACHE_DIR = ".font-subsets"  # in an edition's report folder, beside the charts' `.charts`
 KEPT = 24  # subsets: a few versions of the bulletin's and the report's four or five faces each
 _FOLDER: contextvars.ContextVar[Path | None] = contextvars.ContextVar("font_subsets_folder", default=None)
 

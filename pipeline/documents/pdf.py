@@ -24,6 +24,7 @@ from pathlib import Path
 from jinja2 import Template
 
 from pipeline.common import iorw
+from pipeline.common.layout import TEMPLATE_CACHE_DIR
 from pipeline.documents import font_subsets
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -166,7 +167,7 @@ def bulletin_from_notebook(
     notebooks run (`pdf_workers.AHEAD`); its templates are kept compiled beside the HTML."""
     from pipeline.documents import render
 
-    compiled = html_path.parent / render.TEMPLATE_CACHE_DIR
+    compiled = html_path.parent / TEMPLATE_CACHE_DIR
     render.notebook_to_html(executed, html_path, compiled=compiled, **page)  # type: ignore[arg-type]
     html_to_pdf(html_path, pdf_path, source_date=source_date, font_cache=font_cache)
 

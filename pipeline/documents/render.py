@@ -24,7 +24,6 @@ from pipeline.documents.content import FALLBACK_ALT, OPTIONAL_TAG, REMOVE_TAG
 from pipeline.documents.narrow import NARROW_MIME, inline_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
-TEMPLATE_CACHE_DIR = ".compiled-templates"  # in an edition's report folder, beside `.charts` and `.font-subsets`
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 
 

@@ -25,25 +25,27 @@ from pipeline.common.layout import (
     ANNEX_XLSX,
     BULLETIN_HTML,
     BULLETIN_PDF,
+    FONT_CACHE_DIR,
     INDICATORS_FILE,
     MANIFEST_FILE,
+    NOTEBOOKS,
     REPORT_DOCX,
+    REPORT_PAGE,
     REPORT_PDF,
+    TEMPLATE_CACHE_DIR,
+    Folders,
 )
 from pipeline.common.periods import Edition, Period, parse_edition
 from pipeline.documents import background, commentary, manifest, pdf, pdf_workers
 from pipeline.documents.bulletin import TITLE, subtitle
 from pipeline.documents.content import Block, Figure
-from pipeline.documents.font_subsets import FONT_CACHE_DIR
 from pipeline.documents.notebook_content import blocks_of
 from pipeline.documents.report import REPORT_TITLE, report_page, subject
+from pipeline.execution.stages import Stage, annex_stage, report_files
 from pipeline.indicators.table import Indicators
 from pipeline.intake import clean
 from pipeline.intake.reference import Reference, load_reference
-from pipeline.running.stages import NOTEBOOKS, Folders, Stage, annex_stage, report_files
 
-# The formal report's page, while its PDF is laid out (a dot file: not one of the edition's files).
-REPORT_PAGE = ".report-page.html"
 REPORT_ONLY_PARAMETERS = ("number", "date")  # given at publication; the bulletin's notebook has no such parameters
 
 
@@ -86,7 +88,7 @@ def write_documents(
         if bulletin_first:
             bulletin()
         with background.alongside(bulletin, "bản tin") if not bulletin_first else contextlib.nullcontext():
-            from pipeline.running.runner import run_notebook  # Papermill, after the fork (as in the child)
+            from pipeline.execution.runner import run_notebook  # Papermill, after the fork (as in the child)
 
             report_notebook = folders.executed(edition, "report")
             run_notebook(folders.notebook("report"), report_notebook, parameters, engine)
@@ -154,7 +156,7 @@ def _write_bulletin(
     """The bulletin's notebook; then its HTML and PDF, by `lay_out` (the PDF worker that has nbconvert
     loaded, `pdf_workers.AHEAD`). `html_here`: the HTML written by this process (as `pdf.bulletin_from_notebook`
     writes it), the PDF alone by `lay_out`."""
-    from pipeline.running.runner import run_notebook  # Papermill, after the fork (as in the main process)
+    from pipeline.execution.runner import run_notebook  # Papermill, after the fork (as in the main process)
 
     edition, draft = parse_edition(str(parameters["edition"])), bool(parameters["draft"])
     report_dir, executed = folders.reports / str(edition), folders.executed(edition, "bulletin")
@@ -170,7 +172,7 @@ def _write_bulletin(
         from pipeline.documents import render
 
         html = report_dir / BULLETIN_HTML
-        render.notebook_to_html(executed, html, compiled=report_dir / render.TEMPLATE_CACHE_DIR, **page)  # type: ignore[arg-type]
+        render.notebook_to_html(executed, html, compiled=report_dir / TEMPLATE_CACHE_DIR, **page)  # type: ignore[arg-type]
         source_date, font_cache = edition.last.end_date(), report_dir / FONT_CACHE_DIR
         lay_out(
             functools.partial(

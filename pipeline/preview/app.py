@@ -20,11 +20,10 @@ from pathlib import Path
 from types import FrameType
 
 from pipeline.common.errors import StageFailed
-from pipeline.common.layout import BULLETIN_HTML, returns_dir
+from pipeline.common.layout import BULLETIN_HTML, PACKAGE, ROOT, Folders, returns_dir
 from pipeline.common.periods import Edition
 from pipeline.preview import server, watching
 from pipeline.preview.worker import Worker, WorkerDied
-from pipeline.running.stages import PACKAGE, ROOT, Folders
 
 HTML_POLL_SECONDS = 0.005  # how often the bulletin's file is looked at while a build runs
 

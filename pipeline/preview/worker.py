@@ -1,6 +1,6 @@
 """The warm worker: a process that keeps the libraries (pandas, matplotlib, Papermill, nbconvert, WeasyPrint),
 the parsed templates, fonts and chart cache loaded, and runs an edition's stages as `make report` does
-(`cli.report`: the same stages, keys and stamps, so the same bytes) each time it is asked.
+(`build.report`: the same stages, keys and stamps, so the same bytes) each time it is asked.
 
 It runs one thread only: the stages fork their PDF workers and the bulletin's child, which they do only from
 a process with a single thread (`documents.background.can_fork`). It reads one request a line on its standard
@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from pipeline.common.layout import Folders
     from pipeline.common.periods import Edition
-    from pipeline.running.stages import Folders
 
 WARM_MODULES = (
     "pandas",
@@ -47,7 +47,7 @@ WARM_MODULES = (
     "pipeline.documents.charts",
     "pipeline.documents.report_docx",
     "pipeline.documents.annex",
-    "pipeline.running.runner",
+    "pipeline.execution.runner",
 )
 STOP_SECONDS = 10.0  # a worker asked to stop mid-build may finish removing its temporary files
 
@@ -85,7 +85,7 @@ def _warm_up() -> None:
     import matplotlib
     from matplotlib.figure import Figure
 
-    from pipeline.documents.chart import STYLE
+    from pipeline.documents.svg import STYLE
 
     with matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(2, 1))
@@ -100,13 +100,14 @@ def _warm_templates(folders: Folders, edition: Edition) -> bool:
     """The bulletin's page templates loaded (nbconvert's, compiled), by converting the edition's executed
     notebook once into a scratch file: the PDF workers forked by each build inherit them. False when there is
     no executed notebook yet (before the first build)."""
+    from pipeline.common.layout import TEMPLATE_CACHE_DIR
     from pipeline.documents import render
 
     executed = folders.executed(edition, "bulletin")
     if not executed.is_file():
         return False
     with tempfile.TemporaryDirectory() as scratch:
-        compiled = folders.reports / str(edition) / render.TEMPLATE_CACHE_DIR  # as pdf.bulletin_from_notebook's
+        compiled = folders.reports / str(edition) / TEMPLATE_CACHE_DIR  # as pdf.bulletin_from_notebook's
         try:
             render.notebook_to_html(
                 executed, Path(scratch) / "warm.html", title="", running_title="", draft=False, compiled=compiled
@@ -118,16 +119,16 @@ def _warm_templates(folders: Folders, edition: Edition) -> bool:
 
 def build(folders: Folders, edition: Edition, draft: bool, engine: str) -> Outcome:
     """One `make report` of the edition, in this process; the messages as `python -m pipeline` prints them."""
+    from pipeline.build import report
     from pipeline.common import version
     from pipeline.common.errors import Interrupted, StageFailed, UserError
-    from pipeline.running import cli
 
     version.code.cache_clear()  # a commit made meanwhile is the code version the documents record
     tee = _Tee(sys.stderr)
     sys.stderr = tee
     program_error = False
     try:
-        cli.report(folders, edition, draft, engine, bulletin_first=True)
+        report(folders, edition, draft, engine, bulletin_first=True)
         ok = True
     except Interrupted as failure:
         print(str(failure), file=sys.stderr)
@@ -168,8 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     os.dup2(2, 1)
     sys.stdout = sys.stderr
 
+    from pipeline.common.layout import Folders
     from pipeline.common.periods import parse_edition
-    from pipeline.running.stages import Folders
 
     folders = Folders(args.raw_dir, args.processed_dir, args.reports_dir, args.notebooks_dir)
     edition = parse_edition(args.edition)

@@ -1,1 +1,2 @@
-"""Published versions (SPEC 9): make publish, make diff, make verify VERSION=N."""
+"""Published versions (SPEC 9): make publish, make diff, make verify VERSION=N; and the index of the
+reports and published versions (`make index`)."""

@@ -23,17 +23,21 @@ from pathlib import Path
 from pipeline.common import fmt, iorw
 from pipeline.common.errors import StageFailed
 from pipeline.common.layout import (
+    CHART_CACHE_DIR,
+    FONT_CACHE_DIR,
     INDICATORS_FILE,
+    LOCK_FILE,
     MANIFEST_FILE,
     PUBLICATION_FILE,
     PUBLISHED_FILES,
+    TEMPLATE_CACHE_DIR,
+    Folders,
     published_dir,
 )
 from pipeline.common.periods import Edition, Period
 from pipeline.common.version import Code, code
+from pipeline.execution import stages
 from pipeline.publishing.versions import NOTEBOOKS_DIR, Version, altered_message, content_of, versions
-from pipeline.running import stages
-from pipeline.running.stages import Folders
 
 _NUMBER = re.compile(r"^[0-9]{1,6}$")
 PARTIAL_PREFIX = ".partial-"  # a version being written: `.partial-v2-<pid>`, never a version
@@ -71,8 +75,8 @@ def publish(folders: Folders, edition: Edition, on_record: list[Period], publica
     # The working build's lock first: a `make report DRAFT=1` started meanwhile waits until the build that
     # was checked here (not a draft, no errors) has been rendered into the version.
     with (
-        stages.one_run_at_a_time(report_dir / ".lock", f"kỳ {edition}"),
-        stages.one_run_at_a_time(target / ".lock", f"phát hành kỳ {edition}"),
+        stages.one_run_at_a_time(report_dir / LOCK_FILE, f"kỳ {edition}"),
+        stages.one_run_at_a_time(target / LOCK_FILE, f"phát hành kỳ {edition}"),
     ):
         _refuse_unpublishable(report_dir, edition)
         _remove_partials(target)
@@ -163,16 +167,13 @@ def render_version(
     """Render the edition's documents into `build/<E>/`, from the current build's indicators, with the
     publication's `number`, `date` and `revision` among `parameters`. The charts and font subsets the
     current build keeps are reused (the same inputs give the same pictures), and its compiled templates."""
-    from pipeline.documents.chart import CACHE_DIR
-    from pipeline.documents.font_subsets import FONT_CACHE_DIR
-    from pipeline.documents.render import TEMPLATE_CACHE_DIR
+    from pipeline.build import edition_parameters
     from pipeline.documents.stage import write_documents
-    from pipeline.running.cli import edition_parameters
 
     working, report_dir = folders.reports / str(edition), build / str(edition)
     report_dir.mkdir(parents=True)
     shutil.copy2(working / INDICATORS_FILE, report_dir / INDICATORS_FILE)
-    for cache in (CACHE_DIR, FONT_CACHE_DIR, TEMPLATE_CACHE_DIR):
+    for cache in (CHART_CACHE_DIR, FONT_CACHE_DIR, TEMPLATE_CACHE_DIR):
         if (working / cache).is_dir():
             shutil.copytree(working / cache, report_dir / cache)
     rendered = dataclasses.replace(folders, reports=build)

@@ -21,12 +21,11 @@ from pathlib import Path
 
 from pipeline.common import iorw
 from pipeline.common.errors import StageFailed
-from pipeline.common.layout import MANIFEST_FILE, PUBLISHED_FILES, returns_dir
+from pipeline.common.layout import MANIFEST_FILE, PUBLISHED_FILES, Folders, returns_dir
 from pipeline.common.periods import Edition, parse, periods_on_record
 from pipeline.common.version import code, code_digest
 from pipeline.publishing.publish import render_version, revision_parameter
 from pipeline.publishing.versions import NOTEBOOKS_DIR, Version, chosen, comparable, versions
-from pipeline.running.stages import Folders
 
 
 def verify_version(folders: Folders, edition: Edition, wanted: str, engine: str) -> int:
@@ -116,7 +115,7 @@ def _rebuild(
     scratch: Path,
     engine: str,
 ) -> Path:
-    from pipeline.running.cli import report
+    from pipeline.build import report
 
     raw = scratch / "raw"
     for entry in manifest["inputs"]:

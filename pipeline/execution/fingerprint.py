@@ -12,7 +12,14 @@ import sys
 from pathlib import Path
 
 from pipeline.common.iorw import sha256, write_text
-from pipeline.common.layout import points_outside, reference_files, return_files
+from pipeline.common.layout import (
+    CODE_VERSION_FILE,
+    INPUTS_FILE,
+    ON_RECORD_FILE,
+    points_outside,
+    reference_files,
+    return_files,
+)
 
 
 def fingerprint(raw_dir: Path, period: str) -> str:
@@ -32,12 +39,8 @@ def _content(path: Path, raw_dir: Path) -> str:
         return "unreadable"
 
 
-FILE_NAME = ".inputs.sha256"
-ON_RECORD_FILE = ".on-record"
-CODE_VERSION_FILE = ".code-version"
-
 if __name__ == "__main__":
-    # `python -m pipeline.running.fingerprint RAW_DIR PROCESSED_DIR REPORTS_DIR PERIOD…`, the one process make starts
+    # `python -m pipeline.execution.fingerprint RAW_DIR PROCESSED_DIR REPORTS_DIR PERIOD…`, the one process make starts
     # on every run: PROCESSED_DIR/PERIOD/.inputs.sha256 keeps its time unless the half-year's inputs changed,
     # PROCESSED_DIR/.on-record unless the list of half-years did (a whole half-year's folder removed), and
     # REPORTS_DIR/.code-version unless the code version the documents record did (a new commit, or code under
@@ -47,6 +50,6 @@ if __name__ == "__main__":
     raw_dir, processed_dir, reports_dir = map(Path, sys.argv[1:4])
     periods = sys.argv[4:]
     for period in periods:
-        write_text(processed_dir / period / FILE_NAME, fingerprint(raw_dir, period))
+        write_text(processed_dir / period / INPUTS_FILE, fingerprint(raw_dir, period))
     write_text(processed_dir / ON_RECORD_FILE, "".join(f"{period}\n" for period in periods))
     write_text(reports_dir / CODE_VERSION_FILE, code().key() + "\n")

@@ -41,7 +41,7 @@ from papermill.engines import Engine, NotebookExecutionManager, papermill_engine
 from traitlets import Type
 from traitlets.config import Config
 
-from pipeline.running.cell_outputs import CellOutputs, Echo, Publisher, ResultHook, Stream
+from pipeline.execution.cell_outputs import CellOutputs, Echo, Publisher, ResultHook, Stream
 
 ENGINE_NAME = "in-process"
 LANGUAGE_INFO = {

@@ -20,95 +20,34 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from pipeline.common import iorw
 from pipeline.common.layout import (
+    ANNEX_STAMP,
     ANNEX_XLSX,
+    BULLETIN_STAMP,
+    CLEAN_STAMP,
     COMMENTARY_DIR,
     DOCUMENTS,
     INDICATORS_FILE,
+    INDICATORS_STAMP,
     MANIFEST_FILE,
     NOT_EDITION_FILES,
+    NOTEBOOKS,
+    Folders,
     reference_files,
     returns_dir,
 )
 from pipeline.common.periods import Edition, Period
-from pipeline.common.version import NOT_STAGE_CODE, code
-from pipeline.running.fingerprint import fingerprint
+from pipeline.common.version import code, code_digest_of, digest_of_files
+from pipeline.execution.fingerprint import fingerprint
 
-PACKAGE = Path(__file__).resolve().parent.parent  # pipeline/
-ROOT = PACKAGE.parent
-NOTEBOOKS = {
-    "clean": "01_clean.ipynb",
-    "indicators": "02_indicators.ipynb",
-    "bulletin": "03_bulletin.ipynb",
-    "report": "04_report.ipynb",
-}
 PROCESSED_FILES = ("figures.csv", "problems.csv", "sources.csv")
-# The data stages' code: the shared helpers, the intake, the indicators and how stages run (with the default
-# return form, code as data). The documents' code adds the documents and publishing packages, with their
-# templates and fonts: a change there reruns the documents only, not the cleaning or the indicators.
-DATA_PACKAGES = ("common", "intake", "indicators", "running")
-DOCUMENT_PACKAGES = ("documents", "publishing")
-# The stamps of an edition's stages, in its report folder (a refused report takes them with its files).
-INDICATORS_STAMP, BULLETIN_STAMP, ANNEX_STAMP = ".indicators.stamp", ".bulletin.stamp", ".annex.stamp"
-EDITION_STAMPS = (INDICATORS_STAMP, BULLETIN_STAMP, ANNEX_STAMP)
-
-
-@cache
-def _code_digest(presentation: bool) -> str:
-    """SHA-256 over the package's code (with or without the documents') and the locked library versions."""
-    packages = DATA_PACKAGES + (DOCUMENT_PACKAGES if presentation else ())
-    paths = [PACKAGE / "__init__.py"]
-    for package in packages:
-        paths += sorted(
-            p
-            for p in (PACKAGE / package).rglob("*")
-            if p.is_file() and p.name not in NOT_STAGE_CODE and "__pycache__" not in p.parts
-        )
-    lock = ROOT / "requirements.lock"
-    return _digest_of_files([*paths, lock] if lock.is_file() else paths, PACKAGE.parent)
-
-
-def presentation_digest() -> str:
-    """The code the documents are made with (the whole package, its templates and fonts, the locked
-    libraries)."""
-    return _code_digest(True)
-
-
-def _digest_of_files(paths: list[Path], base: Path) -> str:
-    lines = [f"{iorw.sha256(p) if p.is_file() else 'missing'}  {p.relative_to(base).as_posix()}" for p in paths]
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def _key(*parts: str) -> str:
     return hashlib.sha256("\n\0".join(parts).encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Folders:
-    raw: Path
-    processed: Path
-    reports: Path
-    notebooks: Path
-
-    def executed(self, run: Period | Edition, stage: str) -> Path:
-        """Where the executed copy of a stage's notebook is kept: with the report of the half-year it cleaned
-        or of the edition it made."""
-        return self.reports / str(run) / "notebooks" / NOTEBOOKS[stage]
-
-    def notebook(self, stage: str) -> Path:
-        return self.notebooks / NOTEBOOKS[stage]
-
-    def label(self, path: Path) -> str:
-        """`processed/2017H1/figures.csv`: an output's name in a stamp, the same wherever the folders are
-        (a copy of them elsewhere is still up to date)."""
-        for name, folder in (("processed", self.processed), ("reports", self.reports)):
-            if path.is_relative_to(folder):
-                return f"{name}/{path.relative_to(folder).as_posix()}"
-        raise ValueError(f"{path} is in neither output folder")
 
 
 @dataclass(frozen=True)
@@ -157,7 +96,7 @@ def one_run_at_a_time(lock_path: Path, what: str, *, quiet: bool = False) -> Ite
 
 def _processed_digest(folders: Folders, period: Period) -> str:
     folder = folders.processed / str(period)
-    return _digest_of_files([folder / name for name in PROCESSED_FILES], folders.processed)
+    return digest_of_files([folder / name for name in PROCESSED_FILES], folders.processed)
 
 
 def clean_stage(folders: Folders, period: Period, engine: str) -> Stage:
@@ -171,14 +110,14 @@ def clean_stage(folders: Folders, period: Period, engine: str) -> Stage:
         "clean",
         str(period),
         f"engine={engine}",
-        _code_digest(False),
+        code_digest_of(False),
         iorw.sha256(folders.notebook("clean")),
         fingerprint(folders.raw, str(period)),
         previous_digest,
     )
     folder = folders.processed / str(period)
     outputs = [*(folder / name for name in PROCESSED_FILES), folders.executed(period, "clean")]
-    return Stage("clean", key, {folders.label(p): p for p in outputs}, folder / ".clean.stamp")
+    return Stage("clean", key, {folders.label(p): p for p in outputs}, folder / CLEAN_STAMP)
 
 
 def report_inputs(
@@ -193,7 +132,7 @@ def report_inputs(
 
 def indicators_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) -> Stage:
     """`inputs`: from `report_inputs`."""
-    key = _key("indicators", _code_digest(False), iorw.sha256(folders.notebook("indicators")), *inputs)
+    key = _key("indicators", code_digest_of(False), iorw.sha256(folders.notebook("indicators")), *inputs)
     report = folders.reports / str(edition)
     outputs = [report / "indicators.csv", folders.executed(edition, "indicators")]
     return Stage("indicators", key, {folders.label(p): p for p in outputs}, report / INDICATORS_STAMP)
@@ -211,12 +150,12 @@ def bulletin_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) 
         "bulletin",
         # The documents record the code version: a commit that changes nothing else still changes them.
         code().key(),
-        _code_digest(True),
+        code_digest_of(True),
         # Every notebook: the manifest lists them all, as inputs of the edition (SPEC 9).
         *(iorw.sha256(folders.notebook(stage)) for stage in NOTEBOOKS),
         # The edition's commentary, an input of the documents alone.
         iorw.sha256(commentary) if (commentary := folders.raw / COMMENTARY_DIR / f"{edition}.md").is_file() else "",
-        _digest_of_files(others, report),
+        digest_of_files(others, report),
         *map(str, (folders.raw, folders.processed, folders.reports)),
         *inputs,
     )
@@ -230,11 +169,11 @@ def annex_stage(folders: Folders, edition: Edition, on_record: list[Period]) -> 
     report = folders.reports / str(edition)
     key = _key(
         "annex",
-        _code_digest(True),
+        code_digest_of(True),
         str(edition),
         iorw.sha256(report / INDICATORS_FILE),
-        _digest_of_files([folders.processed / str(q) / "sources.csv" for q in on_record], folders.processed),
-        _digest_of_files(reference_files(folders.raw), folders.raw),
+        digest_of_files([folders.processed / str(q) / "sources.csv" for q in on_record], folders.processed),
+        digest_of_files(reference_files(folders.raw), folders.raw),
     )
     annex = report / ANNEX_XLSX
     return Stage("annex", key, {folders.label(annex): annex}, report / ANNEX_STAMP)

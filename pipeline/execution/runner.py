@@ -12,8 +12,8 @@ from papermill.exceptions import PapermillExecutionError
 
 from pipeline.common import iorw
 from pipeline.common.errors import Interrupted, StageFailed, UserError
-from pipeline.running import cell_errors
-from pipeline.running.engine import ENGINE_NAME
+from pipeline.execution import cell_errors
+from pipeline.execution.engine import ENGINE_NAME
 
 KERNEL = "python3"
 # `make report ENGINE=kernel`: the same stages in a real Jupyter kernel (Papermill's own engine), for an
