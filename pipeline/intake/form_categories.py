@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, TypeVar
 
 from pipeline.common.errors import UserError
 from pipeline.common.text import fold
 
-if TYPE_CHECKING:  # form_file imports this module
-    from pipeline.intake.form_file import SheetForm
+# form_file's SheetForm, not imported: form_file imports this module, and imports run one way (tests/test_layers.py)
+Sheet = TypeVar("Sheet", bound=Any)
 
 
 @dataclass(frozen=True)
@@ -40,15 +41,19 @@ def _fail(path: Path, where: str, message: str) -> UserError:
 
 
 def parse_categories(
-    path: Path, given: object, admissions: SheetForm, vocabulary: dict[str, tuple[str, ...]], tables: tuple[str, ...]
+    path: Path,
+    given: object,
+    admission_labels: Mapping[str, tuple[str, ...]],
+    vocabulary: dict[str, tuple[str, ...]],
+    tables: tuple[str, ...],
 ) -> tuple[Category, ...]:
-    """The categories of a form file; `admissions`: the form's `Kết nạp` sheet (its labels are the other rows')."""
+    """The categories of a form file; `admission_labels`: the labels of the form's `Kết nạp` rows, by code."""
     if not isinstance(given, list) or not all(isinstance(item, dict) for item in given):
         raise _fail(
             path, WHERE, "phải là các bảng [[admissions.categories]], mỗi bảng có code, labels, name, optional."
         )
     taken = {code for key in tables for code in vocabulary[key]} | {"total"}  # the total row's code
-    owners = {fold(label): code for code, labels in admissions.labels.items() for label in labels}
+    owners = {fold(label): code for code, labels in admission_labels.items() for label in labels}
     seen: set[str] = set()
     categories = []
     for number, item in enumerate(given, start=1):
@@ -83,7 +88,7 @@ def parse_categories(
     return tuple(categories)
 
 
-def with_categories(sheet: SheetForm, categories: tuple[Category, ...]) -> SheetForm:
+def with_categories(sheet: Sheet, categories: tuple[Category, ...]) -> Sheet:
     """The `Kết nạp` sheet with the categories' rows after its own."""
     if not categories:
         return sheet

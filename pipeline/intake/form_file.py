@@ -252,7 +252,7 @@ def parse_form(data: dict[str, object], path: Path, base: Form | None) -> Form:
     categories = base.categories if base else ()
     given = data.get(ADMISSIONS, {})
     if isinstance(given, dict) and CATEGORIES_KEY in given:
-        categories = parse_categories(path, given[CATEGORIES_KEY], sheets[ADMISSIONS], VOCABULARY, TABLES)
+        categories = parse_categories(path, given[CATEGORIES_KEY], sheets[ADMISSIONS].labels, VOCABULARY, TABLES)
     sheets[ADMISSIONS] = with_categories(sheets[ADMISSIONS], categories)
     names: dict[str, str] = {}
     for sheet in sheets.values():
