@@ -38,6 +38,7 @@ DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 BUILD = DOCS / "_build"
 PICTURES = BUILD / "hinh"
+EXAMPLES = BUILD / "vi-du"
 SITE = DOCS / "_site"
 CONFIG = DOCS / "mkdocs.yml"
 FONTS = ROOT / "pipeline" / "documents" / "fonts"
@@ -149,9 +150,12 @@ def preview_pages(browser: Any, sample: Path, refused: list[str]) -> None:
     from pipeline.preview import page as preview_page
 
     bulletin = sample / "2017H1" / "bulletin.html"
+    messages = _refused_build_messages()
+    EXAMPLES.mkdir(parents=True, exist_ok=True)
+    (EXAMPLES / "loi-binh.txt").write_text(messages, encoding="utf-8")  # quoted by the guide (docs/hooks)
     shown = {
         PREVIEW: preview_page.bulletin_page(bulletin.read_bytes(), generation=1, building=False),
-        PREVIEW_ERROR: preview_page.error_page(_refused_build_messages(), 1, building=False, program_error=False),
+        PREVIEW_ERROR: preview_page.error_page(messages, 1, building=False, program_error=False),
     }
     for (name, width, height), html in shown.items():
         written = bulletin.with_name(f".{name}.html")
@@ -245,6 +249,7 @@ def page_images(sample: Path) -> None:
 
 def pictures(sample: Path) -> None:
     shutil.rmtree(PICTURES, ignore_errors=True)
+    shutil.rmtree(EXAMPLES, ignore_errors=True)
     PICTURES.mkdir(parents=True)
     screenshots(sample)
     page_images(sample)

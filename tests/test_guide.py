@@ -202,6 +202,13 @@ def test_make_docs_builds_the_site_offline(tmp_path: Path) -> None:
     for rule_id in QUOTE.findall((GUIDE / "cau-hoi.md").read_text(encoding="utf-8")):
         shown = html.escape(re.sub(r"\{[a-z_]+\}", "…", RULES[rule_id].message), quote=False)
         assert f"«{shown}»" in faq, rule_id
+    # The examples of messages that are no rule are the product's own (docs/hooks/guide.py makes them).
+    from docs.hooks.guide import cell_error_example
+
+    assert cell_error_example().splitlines()[0] in html.unescape(faq)
+    commentary_page = (site / "nhan-dinh.html").read_text(encoding="utf-8")
+    assert "vi_du_loi" not in faq + commentary_page
+    assert "không có chỉ tiêu 'admited' — có phải 'admitted'?" in html.unescape(commentary_page)
     rules_page = (site / "quy-tac.html").read_text(encoding="utf-8")
     assert all(f"<code>{rule_id}</code>" in rules_page for rule_id in RULES)
     _search_works_from_file(site)
