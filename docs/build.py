@@ -31,6 +31,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +94,7 @@ def screenshots(sample: Path) -> None:
     if not Path(CHROMIUM).exists():
         fail(f"không thấy trình duyệt {CHROMIUM} (cài: make test-tools)")
     refused: list[str] = []
-    with sync_playwright() as playwright:
+    with jupyterlab_server(sample) as jupyterlab, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
@@ -106,7 +108,7 @@ def screenshots(sample: Path) -> None:
                 page.screenshot(path=str(PICTURES / name))
                 page.close()
             preview_pages(browser, sample, refused)
-            jupyterlab_screenshot(browser, sample, refused)
+            jupyterlab_screenshot(browser, jupyterlab, refused)
         finally:
             browser.close()
     if refused:
@@ -177,9 +179,11 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def jupyterlab_screenshot(browser: Any, sample: Path, refused: list[str]) -> None:
+@contextmanager
+def jupyterlab_server(sample: Path) -> Iterator[tuple[subprocess.Popen[str], int, str, Path]]:
     """JupyterLab as `make lab` starts it (the project's Jupyter configuration, jupyter/: Vietnamese, no
-    prompts), on a free port of 127.0.0.1, showing 03_bulletin.ipynb; the server is stopped afterwards."""
+    prompts), on a free port of 127.0.0.1 with a token of its own; stopped (its kernels with it) on leaving.
+    Started before the other pictures are taken, so that its start costs no time of its own."""
     port = _free_port()
     token = secrets.token_hex(16)
     env = {
@@ -192,43 +196,16 @@ def jupyterlab_screenshot(browser: Any, sample: Path, refused: list[str]) -> Non
     }
     with tempfile.TemporaryDirectory(prefix="huong-dan-jupyter-") as runtime:
         env["JUPYTER_RUNTIME_DIR"] = runtime
+        log = Path(runtime) / "jupyterlab.log"  # a file: a pipe left unread would stop the server once full
+        written = log.open("w", encoding="utf-8")
         server = subprocess.Popen(
             [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
              f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
              f"--FileContentsManager.preferred_dir={ROOT / 'notebooks'}", "--LabApp.news_url=None"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            env=env, stdout=subprocess.DEVNULL, stderr=written, text=True,
         )  # fmt: skip
         try:
-            local = f"http://127.0.0.1:{port}/"
-            address = f"{local}lab/tree/notebooks/03_bulletin.ipynb?token={token}"
-            deadline = time.monotonic() + 60
-            while True:
-                if server.poll() is not None:
-                    fail(f"JupyterLab không khởi động được:\n{server.stderr.read() if server.stderr else ''}")
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=1):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        fail("JupyterLab không trả lời sau 60 giây")
-                    time.sleep(0.2)
-            page = _new_page(browser, JUPYTERLAB[1], JUPYTERLAB[2], refused, local=local)
-            page.goto(address, wait_until="load")
-            # The menus in Vietnamese, and the notebook's cells drawn.
-            page.wait_for_function(
-                "[...document.querySelectorAll('#jp-MainMenu .lm-MenuBar-itemLabel')]"
-                ".some(e => e.textContent === 'Tệp')",
-                timeout=60000,
-            )
-            page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=60000)
-            page.wait_for_selector(".jp-DirListing-item", timeout=60000)  # the four notebooks listed
-            page.wait_for_function(  # the notebook's kernel started
-                "[...document.querySelectorAll('.jp-Toolbar-kernelName')].some(e => e.textContent.includes('Python'))",
-                timeout=60000,
-            )
-            page.wait_for_timeout(500)  # the last layout pass of the panels
-            page.screenshot(path=str(PICTURES / JUPYTERLAB[0]))
-            page.close()
+            yield server, port, token, log
         finally:
             server.terminate()
             try:
@@ -236,6 +213,45 @@ def jupyterlab_screenshot(browser: Any, sample: Path, refused: list[str]) -> Non
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+            written.close()
+
+
+def jupyterlab_screenshot(
+    browser: Any, jupyterlab: tuple[subprocess.Popen[str], int, str, Path], refused: list[str]
+) -> None:
+    """03_bulletin.ipynb in the JupyterLab of jupyterlab_server, once its menus are in Vietnamese, the notebook
+    drawn and its kernel started."""
+    server, port, token, log = jupyterlab
+    local = f"http://127.0.0.1:{port}/"
+    address = f"{local}lab/tree/notebooks/03_bulletin.ipynb?token={token}"
+    deadline = time.monotonic() + 60
+    while True:
+        if server.poll() is not None:
+            fail(f"JupyterLab không khởi động được:\n{log.read_text(encoding='utf-8')}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if time.monotonic() > deadline:
+                fail("JupyterLab không trả lời sau 60 giây")
+            time.sleep(0.2)
+    page = _new_page(browser, JUPYTERLAB[1], JUPYTERLAB[2], refused, local=local)
+    page.goto(address, wait_until="load")
+    # The menus in Vietnamese, and the notebook's cells drawn.
+    page.wait_for_function(
+        "[...document.querySelectorAll('#jp-MainMenu .lm-MenuBar-itemLabel')].some(e => e.textContent === 'Tệp')",
+        timeout=60000,
+    )
+    page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=60000)
+    page.wait_for_selector(".jp-DirListing-item", timeout=60000)  # the four notebooks listed
+    page.wait_for_function(  # the notebook's kernel started
+        "[...document.querySelectorAll('.jp-Toolbar-kernelName')].some(e => e.textContent.includes('Python'))",
+        timeout=60000,
+    )
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60000)  # and ready
+    page.wait_for_timeout(500)  # the last layout pass of the panels
+    page.screenshot(path=str(PICTURES / JUPYTERLAB[0]))
+    page.close()
 
 
 def page_images(sample: Path) -> None:
