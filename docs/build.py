@@ -7,6 +7,11 @@ Usage: python docs/build.py [--sample SAMPLE_REPORTS_DIR] [--reports-dir REPORTS
   first): the bulletin.html of 2017H1 and the validation.html of 2016H2 (it has a warning) are photographed by headless Chromium (Debian's /usr/bin/chromium, driven
   by playwright, every request that is not a local file refused), the first pages of bulletin.pdf and
   report.pdf are drawn by pdftoppm; all into docs/_build/hinh/, which the MkDocs hook adds to the site.
+- The preview page (pipeline/preview/page.py, the page `make preview` serves) is photographed twice: with
+  the sample's bulletin, and with the messages of a refused build (a commentary with two misspelt
+  placeholders, checked by the product's commentary module) in its place.
+- JupyterLab is started as `make lab` starts it (the project's jupyter/ configuration) on a free port of
+  127.0.0.1, photographed once its Vietnamese menus, the notebook and its kernel are there, and stopped.
 - The site: MkDocs with Material (offline and search plugins), strict, into docs/_site/.
 - The printable guide: every page's article, in the order of the navigation, laid out by WeasyPrint with the
   product's shipped fonts into docs/_site/huong-dan.pdf.
@@ -19,16 +24,23 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 BUILD = DOCS / "_build"
 PICTURES = BUILD / "hinh"
+EXAMPLES = BUILD / "vi-du"
 SITE = DOCS / "_site"
 CONFIG = DOCS / "mkdocs.yml"
 FONTS = ROOT / "pipeline" / "documents" / "fonts"
@@ -42,13 +54,12 @@ SCREENSHOTS = {
     "ban-tin-dien-thoai.png": ("2017H1/bulletin.html", 390, 844),
     "trang-kiem-tra.png": ("2016H2/validation.html", 1000, 330),
 }
-# Pictures the guide does without for now, and why (said by make docs, in Vietnamese): JupyterLab in
-# Vietnamese (issue 24) and make preview (issue 25) were built in parallel with the guide. Take them here
-# once both are merged, and drop the notes «Cần kiểm tra khi hợp nhất» of jupyterlab.md and nhan-dinh.md.
-NOT_TAKEN = {
-    "jupyterlab.png": "JupyterLab tiếng Việt (vấn đề 24) chưa có trong chương trình",
-    "xem-truoc.png": "trang xem trước make preview (vấn đề 25) chưa có trong chương trình",
-}
+# Pictures of the product's own pages beyond the sample's files (see jupyterlab_screenshot, preview_pages).
+JUPYTERLAB = ("jupyterlab.png", 1200, 750)
+PREVIEW = ("xem-truoc.png", 1000, 700)
+PREVIEW_ERROR = ("xem-truoc-loi.png", 1000, 420)
+# The misspelt placeholders of the refused build the preview page shows (an indicator, a window).
+MISSPELT = "\nToàn tỉnh kết nạp {{ province.period.admited }} đảng viên ({{ province.perod.target_pct }}).\n"
 # Page images of the PDFs: (file, page).
 PAGE_IMAGES = {
     "ban-tin-pdf-trang-1": ("2017H1/bulletin.pdf", 1),
@@ -61,13 +72,29 @@ def fail(message: str) -> None:
     raise SystemExit(1)
 
 
+def _new_page(browser: Any, width: int, height: int, refused: list[str], local: str = "") -> Any:
+    """A page whose every request that is not a local file (or the local server `local`) is refused."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+
+    def route(route: Any) -> None:
+        address = route.request.url
+        if address.startswith(("file:", "data:")) or (local and address.startswith(local)):
+            route.continue_()
+        else:
+            refused.append(address)
+            route.abort()
+
+    page.route("**/*", route)
+    return page
+
+
 def screenshots(sample: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         fail(f"không thấy trình duyệt {CHROMIUM} (cài: make test-tools)")
     refused: list[str] = []
-    with sync_playwright() as playwright:
+    with jupyterlab_server(sample) as jupyterlab, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
@@ -76,24 +103,155 @@ def screenshots(sample: Path) -> None:
             for name, (source, width, height) in SCREENSHOTS.items():
                 if not (sample / source).is_file():
                     fail(f"không thấy {sample / source}")
-                page = browser.new_page(viewport={"width": width, "height": height})
-
-                def route(route: object) -> None:
-                    address = route.request.url  # type: ignore[attr-defined]
-                    if address.startswith(("file:", "data:")):
-                        route.continue_()  # type: ignore[attr-defined]
-                    else:
-                        refused.append(address)
-                        route.abort()  # type: ignore[attr-defined]
-
-                page.route("**/*", route)
+                page = _new_page(browser, width, height, refused)
                 page.goto((sample / source).resolve().as_uri(), wait_until="load")
                 page.screenshot(path=str(PICTURES / name))
                 page.close()
+            preview_pages(browser, sample, refused)
+            jupyterlab_screenshot(browser, jupyterlab, refused)
         finally:
             browser.close()
     if refused:
         fail(f"trang mẫu đòi tải từ mạng: {refused}")
+
+
+def _refused_build_messages() -> str:
+    """What a refused build prints (and the preview page shows) for a commentary with two misspelt
+    placeholders: the product's own messages, from a copy of the sample's province files, named as
+    `data/raw/…` as the analyst's folder would be."""
+    from pipeline.common.errors import UserError
+    from pipeline.common.periods import parse_edition
+    from pipeline.documents import commentary
+    from pipeline.indicators.table import Indicators
+    from pipeline.intake.reference import load_reference
+
+    sample_raw = ROOT / "data" / "raw"
+    indicators = Indicators.read(BUILD / "reports" / "2017H1" / "indicators.csv")
+    with tempfile.TemporaryDirectory(prefix="huong-dan-") as scratch:
+        raw = Path(scratch) / "data" / "raw"
+        shutil.copytree(sample_raw, raw, ignore=shutil.ignore_patterns("returns"))
+        written = raw / "commentary" / "2017H1.md"
+        written.write_text(written.read_text(encoding="utf-8") + MISSPELT, encoding="utf-8")
+        here = Path.cwd()
+        os.chdir(scratch)
+        try:
+            relative = Path("data/raw")
+            commentary.load(relative, parse_edition("2017H1"), indicators, load_reference(relative), False)
+        except UserError as error:
+            return f"Lỗi: {error}"  # as the preview's worker prints it
+        finally:
+            os.chdir(here)
+    fail("lời bình có chỗ điền sai tên mà không bị từ chối: hình trang xem trước báo lỗi không chụp được")
+    raise AssertionError  # unreachable
+
+
+def preview_pages(browser: Any, sample: Path, refused: list[str]) -> None:
+    """The preview page (pipeline/preview/page.py, the page `make preview` serves) with the sample's bulletin,
+    and in place of it the messages of a refused build. Written beside the bulletin, so that its pictures
+    and links resolve as on the server, and photographed from file://."""
+    from pipeline.preview import page as preview_page
+
+    bulletin = sample / "2017H1" / "bulletin.html"
+    messages = _refused_build_messages()
+    EXAMPLES.mkdir(parents=True, exist_ok=True)
+    (EXAMPLES / "loi-binh.txt").write_text(messages, encoding="utf-8")  # quoted by the guide (docs/hooks)
+    shown = {
+        PREVIEW: preview_page.bulletin_page(bulletin.read_bytes(), generation=1, building=False),
+        PREVIEW_ERROR: preview_page.error_page(messages, 1, building=False, program_error=False),
+    }
+    for (name, width, height), html in shown.items():
+        written = bulletin.with_name(f".{name}.html")
+        written.write_bytes(html)
+        try:
+            # The page's reloading script and its event stream live on the server only: not asked for here.
+            page = _new_page(browser, width, height, refused)
+            page.route("**/_preview/**", lambda route: route.abort())
+            page.goto(written.resolve().as_uri(), wait_until="load")
+            page.screenshot(path=str(PICTURES / name))
+            page.close()
+        finally:
+            written.unlink()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def jupyterlab_server(sample: Path) -> Iterator[tuple[subprocess.Popen[str], int, str, Path]]:
+    """JupyterLab as `make lab` starts it (the project's Jupyter configuration, jupyter/: Vietnamese, no
+    prompts), on a free port of 127.0.0.1 with a token of its own; stopped (its kernels with it) on leaving.
+    Started before the other pictures are taken, so that its start costs no time of its own."""
+    port = _free_port()
+    token = secrets.token_hex(16)
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(ROOT / "jupyter"),
+        "PYTHONPATH": str(ROOT),
+        "BANTIN_EDITION": "2017H1",
+        "BANTIN_RAW_DIR": str(ROOT / "data" / "raw"),
+        "BANTIN_REPORTS_DIR": str(sample.resolve()),
+    }
+    with tempfile.TemporaryDirectory(prefix="huong-dan-jupyter-") as runtime:
+        env["JUPYTER_RUNTIME_DIR"] = runtime
+        log = Path(runtime) / "jupyterlab.log"  # a file: a pipe left unread would stop the server once full
+        written = log.open("w", encoding="utf-8")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
+             f"--FileContentsManager.preferred_dir={ROOT / 'notebooks'}", "--LabApp.news_url=None"],
+            env=env, stdout=subprocess.DEVNULL, stderr=written, text=True,
+        )  # fmt: skip
+        try:
+            yield server, port, token, log
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+            written.close()
+
+
+def jupyterlab_screenshot(
+    browser: Any, jupyterlab: tuple[subprocess.Popen[str], int, str, Path], refused: list[str]
+) -> None:
+    """03_bulletin.ipynb in the JupyterLab of jupyterlab_server, once its menus are in Vietnamese, the notebook
+    drawn and its kernel started."""
+    server, port, token, log = jupyterlab
+    local = f"http://127.0.0.1:{port}/"
+    address = f"{local}lab/tree/notebooks/03_bulletin.ipynb?token={token}"
+    deadline = time.monotonic() + 60
+    while True:
+        if server.poll() is not None:
+            fail(f"JupyterLab không khởi động được:\n{log.read_text(encoding='utf-8')}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if time.monotonic() > deadline:
+                fail("JupyterLab không trả lời sau 60 giây")
+            time.sleep(0.2)
+    page = _new_page(browser, JUPYTERLAB[1], JUPYTERLAB[2], refused, local=local)
+    page.goto(address, wait_until="load")
+    # The menus in Vietnamese, and the notebook's cells drawn.
+    page.wait_for_function(
+        "[...document.querySelectorAll('#jp-MainMenu .lm-MenuBar-itemLabel')].some(e => e.textContent === 'Tệp')",
+        timeout=60000,
+    )
+    page.wait_for_selector(".jp-Notebook .jp-Cell .cm-content", timeout=60000)
+    page.wait_for_selector(".jp-DirListing-item", timeout=60000)  # the four notebooks listed
+    page.wait_for_function(  # the notebook's kernel started
+        "[...document.querySelectorAll('.jp-Toolbar-kernelName')].some(e => e.textContent.includes('Python'))",
+        timeout=60000,
+    )
+    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60000)  # and ready
+    page.wait_for_timeout(500)  # the last layout pass of the panels
+    page.screenshot(path=str(PICTURES / JUPYTERLAB[0]))
+    page.close()
 
 
 def page_images(sample: Path) -> None:
@@ -107,11 +265,10 @@ def page_images(sample: Path) -> None:
 
 def pictures(sample: Path) -> None:
     shutil.rmtree(PICTURES, ignore_errors=True)
+    shutil.rmtree(EXAMPLES, ignore_errors=True)
     PICTURES.mkdir(parents=True)
     screenshots(sample)
     page_images(sample)
-    for name, why in NOT_TAKEN.items():
-        print(f"Chưa chụp {name}: {why}")
 
 
 def site() -> None:
