@@ -248,3 +248,22 @@ def test_a_second_make_preview_on_the_same_port_says_so_in_vietnamese(tmp_path: 
         holder.server_close()
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert re.search(rf"Lỗi: cổng {port} trên 127\.0\.0\.1 đang được dùng .* PORT={port + 1}", result.stderr)
+
+
+def test_a_browser_leaving_mid_answer_prints_nothing(
+    served: server.PreviewServer, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A reload or a closed tab drops the connection while a document is sent: no traceback in the terminal."""
+    import socket
+    import struct
+    import time
+
+    (served.report_dir / "bulletin.pdf").write_bytes(b"%PDF-1.7 " + b"0" * 16_000_000)  # longer than any buffer
+    client = socket.create_connection(("127.0.0.1", served.server_port), timeout=10)
+    client.sendall(b"GET /files/bulletin.pdf HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    client.recv(1024)  # the answer has begun
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+    client.close()
+    time.sleep(1.0)  # the server's thread meets the closed connection
+    assert _get(served.server_port, "/")[0] == 200  # still serving
+    assert "Traceback" not in capfd.readouterr().err

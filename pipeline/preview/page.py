@@ -63,7 +63,7 @@ def error_page(messages: str, generation: int, building: bool, program_error: bo
     )
     body = (
         f'<h1 id="preview-error" style="font-size:1.3em;color:#a00">{html.escape(what)}</h1>'
-        '<pre id="preview-messages" style="white-space:pre-wrap;background:#fff6f6;border:1px solid #e0b4b4;'
+        '<pre id="preview-messages" style="font-family:inherit;white-space:pre-wrap;background:#fff6f6;border:1px solid #e0b4b4;'
         f'padding:1em">{html.escape(messages.strip())}</pre>'
         "<p>Bản tin cũ không được hiển thị để tránh nhầm với bản hiện hành.</p>"
     )

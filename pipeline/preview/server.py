@@ -8,6 +8,7 @@ the edition's output folder is read. Bound to 127.0.0.1 unless another address i
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import threading
@@ -106,6 +107,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # the terminal is the analyst's: requests are not news
+
+    def handle(self) -> None:
+        # The browser may leave mid-answer (a reload, a closed tab): nothing the analyst must hear of.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            super().handle()
 
     def do_GET(self) -> None:
         route = urlsplit(self.path).path  # not decoded: `%2e%2e` is not `..` here, and matches no route
