@@ -79,9 +79,10 @@ def edition_parameters(folders: Folders, edition: Edition) -> dict[str, object]:
     }
 
 
-def ensure_cleaned(folders: Folders, periods: list[Period], engine: str) -> None:
+def ensure_cleaned(folders: Folders, periods: list[Period], engine: str, summarized: Period | None = None) -> None:
     """Clean each half-year, in order, unless it is up to date (the start-of-period checks of one read
-    the figures of the one before)."""
+    the figures of the one before). Each half-year cleaned says its count of problems, but `summarized`,
+    whose caller says it."""
     for period in periods:
         # Quietly: two reports that share a half-year (2016H2 and the year 2016) wait here in turn.
         with stages.one_run_at_a_time(folders.processed / str(period) / LOCK_FILE, f"kỳ {period}", quiet=True):
@@ -94,7 +95,8 @@ def ensure_cleaned(folders: Folders, periods: list[Period], engine: str) -> None
             print(f"{STAGE_VI['clean']} kỳ {period}…", file=sys.stderr)
             notebook, executed = folders.notebook("clean"), folders.executed(period, "clean")
             stage.run(lambda: run_notebook(notebook, executed, _parameters(folders, period), engine))  # noqa: B023
-            print(validation.summary(period, clean.load_problems(folders.processed, [period])), file=sys.stderr)
+            if period != summarized:
+                print(validation.summary(period, clean.load_problems(folders.processed, [period])), file=sys.stderr)
 
 
 def report(folders: Folders, edition: Edition, draft: bool, engine: str, bulletin_first: bool = False) -> None:
@@ -140,7 +142,7 @@ def validate(folders: Folders, period: Period, engine: str) -> int:
     from pipeline.intake import clean, validation
     from pipeline.intake.problems import has_errors
 
-    ensure_cleaned(folders, periods_on_record(folders.raw, until=period), engine)
+    ensure_cleaned(folders, periods_on_record(folders.raw, until=period), engine, summarized=period)
     problems = clean.load_problems(folders.processed, [period])
     print(validation.summary(period, problems), file=sys.stderr)
     if problems:

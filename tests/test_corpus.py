@@ -102,6 +102,7 @@ def test_a_warning_lets_make_validate_write_its_rule(seeded: Path, tmp_path: Pat
     said, problem, reports, status = _run(BY_NAME["late_return"], "validate", seeded, tmp_path)
     assert status == 0, said
     assert problem.message in said and problem.place in said
+    assert said.count(f"Kỳ {PERIOD}: ") == 1, said  # the half-year's count of problems, said once
     with (reports / CSV_FILE).open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [(r["Mã quy tắc"], r["Tệp"], r["Ô"], r["Nội dung"]) for r in rows if r["Mã quy tắc"] == problem.rule] == [
