@@ -103,7 +103,7 @@ def composition(data: BulletinData, window: str = "term_to_date") -> Chart:
     labels.check_window(window)  # before the data is touched: an analyst's bad argument, said as such
     words, subject = data.window_words(window), "Cơ cấu đảng viên mới kết nạp (% tổng số)"
     # The province's own categories (SPEC 11) after ours, as its form.toml names them.
-    composition = {**COMPOSITION, **{c.code: c.name[:1].upper() + c.name[1:] for c in data.reference.form.categories}}
+    composition = {**COMPOSITION, **{c.code: labels.capitalized(c.name) for c in data.reference.form.categories}}
     shares = [data.get(PROVINCE, window, f"{code}_pct") for code in composition]
     figure = labelled_bars(
         list(composition.values()),

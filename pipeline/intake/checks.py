@@ -80,15 +80,8 @@ def _check_admissions(ret: Return, form: Form) -> None:
         return
     for code in forms.OF_WHICH_CODES:
         part = ret.figures.get(code)
-        if part is not None and part.value > admitted.value:
-            ret.report(
-                "of-which-above-admitted",
-                part.place,
-                fmt.number(part.value),
-                label=form.label(code),
-                admitted_cell=admitted.place.cell,
-                admitted=fmt.number(admitted.value),
-            )
+        if part is not None:
+            ret.report_above("of-which-above-admitted", part, admitted, form.label(code), "admitted")
     for group, codes in forms.BREAKDOWNS.items():
         parts = [ret.figures[c] for c in codes if c in ret.figures]
         total = sum(f.value for f in parts)
@@ -122,15 +115,8 @@ def _check_villages(ret: Return, form: Form, has_villages: bool) -> None:
         return
     for code in forms.VILLAGE_SUBSET_CODES:
         part = ret.figures.get(code)
-        if part is not None and part.value > total.value:
-            ret.report(
-                "villages-above-total",
-                part.place,
-                fmt.number(part.value),
-                label=form.label(code),
-                total_cell=total.place.cell,
-                total=fmt.number(total.value),
-            )
+        if part is not None:
+            ret.report_above("villages-above-total", part, total, form.label(code), "total")
 
 
 def _where(file: str, sheet: str, cell: str) -> str:

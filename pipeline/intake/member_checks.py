@@ -26,15 +26,8 @@ def check_categories(ret: Return, form: Form) -> None:
                     why="mẫu báo cáo của tỉnh (form.toml) có dòng này",
                 )
             continue
-        if figure.value > admitted.value:
-            ret.report(
-                "of-which-above-admitted",
-                figure.place,
-                fmt.number(figure.value),
-                label=form.admissions.label(category.code),
-                admitted_cell=admitted.place.cell,
-                admitted=fmt.number(admitted.value),
-            )
+        label = form.admissions.label(category.code)
+        ret.report_above("of-which-above-admitted", figure, admitted, label, "admitted")
 
 
 def check_members(ret: Return, form: Form) -> None:
@@ -73,25 +66,11 @@ def check_members(ret: Return, form: Form) -> None:
                 computed=fmt.number(computed),
             )
     probationary, end = ret.figures["probationary_end"], ret.figures["members_end"]
-    if probationary.value > end.value:
-        ret.report(
-            "probationary-above-members",
-            probationary.place,
-            fmt.number(probationary.value),
-            label=form.members.label("probationary_end"),
-            end_cell=end.place.cell,
-            end=fmt.number(end.value),
-        )
+    ret.report_above("probationary-above-members", probationary, end, form.members.label("probationary_end"), "end")
 
 
 def check_grassroots(ret: Return, form: Form) -> None:
     total, admitting = (ret.figures.get(code) for code in forms.GRASSROOTS_CODES)
-    if total is not None and admitting is not None and admitting.value > total.value:
-        ret.report(
-            "grassroots-admitting-above-total",
-            admitting.place,
-            fmt.number(admitting.value),
-            label=form.organization.label("grassroots_orgs_admitting"),
-            total_cell=total.place.cell,
-            total=fmt.number(total.value),
-        )
+    if total is not None and admitting is not None:
+        label = form.organization.label("grassroots_orgs_admitting")
+        ret.report_above("grassroots-admitting-above-total", admitting, total, label, "total")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from pipeline.common import fmt
 from pipeline.intake import forms, rules
 from pipeline.intake.cells import NotACountError, parse_count
 from pipeline.intake.problems import Problem
@@ -59,6 +60,13 @@ class Return:
                 **fields,
             )
         )
+
+    def report_above(self, rule_id: str, part: Figure, whole: Figure, label: str, whole_name: str) -> None:
+        """When `part` (a count within `whole`) exceeds `whole`: a problem of `rule_id` at the part's cell,
+        its message given the whole's cell as `{whole_name}_cell` and its value as `{whole_name}`."""
+        if part.value > whole.value:
+            whole_fields = {f"{whole_name}_cell": whole.place.cell, whole_name: fmt.number(whole.value)}
+            self.report(rule_id, part.place, fmt.number(part.value), label=label, **whole_fields)
 
 
 def show(value: object) -> str:
