@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from pipeline.build import ensure_cleaned, report, validate
-from pipeline.common.errors import Interrupted, StageFailed, UserError
+from pipeline.common.errors import SAID, StageFailed, said
 from pipeline.common.layout import ROOT, Folders, returns_dir
 from pipeline.common.periods import Edition, parse, parse_edition, periods_on_record
 
@@ -88,7 +88,7 @@ def _edition_command(args: argparse.Namespace, folders: Folders) -> int:
     if edition is None:
         return 2
     if args.command == "report":
-        report(folders, edition, args.draft.strip() not in ("", "0"), args.engine)
+        report(folders, edition, _draft(args), args.engine)
         return 0
     if args.command == "preview":
         return _preview(args, folders, edition)
@@ -99,11 +99,16 @@ def _edition_command(args: argparse.Namespace, folders: Folders) -> int:
     return _published(args, folders, edition)
 
 
+def _draft(args: argparse.Namespace) -> bool:
+    """`DRAFT=1` (any value but empty or 0): render even though returns are missing or have errors."""
+    return args.draft.strip() not in ("", "0")
+
+
 def _preview(args: argparse.Namespace, folders: Folders, edition: Edition) -> int:
     """`make preview`: the edition's page, rebuilt as its inputs change (pipeline/preview/)."""
     from pipeline.preview.app import command
 
-    return command(folders, edition, args.draft.strip() not in ("", "0"), args.engine, args.host, args.port)
+    return command(folders, edition, _draft(args), args.engine, args.host, args.port)
 
 
 def _half_year_command(args: argparse.Namespace, folders: Folders) -> int:
@@ -142,15 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in EDITION_COMMANDS:
             return _edition_command(args, folders)
         return _half_year_command(args, folders)
-    except Interrupted as failure:
-        print(str(failure), file=sys.stderr)
-        return 130
-    except KeyboardInterrupt:
-        print("Đã dừng: lần chạy bị ngắt (Ctrl-C).", file=sys.stderr)
-        return 130
-    except StageFailed as failure:
-        print(str(failure), file=sys.stderr)
-        return 1
-    except UserError as failure:
-        print(f"Lỗi: {failure}", file=sys.stderr)
-        return 1
+    except SAID as failure:
+        message, status = said(failure)
+        print(message, file=sys.stderr)
+        return status

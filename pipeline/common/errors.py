@@ -21,3 +21,15 @@ class CellArgumentError(UserError):
     Raised on purpose, with a Vietnamese message naming what is accepted; a notebook run reports it as an
     error of the analyst's cell (the notebook, the cell's number and first line), never as a program bug.
     """
+
+
+# What ends a run without being a bug: said in Vietnamese, never with a traceback.
+SAID = (StageFailed, UserError, KeyboardInterrupt)
+
+
+def said(failure: StageFailed | UserError | KeyboardInterrupt) -> tuple[str, int]:
+    """What the terminal says of a failure the analyst caused or asked for, and the exit status: a stop
+    (Ctrl-C) 130, a refused stage or a bad input 1."""
+    if isinstance(failure, Interrupted | KeyboardInterrupt):
+        return (str(failure) if isinstance(failure, Interrupted) else "Đã dừng: lần chạy bị ngắt (Ctrl-C)."), 130
+    return (str(failure) if isinstance(failure, StageFailed) else f"Lỗi: {failure}"), 1

@@ -101,12 +101,13 @@ def write_documents(
     finally:
         page.unlink(missing_ok=True)
 
-    _write_manifest(folders, parameters, on_record, engine, reference, sources)
+    _write_manifest(folders, edition, parameters, on_record, engine, reference, sources)
     return report_dir
 
 
 def _write_manifest(
     folders: Folders,
+    edition: Edition,
     parameters: dict[str, object],
     on_record: list[Period],
     engine: str,
@@ -115,7 +116,6 @@ def _write_manifest(
 ) -> None:
     """The edition's manifest: its inputs (the reference files, the returns read, the commentary), its
     notebooks and its other files."""
-    edition = parse_edition(str(parameters["edition"]))
     report_dir = folders.reports / str(edition)
     inputs = [(path.relative_to(folders.raw).as_posix(), path) for path in reference.files]
     inputs += [(label, folders.raw / label) for label in sorted(set(sources["file"]))]

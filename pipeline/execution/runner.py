@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import papermill
@@ -20,7 +19,6 @@ KERNEL = "python3"
 # analyst who wants to rule the in-process engine out.
 ENGINES = {"in-process": ENGINE_NAME, "kernel": "nbclient"}
 DEFAULT_ENGINE = "in-process"
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def run_notebook(notebook: Path, output: Path, parameters: dict[str, object], engine: str = DEFAULT_ENGINE) -> None:
@@ -62,7 +60,7 @@ def _execute(notebook: Path, partial: Path, output: Path, parameters: dict[str, 
                     error.traceback,
                 )
             ) from None
-        trace = _ANSI.sub("", "\n".join(error.traceback))
+        trace = "\n".join(cell_errors.plain(error.traceback))
         raise StageFailed(
             f"Lỗi chương trình khi chạy {notebook.name} (không phải lỗi số liệu; xin báo cho người bảo trì).\n"
             f"{trace}\nNotebook đã chạy: {output}"

@@ -121,7 +121,7 @@ def build(folders: Folders, edition: Edition, draft: bool, engine: str) -> Outco
     """One `make report` of the edition, in this process; the messages as `python -m pipeline` prints them."""
     from pipeline.build import report
     from pipeline.common import version
-    from pipeline.common.errors import Interrupted, StageFailed, UserError
+    from pipeline.common.errors import SAID, said
 
     version.code.cache_clear()  # a commit made meanwhile is the code version the documents record
     tee = _Tee(sys.stderr)
@@ -130,17 +130,8 @@ def build(folders: Folders, edition: Edition, draft: bool, engine: str) -> Outco
     try:
         report(folders, edition, draft, engine, bulletin_first=True)
         ok = True
-    except Interrupted as failure:
-        print(str(failure), file=sys.stderr)
-        ok = False
-    except KeyboardInterrupt:
-        print("Đã dừng: lần chạy bị ngắt (Ctrl-C).", file=sys.stderr)
-        ok = False
-    except StageFailed as failure:
-        print(str(failure), file=sys.stderr)
-        ok = False
-    except UserError as failure:
-        print(f"Lỗi: {failure}", file=sys.stderr)
+    except SAID as failure:
+        print(said(failure)[0], file=sys.stderr)
         ok = False
     except Exception:  # a bug: loudly, with its traceback, on the page as in the terminal
         print("Lỗi chương trình (không phải lỗi số liệu; xin báo cho người bảo trì):", file=sys.stderr)
