@@ -121,7 +121,7 @@ def _refused_build_messages() -> str:
     `data/raw/…` as the analyst's folder would be."""
     from pipeline.common.errors import UserError
     from pipeline.common.periods import parse_edition
-    from pipeline.documents import commentary
+    from pipeline.documents.compose import commentary
     from pipeline.indicators.table import Indicators
     from pipeline.intake.reference import load_reference
 

@@ -93,7 +93,7 @@ def _edition_command(args: argparse.Namespace, folders: Folders) -> int:
     if args.command == "preview":
         return _preview(args, folders, edition)
     if args.command == "commentary":
-        from pipeline.documents.commentary import write_starter
+        from pipeline.documents.compose.commentary import write_starter
 
         return write_starter(folders.raw, folders.reports, edition)
     return _published(args, folders, edition)

@@ -13,7 +13,7 @@ import pytest
 from pipeline.common import fmt
 from pipeline.common.errors import UserError
 from pipeline.common.periods import parse_edition
-from pipeline.documents import commentary
+from pipeline.documents.compose import commentary
 from pipeline.indicators.table import Indicators
 from pipeline.intake.reference import load_reference
 from tests.conftest import SAMPLE_RAW, make

@@ -18,7 +18,7 @@ from docx import Document
 
 from pipeline.common import fmt
 from pipeline.common.layout import DOCUMENTS, EDITION_OUTPUTS
-from pipeline.documents.svg import flattened
+from pipeline.documents.compose.charting.svg import flattened
 from pipeline.indicators.table import Indicators
 from tests.conftest import SAMPLE_RAW
 
@@ -293,7 +293,7 @@ class _DraftOf:
 
 @pytest.mark.parametrize("count", [3, 10, 63])
 def test_a_drafts_notice_names_at_most_ten_units(count: int) -> None:
-    from pipeline.documents.bulletin import DRAFT_NOTICE_UNITS, title_block
+    from pipeline.documents.compose.edition import DRAFT_NOTICE_UNITS, title_block
 
     notice = str(title_block(_DraftOf(count)))  # type: ignore[arg-type]
     assert notice.count("Đảng bộ xã X") == min(count, DRAFT_NOTICE_UNITS)

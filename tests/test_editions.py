@@ -13,7 +13,7 @@ import pytest
 from pipeline.common import fmt
 from pipeline.common.iorw import sha256
 from pipeline.common.layout import DOCUMENTS
-from pipeline.documents.blocks import APPENDIX_TITLE
+from pipeline.documents.compose.blocks import APPENDIX_TITLE
 from pipeline.indicators.table import Indicators
 from tests.conftest import copy_of_checkout, make
 

@@ -43,7 +43,7 @@ def counted(self, args, *more, **options):
     started.append(args)
     original(self, args, *more, **options)
 subprocess.Popen.__init__ = counted
-from pipeline.documents import pdf
+from pipeline.documents.render import pdf
 pdf.load_weasyprint()
 print(started)
 """
@@ -64,7 +64,7 @@ def dlopen(self, name, flags=0):
         raise OSError(f"cannot load library {name!r}")
     return original(self, name, flags)
 cffi.FFI.dlopen = dlopen
-from pipeline.documents import pdf
+from pipeline.documents.render import pdf
 _, html, _ = pdf.load_weasyprint()
 print(html(string="<p>Xin chào</p>").write_pdf()[:5].decode())
 """

@@ -16,7 +16,7 @@ import pytest
 from pipeline.common import fmt
 from pipeline.common.errors import UserError
 from pipeline.common.periods import Period
-from pipeline.documents.narrative import lead_paragraph
+from pipeline.documents.compose.narrative import lead_paragraph
 from pipeline.indicators.compute import compute, percent
 from pipeline.indicators.table import PROVINCE, Indicators
 from pipeline.intake import checks, forms

@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 
 from pipeline.common.layout import NOTEBOOKS
-from pipeline.documents.content import FALLBACK_ALT
+from pipeline.documents.content.model import FALLBACK_ALT
 from tests.conftest import ROOT, SAMPLE_RAW, make
 from tests.test_engine_parity import comparable
 

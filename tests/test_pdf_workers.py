@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.common.errors import StageFailed
-from pipeline.documents import background, pdf, pdf_workers
+from pipeline.documents import background, pdf_workers
+from pipeline.documents.render import pdf
 from tests.conftest import ROOT, child_processes
 
 

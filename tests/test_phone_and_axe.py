@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.documents.content import FALLBACK_ALT
+from pipeline.documents.content.model import FALLBACK_ALT
 from tests.browser import DESKTOP, PHONE, SMALLEST_CHART_TEXT, axe_violations, opened
 from tests.conftest import copy_of_checkout, make
 from tests.province import write_province
@@ -168,8 +168,8 @@ def test_a_figure_is_given_back_as_it_was_after_its_narrow_variant() -> None:
     import matplotlib
     from matplotlib.figure import Figure
 
-    from pipeline.documents.chart import STYLE
-    from pipeline.documents.narrow import NARROW_WIDTH, SMALLEST_POINTS, narrow_svg
+    from pipeline.documents.compose.charting.narrow import NARROW_WIDTH, SMALLEST_POINTS, narrow_svg
+    from pipeline.documents.compose.charting.picture import STYLE
 
     figure = Figure(figsize=(7.2, 3))
     axes = figure.add_subplot()
@@ -193,7 +193,7 @@ def test_a_figure_is_given_back_as_it_was_after_its_narrow_variant() -> None:
 
 
 def test_an_inline_chart_is_an_image_with_ids_of_its_own() -> None:
-    from pipeline.documents.narrow import inline_svg
+    from pipeline.documents.compose.charting.narrow import inline_svg
 
     svg = (
         '<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg xmlns="http://www.w3.org/2000/svg" width="10pt">'

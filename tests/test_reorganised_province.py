@@ -17,7 +17,7 @@ from PIL import Image
 
 from pipeline.common import fmt
 from pipeline.common.periods import Period, parse
-from pipeline.documents.blocks import APPENDIX_TITLE
+from pipeline.documents.compose.blocks import APPENDIX_TITLE
 from pipeline.indicators.table import Indicators
 from pipeline.intake.clean import load_figures
 from pipeline.intake.reference import load_reference

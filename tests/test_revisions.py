@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.documents.revisions import headline_changes
+from pipeline.documents.compose.revisions import headline_changes
 from pipeline.indicators.table import Indicators
 
 ROWS = """scope,window,indicator,value

@@ -16,8 +16,9 @@ import pytest
 
 from pipeline.common import fmt
 from pipeline.common.errors import CellArgumentError
-from pipeline.documents import bulletin, charts
-from pipeline.documents.annex import SOURCE_SHEET
+from pipeline.documents.compose import charts
+from pipeline.documents.compose import edition as bulletin
+from pipeline.documents.render.annex import SOURCE_SHEET
 from pipeline.indicators.table import PROVINCE, Indicators
 from pipeline.intake import forms
 from tests.conftest import SAMPLE_RAW

@@ -3,7 +3,7 @@ ships it) and of Liberation Serif (Debian's fonts-liberation2), with their names
 
 Usage: python tools/make_fonts.py LIBERATION_DIR  (then commit pipeline/documents/fonts/; tests check the coverage)
 
-Why: WeasyPrint subsets every font it embeds, with fontTools on every machine (see pipeline/documents/pdf.py), and
+Why: WeasyPrint subsets every font it embeds, with fontTools on every machine (see pipeline/documents/render/pdf.py), and
 fontTools reads the whole font to do it: the full DejaVu Sans (6,000 glyphs) took most of the time of making
 a PDF. These fonts hold every glyph Vietnamese text, figures and the documents' signs need, and nothing else.
 """

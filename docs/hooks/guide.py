@@ -6,7 +6,7 @@
 - `{{ vi_du_loi: NAME }}` becomes an example of a message that is no rule, made by the product's own code:
   `so-tinh`, an error in a notebook's cell (pipeline/execution/cell_errors.py, for a `NameError` in a cell
   added to 03_bulletin.ipynb as its 13th); `loi-binh`, a refused commentary with two misspelt placeholders
-  (pipeline/documents/commentary.py, written by docs/build.py into docs/_build/vi-du/ as it photographs the
+  (pipeline/documents/compose/commentary.py, written by docs/build.py into docs/_build/vi-du/ as it photographs the
   preview page that shows it).
 - The pictures docs/build.py made from the sample (docs/_build/hinh/) are added to the site as `hinh/…`, and
   `huong-dan.pdf` (the printable guide, written after the site) is declared so that links to it resolve.

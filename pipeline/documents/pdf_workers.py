@@ -32,7 +32,7 @@ WORKERS = 2  # an edition has two PDFs: the bulletin and the formal report
 # What the first worker loads besides WeasyPrint, once it has forked the others: nbconvert, for the work of the
 # first worker reserved (the bulletin's HTML and PDF, `pdf.bulletin_from_notebook`), so that the notebook's
 # process does not load it after the fork, on the way to the bulletin's PDF.
-AHEAD = ("pipeline.documents.render",)
+AHEAD = ("pipeline.documents.render.bulletin_html",)
 WHAT = "bản PDF"  # the work, as a message names it
 FRAME = "<Q"  # a work's length, before it
 LayOut = Callable[[Callable[[], None]], None]  # hands a PDF's work to a worker
@@ -149,7 +149,7 @@ def _first_worker(ends: list[tuple[int, int]]) -> None:
     (and, where another could not be forked, its work in turn). Stopped, it stops the others first."""
     loading_error: Exception | None = None
     try:
-        from pipeline.documents import pdf
+        from pipeline.documents.render import pdf
 
         pdf.load_weasyprint()
     except Exception as error:  # told to whoever submits work (a missing Pango, say), not before

@@ -36,11 +36,14 @@ from pipeline.common.layout import (
     Folders,
 )
 from pipeline.common.periods import Edition, Period, parse_edition
-from pipeline.documents import background, commentary, manifest, pdf, pdf_workers
-from pipeline.documents.bulletin import TITLE, subtitle
-from pipeline.documents.content import Block, Figure
-from pipeline.documents.notebook_content import blocks_of
-from pipeline.documents.report import REPORT_TITLE, report_page, subject
+from pipeline.documents import background, pdf_workers
+from pipeline.documents.compose import commentary
+from pipeline.documents.compose.edition import TITLE, subtitle
+from pipeline.documents.compose.report_parts import REPORT_TITLE, subject
+from pipeline.documents.content.model import Block, Figure
+from pipeline.documents.content.notebook import blocks_of
+from pipeline.documents.render import manifest, pdf
+from pipeline.documents.render.report_page import report_page
 from pipeline.execution.stages import Stage, annex_stage, report_files
 from pipeline.indicators.table import Indicators
 from pipeline.intake import clean
@@ -169,7 +172,7 @@ def _write_bulletin(
         "draft": draft,
     }
     if html_here:
-        from pipeline.documents import render
+        from pipeline.documents.render import bulletin_html as render
 
         html = report_dir / BULLETIN_HTML
         render.notebook_to_html(executed, html, compiled=report_dir / TEMPLATE_CACHE_DIR, **page)  # type: ignore[arg-type]
@@ -205,7 +208,7 @@ def _write_annex(
     """`tables.xlsx`, unless its inputs and the code are those it was last written from (`annex_stage`)."""
     if stage.is_fresh():
         return
-    from pipeline.documents import annex  # xlsxwriter: this process's alone, after the fork
+    from pipeline.documents.render import annex  # xlsxwriter: this process's alone, after the fork
 
     when = edition.last.end_date()
     stage.run(lambda: annex.write_annex(report_dir / ANNEX_XLSX, indicators, reference, edition, sources, when))
@@ -235,7 +238,7 @@ def _report_pdf(
 def _write_report_docx(
     blocks: list[Block], report_dir: Path, reference: Reference, edition: Edition, draft: bool
 ) -> None:
-    from pipeline.documents import report_docx
+    from pipeline.documents.render import report_docx
 
     title = _report_title(reference, edition, draft)
     report_docx.write_docx(

@@ -42,11 +42,11 @@ WARM_MODULES = (
     "pipeline.intake.validation",
     "pipeline.indicators.compute",
     "pipeline.documents.stage",
-    "pipeline.documents.render",
-    "pipeline.documents.pdf",
-    "pipeline.documents.charts",
-    "pipeline.documents.report_docx",
-    "pipeline.documents.annex",
+    "pipeline.documents.render.bulletin_html",
+    "pipeline.documents.render.pdf",
+    "pipeline.documents.compose.charts",
+    "pipeline.documents.render.report_docx",
+    "pipeline.documents.render.annex",
     "pipeline.execution.runner",
 )
 STOP_SECONDS = 10.0  # a worker asked to stop mid-build may finish removing its temporary files
@@ -85,7 +85,7 @@ def _warm_up() -> None:
     import matplotlib
     from matplotlib.figure import Figure
 
-    from pipeline.documents.svg import STYLE
+    from pipeline.documents.compose.charting.svg import STYLE
 
     with matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(2, 1))
@@ -101,7 +101,7 @@ def _warm_templates(folders: Folders, edition: Edition) -> bool:
     notebook once into a scratch file: the PDF workers forked by each build inherit them. False when there is
     no executed notebook yet (before the first build)."""
     from pipeline.common.layout import TEMPLATE_CACHE_DIR
-    from pipeline.documents import render
+    from pipeline.documents.render import bulletin_html as render
 
     executed = folders.executed(edition, "bulletin")
     if not executed.is_file():

@@ -19,8 +19,8 @@ from pipeline.common import fmt, iorw, labels
 from pipeline.common.errors import StageFailed
 from pipeline.common.layout import DIFF_CSV, DIFF_HTML, INDICATORS_FILE, MANIFEST_FILE, RETURNS_DIR
 from pipeline.common.periods import Edition, parse, periods_on_record
-from pipeline.documents.annex import scope_names
-from pipeline.documents.revisions import HEADLINE, shown
+from pipeline.documents.compose.revisions import HEADLINE, shown
+from pipeline.documents.render.annex import scope_names
 from pipeline.indicators.compute import window_periods
 from pipeline.indicators.table import WINDOWS, Indicators
 from pipeline.intake import forms

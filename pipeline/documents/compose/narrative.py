@@ -9,7 +9,7 @@ import jinja2
 
 from pipeline.common import fmt, labels
 from pipeline.common.periods import Edition, Period
-from pipeline.documents.member_blocks import grassroots_sentence, lead_members
+from pipeline.documents.compose.member_blocks import grassroots_sentence, lead_members
 from pipeline.indicators.table import PROVINCE, Indicators
 from pipeline.intake.reference import Reference
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pipeline.common import fmt, labels
-from pipeline.documents.bulletin import BulletinData
-from pipeline.documents.content import Heading, Section, Table
+from pipeline.documents.compose.edition import BulletinData
+from pipeline.documents.content.model import Heading, Section, Table
 from pipeline.indicators.compute import window_span
 from pipeline.indicators.table import PROVINCE, Indicators, kind_scope
 from pipeline.intake import forms

@@ -107,7 +107,7 @@ def narrow_svg(figure: Figure, **options: Any) -> str:
 
     import matplotlib
 
-    from pipeline.documents.svg import STYLE, flattened
+    from pipeline.documents.compose.charting.svg import STYLE, flattened
 
     buffer = io.BytesIO()
     with matplotlib.rc_context(STYLE), _narrowed(figure):
@@ -137,7 +137,7 @@ def _figure_pictures(figure: Figure) -> tuple[dict[str, str], dict[str, dict]]:
 
     import matplotlib
 
-    from pipeline.documents.svg import STYLE, flattened
+    from pipeline.documents.compose.charting.svg import STYLE, flattened
 
     buffer = io.BytesIO()
     with matplotlib.rc_context(STYLE):

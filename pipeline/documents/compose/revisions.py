@@ -11,8 +11,8 @@ import datetime as dt
 from pathlib import Path
 
 from pipeline.common import fmt, labels
-from pipeline.documents.bulletin import BulletinData
-from pipeline.documents.content import BulletList, Paragraph, Run, Section
+from pipeline.documents.compose.edition import BulletinData
+from pipeline.documents.content.model import BulletList, Paragraph, Run, Section
 from pipeline.indicators.table import PROVINCE, Indicators
 
 # The edition's headline figures: the province's key figures, in the order of the key figures table.

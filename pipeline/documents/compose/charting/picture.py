@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.common import iorw
-from pipeline.documents.narrow import NARROW_MIME, narrow_svg
-from pipeline.documents.svg import STYLE, flattened
+from pipeline.documents.compose.charting.narrow import NARROW_MIME, narrow_svg
+from pipeline.documents.compose.charting.svg import STYLE, flattened
 
 if TYPE_CHECKING:  # matplotlib is loaded only to draw: a chart from the cache does without it
     from matplotlib.figure import Figure

@@ -7,8 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pipeline.common import fmt
-from pipeline.documents.bulletin import BulletinData
-from pipeline.documents.chart_parts import (
+from pipeline.documents.compose.charting.drawing import (
     COLOURS,
     MARGIN_HEIGHT,
     REST_LABEL,
@@ -18,6 +17,7 @@ from pipeline.documents.chart_parts import (
     short_name,
     vi_number_axis,
 )
+from pipeline.documents.compose.edition import BulletinData
 
 if TYPE_CHECKING:  # loaded only to draw (see chart.py)
     from matplotlib.figure import Figure

@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Pt
 from fontTools.ttLib import TTFont
 
-FONTS = Path(__file__).parent / "fonts"
+FONTS = Path(__file__).parents[1] / "fonts"
 CELL_MARGINS = Cm(0.19) * 2  # Word's and LibreOffice's default left + right cell margins (108 twips each)
 SLACK = Cm(0.15)  # rounding between office suites: a line measured to fit must fit in both
 

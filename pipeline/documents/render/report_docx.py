@@ -22,9 +22,9 @@ from docx.shared import Cm, Mm, Pt
 
 from pipeline.common import iorw
 from pipeline.common.version import code, code_digest
-from pipeline.documents import docx_layout as layout
-from pipeline.documents.content import Block, BulletList, Figure, Heading, Paragraph, Run, Section, Table
-from pipeline.documents.report import PARTY, DocumentHeader, DocumentTitle, Signature
+from pipeline.documents.compose.report_parts import PARTY, DocumentHeader, DocumentTitle, Signature
+from pipeline.documents.content.model import Block, BulletList, Figure, Heading, Paragraph, Run, Section, Table
+from pipeline.documents.render import docx_layout as layout
 
 FONT = "Times New Roman"
 BODY_PT, TABLE_PT = 14, 11

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from html import escape
 
 from pipeline.common.periods import Edition
-from pipeline.common.version import code, code_digest
-from pipeline.documents.bulletin import BulletinData
-from pipeline.documents.content import KINDS, Block
+from pipeline.documents.compose.edition import BulletinData
+from pipeline.documents.content.model import KINDS, Block
 
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 REPORT_TITLE = "BÁO CÁO"
@@ -110,16 +109,4 @@ def signature(data: BulletinData) -> Signature:
     info = data.reference.report
     return Signature(
         list(info.recipients), f"T/M {info.issuing_body.upper()}", info.signer_role.upper(), info.signer_name
-    )
-
-
-def report_page(blocks: list, *, title: str, draft: bool) -> str:
-    """The formal report as one HTML page (laid out by report.css as its PDF)."""
-    body = "\n".join(block.html() for block in blocks)
-    mark = '<p class="draft-mark">BẢN NHÁP</p>' if draft else ""
-    return (
-        f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-        # The PDF's Creator: the exact code (commit, whether it differed, its digest), never in the text.
-        f'<meta name="generator" content="{escape(code().generator(code_digest()))}"></head>'
-        f'<body class="report">{mark}<main>{body}</main></body></html>\n'
     )

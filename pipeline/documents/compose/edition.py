@@ -18,8 +18,8 @@ from pipeline.common import fmt, labels
 from pipeline.common.layout import CHART_CACHE_DIR, INDICATORS_FILE
 from pipeline.common.periods import Edition, Period, parse, parse_edition, periods_on_record
 from pipeline.common.version import code
-from pipeline.documents.chart import edition_key
-from pipeline.documents.narrow import show_figures_for_phones
+from pipeline.documents.compose.charting.narrow import show_figures_for_phones
+from pipeline.documents.compose.charting.picture import edition_key
 from pipeline.indicators.compute import window_periods, window_span
 from pipeline.indicators.table import Indicators
 from pipeline.intake import clean
@@ -54,7 +54,9 @@ class BulletinData:
     draft: bool
     # Charts also as 300-dpi pictures, for Word (the report's notebook); SVG alone elsewhere.
     word_pictures: bool = False
-    chart_cache: Path | None = None  # where the edition's charts are kept once drawn (pipeline/documents/chart.py)
+    chart_cache: Path | None = (
+        None  # where the edition's charts are kept once drawn (pipeline/documents/compose/charting/picture.py)
+    )
     chart_key: str = ""  # what they are drawn from
 
     @property

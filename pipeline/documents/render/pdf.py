@@ -27,10 +27,10 @@ from pipeline.common import iorw
 from pipeline.common.layout import TEMPLATE_CACHE_DIR
 from pipeline.documents import font_subsets
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parents[1] / "templates"
 # The fonts the PDFs embed (tools/make_fonts.py): DejaVu Sans for the bulletin and the charts' SVG text, Liberation
 # Serif (Times New Roman's metrics) for the formal report; every Vietnamese glyph in each.
-PRODUCT_FONTS = Path(__file__).parent / "fonts"
+PRODUCT_FONTS = Path(__file__).parents[1] / "fonts"
 
 
 def _font(name: str) -> str:
@@ -165,7 +165,7 @@ def bulletin_from_notebook(
     """The bulletin's HTML from its executed notebook (`render.notebook_to_html`, with `page`: its title,
     running title, draft mark), then its PDF. The work of the PDF worker that loads nbconvert while the
     notebooks run (`pdf_workers.AHEAD`); its templates are kept compiled beside the HTML."""
-    from pipeline.documents import render
+    from pipeline.documents.render import bulletin_html as render
 
     compiled = html_path.parent / TEMPLATE_CACHE_DIR
     render.notebook_to_html(executed, html_path, compiled=compiled, **page)  # type: ignore[arg-type]

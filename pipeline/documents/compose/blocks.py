@@ -9,11 +9,11 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 from pipeline.common import fmt, labels
-from pipeline.documents import commentary as commentary_file
-from pipeline.documents import member_blocks
-from pipeline.documents.bulletin import BulletinData
-from pipeline.documents.content import Block, BulletList, Heading, Paragraph, Run, Section, Table
-from pipeline.documents.narrative import lead_paragraph
+from pipeline.documents.compose import commentary as commentary_file
+from pipeline.documents.compose import member_blocks
+from pipeline.documents.compose.edition import BulletinData
+from pipeline.documents.compose.narrative import lead_paragraph
+from pipeline.documents.content.model import Block, BulletList, Heading, Paragraph, Run, Section, Table
 from pipeline.indicators.compute import window_periods
 from pipeline.indicators.table import PROVINCE, kind_scope
 

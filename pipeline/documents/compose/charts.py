@@ -1,6 +1,6 @@
 """The bulletin's and the report's charts (SPEC 6.3), drawn with matplotlib's object API.
 
-Each function returns a `Chart` (pipeline/documents/chart.py): the figure and a text alternative stating its main
+Each function returns a `Chart` (pipeline/documents/compose/charting/picture.py): the figure and a text alternative stating its main
 figures. A notebook shows it by evaluating it; analysts adjust one through `chart.figure` or draw their own
 from the same `BulletinData`. DejaVu Sans has every Vietnamese glyph, so labels render the same everywhere.
 """
@@ -12,11 +12,9 @@ from typing import TYPE_CHECKING
 
 from pipeline.common import fmt, labels
 from pipeline.common.periods import parse
-from pipeline.documents import target_figures
-from pipeline.documents.blocks import shown_units
-from pipeline.documents.bulletin import BulletinData
-from pipeline.documents.chart import Chart, cached
-from pipeline.documents.chart_parts import (
+from pipeline.documents.compose.blocks import shown_units
+from pipeline.documents.compose.charting import targets as target_figures
+from pipeline.documents.compose.charting.drawing import (
     COLOURS,
     DPI,
     MARGIN_HEIGHT,
@@ -33,6 +31,8 @@ from pipeline.documents.chart_parts import (
     titled,
     vi_number_axis,
 )
+from pipeline.documents.compose.charting.picture import Chart, cached
+from pipeline.documents.compose.edition import BulletinData
 from pipeline.indicators.table import PROVINCE
 from pipeline.intake import forms
 

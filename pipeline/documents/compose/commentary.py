@@ -9,11 +9,9 @@ an attribute trick, a block, an include) is refused with the file and line. Raw 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import mistune
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -22,13 +20,14 @@ from pipeline.common.errors import UserError
 from pipeline.common.layout import COMMENTARY_DIR
 from pipeline.common.periods import Edition
 from pipeline.common.text import did_you_mean
-from pipeline.documents.content import Block, BulletList, Heading, Paragraph, Run
+from pipeline.documents.content import markdown
+from pipeline.documents.content.markdown import placeholder
+from pipeline.documents.content.model import Block
 from pipeline.indicators.table import PROVINCE, Indicators, kind_scope
 from pipeline.intake.reference import Reference
 
 MAX_BYTES = 1_000_000  # a commentary is a few pages; a larger file is a mistake, refused before reading it
 UNKNOWN = "[?]"
-_SENTINEL = re.compile("\ue000(\\d+)\ue001")
 
 
 def path_of(raw_dir: Path, edition: Edition | str) -> Path:
@@ -59,7 +58,7 @@ def load(raw_dir: Path, edition: Edition, ind: Indicators, reference: Reference,
     text, values = _substitute(path, source, resolver)
     if resolver.errors:
         raise UserError(_all_errors(path, resolver.errors))
-    return Commentary(_blocks(text, values), resolver.warnings)
+    return Commentary(markdown.blocks(text, values), resolver.warnings)
 
 
 def _all_errors(path: Path, errors: list[str]) -> str:
@@ -89,7 +88,7 @@ def _substitute(path: Path, source: str, resolver: _Resolver) -> tuple[str, list
             if isinstance(child, nodes.TemplateData):
                 parts.append(child.data)
                 continue
-            parts.append(f"\ue000{len(values)}\ue001")
+            parts.append(placeholder(len(values)))
             try:
                 lookup = _lookup_path(path, child)
             except UserError as refused:
@@ -176,61 +175,6 @@ class _Resolver:
         if value is None:  # a figure that exists but cannot be computed here (a target not set)
             return fmt.NOT_COMPUTABLE_TEXT
         return fmt.percent(value) if indicator.endswith("_pct") else fmt.number(value)  # type: ignore[arg-type]
-
-
-def markdown_blocks(text: str) -> list[Block]:
-    """Markdown with no placeholders (a notebook's Markdown cell) as blocks."""
-    return _blocks(text, [])
-
-
-def _blocks(text: str, values: list[str]) -> list[Block]:
-    """CommonMark → blocks: headings, paragraphs, lists; raw HTML kept as the text it is."""
-    tokens = mistune.create_markdown(renderer=None)(text)
-    blocks: list[Block] = []
-    for token in tokens:  # type: ignore[union-attr]
-        kind = token["type"]
-        if kind == "heading":
-            blocks.append(Heading(_plain(token, values), int(token["attrs"]["level"])))
-        elif kind == "paragraph":
-            blocks.append(Paragraph(_runs(token["children"], values), "commentary"))
-        elif kind == "list":
-            items = [_runs(_item_children(item), values) for item in token["children"]]
-            blocks.append(BulletList(items, bool(token["attrs"].get("ordered"))))
-        elif kind in ("block_html", "block_code", "block_quote", "thematic_break"):
-            raw = token.get("raw") or _plain(token, values)
-            if raw.strip():
-                blocks.append(Paragraph([Run(_fill(raw.strip(), values))], "commentary"))
-    return blocks
-
-
-def _item_children(item: dict) -> list[dict]:
-    children: list[dict] = []
-    for child in item.get("children", []):
-        children += child.get("children", [child]) if child["type"] in ("block_text", "paragraph") else [child]
-    return children
-
-
-def _runs(children: list[dict], values: list[str], bold: bool = False, italic: bool = False) -> list[Run]:
-    runs: list[Run] = []
-    for child in children:
-        kind = child["type"]
-        if kind in ("strong", "emphasis", "link"):
-            runs += _runs(child["children"], values, bold or kind == "strong", italic or kind == "emphasis")
-        elif kind in ("softbreak", "linebreak"):
-            runs.append(Run(" ", bold, italic))
-        elif "raw" in child:
-            runs.append(Run(_fill(child["raw"], values), bold, italic))
-        elif "children" in child:
-            runs += _runs(child["children"], values, bold, italic)
-    return runs
-
-
-def _plain(token: dict, values: list[str]) -> str:
-    return "".join(run.text for run in _runs(token.get("children", []), values))
-
-
-def _fill(text: str, values: list[str]) -> str:
-    return _SENTINEL.sub(lambda m: values[int(m.group(1))], text)
 
 
 STARTER = """\

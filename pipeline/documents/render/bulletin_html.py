@@ -1,5 +1,5 @@
 """Executed bulletin notebook → self-contained HTML (nbconvert, own template). Its PDF: `pdf`; the formal
-report's page: `report.report_page`, which needs no nbconvert.
+report's page: `report_page`, which needs no nbconvert.
 
 Loaded by the PDF worker that converts the bulletin (`pdf_workers`, `pdf.bulletin_from_notebook`), while the
 notebooks run: the report's processes do not pay for nbconvert's import."""
@@ -20,10 +20,10 @@ from traitlets.config import Config
 
 from pipeline.common import iorw
 from pipeline.common.version import code, code_digest
-from pipeline.documents.content import FALLBACK_ALT, OPTIONAL_TAG, REMOVE_TAG
-from pipeline.documents.narrow import NARROW_MIME, inline_svg
+from pipeline.documents.compose.charting.narrow import NARROW_MIME, inline_svg
+from pipeline.documents.content.model import FALLBACK_ALT, OPTIONAL_TAG, REMOVE_TAG
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parents[1] / "templates"
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 
 
