@@ -293,9 +293,9 @@ class _DraftOf:
 
 @pytest.mark.parametrize("count", [3, 10, 63])
 def test_a_drafts_notice_names_at_most_ten_units(count: int) -> None:
-    from pipeline.documents.compose.edition import DRAFT_NOTICE_UNITS, title_block
+    from pipeline.documents.compose.bulletin_parts import DRAFT_NOTICE_UNITS, title_block
 
-    notice = str(title_block(_DraftOf(count)))  # type: ignore[arg-type]
+    notice = title_block(_DraftOf(count)).html()  # type: ignore[arg-type]
     assert notice.count("Đảng bộ xã X") == min(count, DRAFT_NOTICE_UNITS)
     others = f"và {count - DRAFT_NOTICE_UNITS} đơn vị khác (đủ danh sách trong phần «Ghi chú về số liệu»)"
     assert (others in notice) == (count > DRAFT_NOTICE_UNITS)
@@ -325,3 +325,25 @@ def test_the_bulletins_charts_have_no_bare_groups(edition: Path) -> None:
         groups = [g for g in root.iter("{http://www.w3.org/2000/svg}g")]
         assert groups and all(set(g.attrib) != {"id"} for g in groups)  # clipped and styled groups stay
         assert root.find(".//{http://www.w3.org/2000/svg}text") is not None
+
+
+def test_every_kind_of_block_is_registered_once_and_has_a_word_form() -> None:
+    """One block system: every kind of block is listed in `content.kinds.KINDS` (no kind registered by an
+    import's side effect), travels through an executed notebook as JSON and back, and has its Word form."""
+    from pipeline.documents.content import kinds, model
+    from pipeline.documents.content.document_parts import BulletinTitle, DataNotes
+    from pipeline.documents.render.report_docx import _Writer
+
+    def subclasses(kind: type) -> set[type]:
+        return {sub for direct in kind.__subclasses__() for sub in {direct, *subclasses(direct)}}
+
+    defined = {kind for kind in subclasses(model.Block) if kind.__module__.startswith("pipeline.documents.content.")}
+    assert set(kinds.KINDS.values()) == defined
+    assert all(hasattr(_Writer, f"_{name.lower()}") for name in kinds.KINDS)
+    run = model.Run("Đơn vị <A> & B", bold=True)
+    for block in (
+        BulletinTitle("BẢN TIN", "Tỉnh X", [run]),
+        DataNotes([model.Heading("Ghi chú"), model.BulletList([[run]], css_class="problems")]),
+    ):
+        assert kinds.from_json(model.to_json(block)) == block
+        assert "&lt;A&gt; &amp; B" in block.html() and "<A>" not in block.html()

@@ -16,7 +16,7 @@ import pytest
 
 from pipeline.common import fmt
 from pipeline.common.errors import CellArgumentError
-from pipeline.documents.compose import charts
+from pipeline.documents.compose import bulletin_parts, charts
 from pipeline.documents.compose import edition as bulletin
 from pipeline.documents.render.annex import SOURCE_SHEET
 from pipeline.indicators.table import PROVINCE, Indicators
@@ -233,16 +233,16 @@ def test_the_year_edition_says_its_windows_in_words(sample_build: Path) -> None:
 
 def test_the_data_notes_state_a_warning_in_words_without_its_place() -> None:
     message = "«Thôn, bản chưa có đảng viên» khác số cuối kỳ 12 của cùng đơn vị (returns/2016H2/DBP.xlsx, Tổ chức!C4)."
-    said = bulletin.for_readers(message)
+    said = bulletin_parts.for_readers(message)
     assert said == "«Thôn, bản chưa có đảng viên» khác số cuối kỳ 12 của cùng đơn vị."
-    assert bulletin.for_readers("Đơn vị không còn báo cáo trong kỳ 2025H2.") == (
+    assert bulletin_parts.for_readers("Đơn vị không còn báo cáo trong kỳ 2025H2.") == (
         "Đơn vị không còn báo cáo trong kỳ 6 tháng cuối năm 2025."
     )
-    assert bulletin.for_readers("Kỳ báo cáo trong tệp khác kỳ của thư mục returns/2017H1.") == (
+    assert bulletin_parts.for_readers("Kỳ báo cáo trong tệp khác kỳ của thư mục returns/2017H1.") == (
         "Kỳ báo cáo trong tệp khác kỳ của thư mục 6 tháng đầu năm 2017."
     )
     duplicated = "Đơn vị DBP có nhiều báo cáo trong kỳ: returns/2017H1/DBP.xlsx, returns/2017H1/DBP (1).ods."
-    assert bulletin.for_readers(duplicated) == "Đơn vị DBP có nhiều báo cáo trong kỳ."
+    assert bulletin_parts.for_readers(duplicated) == "Đơn vị DBP có nhiều báo cáo trong kỳ."
 
 
 def test_the_table_of_labels() -> None:
@@ -307,8 +307,8 @@ def test_the_data_notes_group_warnings_by_what_they_say_naming_units_and_half_ye
         ],
         unit_name=lambda code: f"Đảng bộ xã {code}",
     )
-    items = bulletin._problem_items(data)  # type: ignore[arg-type]
-    assert items == [
-        f"<li>Cảnh báo: {same} (Đảng bộ xã X01, 6 tháng cuối năm 2025; Đảng bộ xã X02, 6 tháng cuối năm 2025)</li>",
-        "<li>Cảnh báo: Ô chứa công thức. (Đảng bộ xã X01, 6 tháng đầu năm 2025)</li>",
+    items = bulletin_parts._problem_items(data)  # type: ignore[arg-type]
+    assert [[run.text for run in item] for item in items] == [
+        [f"Cảnh báo: {same} (Đảng bộ xã X01, 6 tháng cuối năm 2025; Đảng bộ xã X02, 6 tháng cuối năm 2025)"],
+        ["Cảnh báo: Ô chứa công thức. (Đảng bộ xã X01, 6 tháng đầu năm 2025)"],
     ]

@@ -11,7 +11,7 @@ The notebooks' setup cells call `use()`, so it is active in every run, under bot
     house_style.percent_axis(axes.yaxis)  # a share: `12,5%`
 
 Only figures made through pyplot get the vi-VN numbers (matplotlib's `figure.hooks`): the house charts draw
-their own figures and format their own axes (chart_parts.vi_number_axis).
+their own figures and format their own axes (`pipeline.documents.compose.charting.drawing.vi_number_axis`).
 """
 
 from __future__ import annotations

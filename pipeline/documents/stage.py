@@ -1,9 +1,9 @@
 """The documents stage: the bulletin and the formal report from their notebooks, the annex from the
 indicators, then the manifest (SPEC 6, 8).
 
-`03_bulletin.ipynb` shapes the bulletin (nbconvert → HTML, `render`; → PDF, `pdf`); `04_report.ipynb`
-shapes the formal report, whose executed cells become blocks (`notebook_content`) written as Word
-(`report_docx`) and, through HTML, as PDF. Both notebooks print the same blocks (`blocks`), so a figure or a
+`03_bulletin.ipynb` shapes the bulletin (nbconvert → HTML, `render.bulletin_html`; → PDF, `render.pdf`);
+`04_report.ipynb` shapes the formal report, whose executed cells become blocks (`content.notebook`) written as
+Word (`render.report_docx`) and, through HTML, as PDF. Both notebooks print the same blocks (`compose`), so a figure or a
 sentence reads the same in each; the annex is written from `indicators.csv` itself. The two PDFs are laid
 out by workers started before they are wanted (`pdf_workers`), side by side; the bulletin's worker also
 converts its notebook to HTML, with nbconvert loaded while the notebooks ran.
@@ -38,7 +38,8 @@ from pipeline.common.layout import (
 from pipeline.common.periods import Edition, Period, parse_edition
 from pipeline.documents import background, pdf_workers
 from pipeline.documents.compose import commentary
-from pipeline.documents.compose.edition import TITLE, subtitle
+from pipeline.documents.compose.bulletin_parts import TITLE
+from pipeline.documents.compose.edition import subtitle
 from pipeline.documents.compose.report_parts import REPORT_TITLE, subject
 from pipeline.documents.content.model import Block, Figure
 from pipeline.documents.content.notebook import blocks_of

@@ -1,6 +1,6 @@
 """The bulletin's and the report's charts (SPEC 6.3), drawn with matplotlib's object API.
 
-Each function returns a `Chart` (pipeline/documents/compose/charting/picture.py): the figure and a text alternative stating its main
+Each function returns a `Chart` (`charting.picture`): the figure and a text alternative stating its main
 figures. A notebook shows it by evaluating it; analysts adjust one through `chart.figure` or draw their own
 from the same `BulletinData`. DejaVu Sans has every Vietnamese glyph, so labels render the same everywhere.
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from pipeline.common import fmt, labels
 from pipeline.common.periods import parse
 from pipeline.documents.compose.blocks import shown_units
-from pipeline.documents.compose.charting import targets as target_figures
+from pipeline.documents.compose.charting import targets
 from pipeline.documents.compose.charting.drawing import (
     COLOURS,
     DPI,
@@ -62,7 +62,7 @@ def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Ch
     highest, rest, lowest = highest_and_lowest(shown_units(data, (window,)), reached)
     if rest:
         subject = ATTAINMENT_EXTREMES
-        figure = target_figures.attainment_extremes(data, window, highest, rest, lowest, titled(subject, words))
+        figure = targets.attainment_extremes(data, window, highest, rest, lowest, titled(subject, words))
         described = [*highest, *lowest]
         what = (
             f"tỷ lệ đạt chỉ tiêu kết nạp {words} của các đơn vị cao nhất và thấp nhất; các đơn vị còn lại là"
@@ -70,7 +70,7 @@ def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Ch
         )
     else:
         subject = ADMISSIONS_BESIDE_TARGET
-        figure = target_figures.admissions_beside_target(data, window, highest, titled(subject, words))
+        figure = targets.admissions_beside_target(data, window, highest, titled(subject, words))
         described = highest
         what = f"kết nạp đảng viên so với chỉ tiêu {words}, từng đơn vị, xếp theo tỷ lệ đạt"
     alt = (

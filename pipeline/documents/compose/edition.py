@@ -1,45 +1,30 @@
-"""The bulletin's content: the data it is written from, and its HTML blocks (SPEC 6).
-
-Each block is an `Html` object, which a notebook shows by evaluating it; text that came from the
-returns or the reference files is escaped.
-"""
+"""An edition's data: everything its documents (the bulletin, the formal report) are written from, loaded
+once by each notebook (SPEC 6, 8)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
-from html import escape
 from pathlib import Path
 
 import pandas as pd
 
-from pipeline.common import fmt, labels
+from pipeline.common import labels
 from pipeline.common.layout import CHART_CACHE_DIR, INDICATORS_FILE
 from pipeline.common.periods import Edition, Period, parse, parse_edition, periods_on_record
-from pipeline.common.version import code
 from pipeline.documents.compose.charting.narrow import show_figures_for_phones
 from pipeline.documents.compose.charting.picture import edition_key
 from pipeline.indicators.compute import window_periods, window_span
 from pipeline.indicators.table import Indicators
 from pipeline.intake import clean
-from pipeline.intake.checks import LATE_RETURN, MISSING_RETURN
-from pipeline.intake.problems import ERROR, SEVERITY_VI, Problem
+from pipeline.intake.checks import MISSING_RETURN
+from pipeline.intake.problems import ERROR, Problem
 from pipeline.intake.reference import Reference, load_reference
-
-TITLE = "BẢN TIN CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN"
 
 
 def subtitle(province: str, edition: Edition) -> str:
     """`Tỉnh Điện Biên — 6 tháng đầu năm 2017`: the line under the title, also in the running title."""
     return f"Tỉnh {province} — {edition.label_vi()}"
-
-
-class Html(str):
-    """A block of HTML that Jupyter (and so the bulletin) shows as HTML."""
-
-    def _repr_html_(self) -> str:
-        return str(self)
 
 
 @dataclass
@@ -129,134 +114,3 @@ def load(
         chart_cache=Path(reports_dir) / str(edition) / CHART_CACHE_DIR,
         chart_key=edition_key(Path(reports_dir) / str(edition) / INDICATORS_FILE, reference.files, str(edition), draft),
     )
-
-
-DRAFT_NOTICE_UNITS = 10  # units named in a draft's notice under the title; the data notes name them all
-
-
-def title_block(data: BulletinData) -> Html:
-    parts = [f'<h1 class="title">{escape(TITLE)}</h1>', f'<p class="subtitle">{escape(data.subtitle)}</p>']
-    if data.draft:
-        not_counted = list(data.units_not_counted().items())
-        listed = "; ".join(
-            f"{escape(data.unit_name(code))} ({escape('; '.join(reasons))})"
-            for code, reasons in not_counted[:DRAFT_NOTICE_UNITS]
-        )
-        if len(not_counted) > DRAFT_NOTICE_UNITS:  # a province of 120 communes: a line, not a page
-            listed += (
-                f" và {fmt.number(len(not_counted) - DRAFT_NOTICE_UNITS)} đơn vị khác"
-                " (đủ danh sách trong phần «Ghi chú về số liệu»)"
-            )
-        periods = ", ".join(labels.half_year(p) for p in data.periods_missing())
-        parts.append(
-            '<div class="draft-notice"><strong>BẢN NHÁP</strong> — số liệu chưa đầy đủ, không dùng để công bố.'
-            + (f" Chưa tính số liệu của: {listed}." if listed else "")
-            + (f" Chưa có báo cáo của các kỳ: {periods}." if periods else "")
-            + "</div>"
-        )
-    return Html("\n".join(parts))
-
-
-# A place in a return (`returns/2016H2/MNH.ods, Thông tin!B4`) in parentheses: validation.html's, not the notes'.
-_PLACE = re.compile(r"\s*\([^()]*(?:/|\.xlsx|\.xls|\.ods|\.csv|![A-Z]{1,3}\d)[^()]*\)")
-_CODE = re.compile(r"\b(\d{4}H[12])\b")
-_FOLDER = re.compile(r"\breturns/(\d{4}H[12])\b(?!/)")  # a half-year's folder: said as the half-year
-_PATH = re.compile(r"[^\s,;()]*(?:/|\.xlsx\b|\.xls\b|\.ods\b|\.csv\b)")
-
-
-def for_readers(message: str) -> str:
-    """A problem's message as the data notes say it: half-years in words, places and files in the returns
-    left out (validation.html names them): a message that lists files ends before them."""
-    text = _FOLDER.sub(lambda m: m.group(1), _PLACE.sub("", message))
-    path = _PATH.search(text)
-    if path:
-        text = text[: path.start()].rstrip(" ,;:") + "."
-    return " ".join(_CODE.sub(lambda m: labels.half_year(parse(m.group(1))), text).split())
-
-
-def _problem_items(data: BulletinData) -> list[str]:
-    """The problems other than missing and late returns (named above them), one line for each kind: its
-    message and the units and half-years it was found in."""
-    found: dict[tuple[str, str], list[str]] = {}
-    for p in data.problems:
-        if p.rule in (LATE_RETURN, MISSING_RETURN):
-            continue
-        where = ", ".join(
-            part for part in (data.unit_name(p.unit_code) if p.unit_code else "", _half_year(p.period)) if part
-        )
-        found.setdefault((p.severity, for_readers(p.message)), []).append(where)
-    items = []
-    for (severity, message), places in found.items():
-        where = "; ".join(dict.fromkeys(w for w in places if w))
-        items.append(
-            f"<li>{escape(SEVERITY_VI[severity].capitalize())}: {escape(message)}"
-            + (f" ({escape(where)})" if where else "")
-            + "</li>"
-        )
-    return items
-
-
-def _half_year(code: str) -> str:
-    try:
-        return labels.half_year(parse(code))
-    except ValueError:
-        return ""
-
-
-def _listed(items: list[str]) -> str:
-    """`a, b và c`."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " và " + items[-1] if items else ""
-
-
-def data_notes(data: BulletinData) -> Html:
-    """Returns received, late and missing; warnings in words, a pointer to the validation pages; the sources
-    (their files, places and SHA-256 stay in the annex's sources sheet and the manifest); the code version."""
-    late = [p for p in data.problems if p.rule == LATE_RETURN]
-    parts = ["<h2>Ghi chú về số liệu</h2>"]
-    for half in data.edition.periods():
-        expected = data.reference.expected_units(half)
-        this_period = data.sources[data.sources["period"] == str(half)]
-        received = sorted(set(this_period["unit_code"]) & {u.code for u in expected})
-        missing = [p for p in data.problems if p.period == str(half) and p.rule == MISSING_RETURN]
-        parts.append(
-            f"<p>Kỳ {escape(half.label_vi())}: nhận được báo cáo của {len(received)}/{len(expected)} "
-            "đơn vị phải báo cáo"
-            + (
-                "; chưa nhận được: " + "; ".join(escape(data.unit_name(p.unit_code)) for p in missing)
-                if missing
-                else ""
-            )
-            + ".</p>"
-        )
-    if late:
-        parts.append(
-            "<p>Báo cáo nộp muộn: "
-            + "; ".join(
-                f"{escape(data.unit_name(p.unit_code))} ({escape(_half_year(p.period))}, lập ngày {escape(p.value)})"
-                for p in late
-            )
-            + ".</p>"
-        )
-    items = _problem_items(data)
-    if items:
-        parts.append("<h3>Lỗi và cảnh báo khi kiểm tra báo cáo</h3>")
-        parts.append('<ul class="problems">' + "".join(items) + "</ul>")
-    if data.problems:
-        parts.append(
-            "<p>Chi tiết từng lỗi, cảnh báo (tệp, ô, giá trị tìm thấy và giá trị cần có) ghi trong trang kiểm tra "
-            "báo cáo của từng kỳ (validation.html), do bộ phận tổng hợp lưu giữ.</p>"
-        )
-    else:
-        parts.append("<p>Kiểm tra báo cáo không phát hiện lỗi hay cảnh báo nào.</p>")
-    parts.append("<h3>Nguồn số liệu</h3>")
-    files = data.sources.drop_duplicates(["period", "file"])
-    halves = _listed([labels.half_year(parse(p)) for p in sorted(set(files["period"]))])
-    parts.append(
-        f"<p>Số liệu lấy từ {fmt.number(len(files))} tệp báo cáo của các đơn vị ({escape(halves)}) và danh mục "
-        "đơn vị, nhiệm kỳ, chỉ tiêu của tỉnh. Danh sách đầy đủ các tệp, kèm đơn vị, người lập, ngày lập và mã "
-        "kiểm tra của từng tệp, ghi ở trang «Nguồn số liệu» của phụ lục số liệu và trong tệp manifest.json đi "
-        "kèm bản tin.</p>"
-    )
-    parts.append(f'<p class="version">Bản tin được tạo bởi chương trình lập bản tin, {escape(code().words())}.</p>')
-    # Marked as notes: counts of returns and files, not figures of the indicators.
-    return Html('<section class="data-notes">' + "\n".join(parts) + "</section>")

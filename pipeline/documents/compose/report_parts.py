@@ -6,70 +6,13 @@ name; the number and the date are those of publication, blank until then.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from html import escape
 
 from pipeline.common.periods import Edition
 from pipeline.documents.compose.edition import BulletinData
-from pipeline.documents.content.model import KINDS, Block
+from pipeline.documents.content.document_parts import DocumentHeader, DocumentTitle, Signature
 
-PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 REPORT_TITLE = "BÁO CÁO"
 BLANK = "…"  # where the number, day and month go once the report is published (SPEC 8)
-
-
-@dataclass(frozen=True)
-class DocumentHeader(Block):
-    """Left: the superior body over the issuing body, `*`, the number. Right: the Party's name over a rule,
-    then the place and date line."""
-
-    superior_body: str
-    issuing_body: str
-    number_line: str
-    place_date: str
-
-    def html(self) -> str:
-        return (
-            # Side by side by report.css, not a table: a PDF reader would announce a table without headers.
-            '<div class="document-header">'
-            f'<div class="issuer"><p class="superior">{escape(self.superior_body)}</p>'
-            f'<p class="issuing">{escape(self.issuing_body)}</p><p class="star">*</p>'
-            f'<p class="number">{escape(self.number_line)}</p></div>'
-            f'<div class="party"><p class="party-name">{escape(PARTY)}</p>'
-            f'<p class="place-date">{escape(self.place_date)}</p></div></div>'
-        )
-
-
-@dataclass(frozen=True)
-class DocumentTitle(Block):
-    title: str
-    subject: str
-
-    def html(self) -> str:
-        return f'<h1 class="report-title">{escape(self.title)}</h1><p class="subject">{escape(self.subject)}</p>'
-
-
-@dataclass(frozen=True)
-class Signature(Block):
-    """Left: `Nơi nhận:` and the recipients; right: on behalf of the issuing body, the signer."""
-
-    recipients: list[str]
-    on_behalf: str
-    role: str
-    name: str
-
-    def html(self) -> str:
-        recipients = "".join(f"<li>- {escape(r)}</li>" for r in self.recipients)
-        return (
-            '<div class="signature">'
-            f'<div class="recipients"><p class="to">Nơi nhận:</p><ul>{recipients}</ul></div>'
-            f'<div class="signer"><p class="on-behalf">{escape(self.on_behalf)}</p>'
-            f'<p class="role">{escape(self.role)}</p><p class="sign-space"></p>'
-            f'<p class="name">{escape(self.name)}</p></div></div>'
-        )
-
-
-KINDS.update({cls.__name__: cls for cls in (DocumentHeader, DocumentTitle, Signature)})
 
 
 def number_line(document_code: str, number: str = "") -> str:

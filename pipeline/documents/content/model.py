@@ -80,10 +80,12 @@ class Paragraph(Block):
 class BulletList(Block):
     items: list[list[Run]]
     ordered: bool = False
+    css_class: str = ""
 
     def html(self) -> str:
         tag = "ol" if self.ordered else "ul"
-        return f"<{tag}>" + "".join(f"<li>{runs_html(item)}</li>" for item in self.items) + f"</{tag}>"
+        attribute = f' class="{self.css_class}"' if self.css_class else ""
+        return f"<{tag}{attribute}>" + "".join(f"<li>{runs_html(item)}</li>" for item in self.items) + f"</{tag}>"
 
 
 @dataclass(frozen=True)
@@ -157,23 +159,8 @@ class Section(Block):
         return f'<section class="{self.css_class}">' + "".join(b.html() for b in self.blocks) + "</section>"
 
 
-KINDS: dict[str, type[Block]] = {cls.__name__: cls for cls in (Heading, Paragraph, BulletList, Table, Figure, Section)}
-
-
 def to_json(block: Block) -> dict[str, Any]:
     data = asdict(block)
-    if isinstance(block, Section):
+    if isinstance(block, Section):  # its blocks with their kinds
         data["blocks"] = [to_json(b) for b in block.blocks]
     return {"kind": type(block).__name__, **data}
-
-
-def from_json(data: dict[str, Any]) -> Block:
-    data = dict(data)
-    kind = KINDS[data.pop("kind")]
-    if kind is Section:
-        data["blocks"] = [from_json(b) for b in data["blocks"]]
-    if kind is Paragraph:
-        data["runs"] = [Run(**r) for r in data["runs"]]
-    if kind is BulletList:
-        data["items"] = [[Run(**r) for r in item] for item in data["items"]]
-    return kind(**data)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import nbformat
 
-from pipeline.documents.compose import report_parts as report  # noqa: F401 - registers the report's own kinds of block
+from pipeline.documents.content.kinds import from_json
 from pipeline.documents.content.markdown import markdown_blocks
-from pipeline.documents.content.model import FALLBACK_ALT, MIME, REMOVE_TAG, Block, Figure, Table, from_json
+from pipeline.documents.content.model import FALLBACK_ALT, MIME, REMOVE_TAG, Block, Figure, Table
 
 
 def blocks_of(notebook: Path) -> list[Block]:

@@ -1,6 +1,6 @@
 """HTML → PDF with WeasyPrint, with the product's fonts only: the bulletin's and the formal report's pages.
 
-Apart from the notebooks' HTML (`render`), which only the work `bulletin_from_notebook` loads: a PDF worker
+Apart from the notebooks' HTML (`bulletin_html`), which only the work `bulletin_from_notebook` loads: a PDF worker
 (`pdf_workers`) loads this module and WeasyPrint first, and nbconvert after, for the bulletin's work.
 """
 

@@ -22,7 +22,7 @@ from docx.shared import Cm, Mm, Pt
 
 from pipeline.common import iorw
 from pipeline.common.version import code, code_digest
-from pipeline.documents.compose.report_parts import PARTY, DocumentHeader, DocumentTitle, Signature
+from pipeline.documents.content.document_parts import PARTY, BulletinTitle, DocumentHeader, DocumentTitle, Signature
 from pipeline.documents.content.model import Block, BulletList, Figure, Heading, Paragraph, Run, Section, Table
 from pipeline.documents.render import docx_layout as layout
 
@@ -130,6 +130,15 @@ class _Writer:
             self.document.add_page_break()
         for inner in block.blocks:
             self.block(inner)
+
+    _datanotes = _section  # the bulletin's data notes, where an analyst shows them in the report's notebook
+
+    def _bulletintitle(self, block: BulletinTitle) -> None:
+        """The bulletin's title, where an analyst shows it in the report's notebook: a heading, its line."""
+        self.document.add_heading(block.title, level=1)
+        self.document.add_paragraph(block.subtitle)
+        if block.draft_notice:
+            _runs(self.document.add_paragraph(), block.draft_notice)
 
     def _heading(self, block: Heading) -> None:
         self.document.add_heading(block.text, level=min(block.level, 4))

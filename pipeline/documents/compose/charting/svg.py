@@ -1,4 +1,4 @@
-"""How a chart is saved as SVG, for the wide picture (`chart`) and the narrow one (`narrow`) alike: the
+"""How a chart is saved as SVG, for the wide picture (`picture`) and the narrow one (`narrow`) alike: the
 settings it is drawn and saved under, and the lighter SVG the documents carry."""
 
 from __future__ import annotations
