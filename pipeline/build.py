@@ -19,7 +19,7 @@ from pipeline.execution import stages
 STAGE_VI = {
     "clean": "Làm sạch báo cáo",
     "indicators": "Tính chỉ tiêu",
-    "bulletin": "Lập bản tin, báo cáo và phụ lục số liệu",
+    "documents": "Lập bản tin, báo cáo và phụ lục số liệu",
 }
 
 
@@ -112,7 +112,7 @@ def report(folders: Folders, edition: Edition, draft: bool, engine: str, bulleti
         inputs = stages.report_inputs(folders, edition, on_record, draft, engine)
         indicators = stages.indicators_stage(folders, edition, inputs)
         indicators_fresh = indicators.is_fresh()
-        if indicators_fresh and stages.bulletin_stage(folders, edition, inputs).is_fresh():
+        if indicators_fresh and stages.documents_stage(folders, edition, inputs).is_fresh():
             return
         # The PDFs' workers load WeasyPrint while the checks and the notebooks run (documents/pdf_workers.py).
         with pdf_workers.ready() as pdfs:
@@ -128,13 +128,15 @@ def report(folders: Folders, edition: Edition, draft: bool, engine: str, bulleti
                 print(f"{STAGE_VI['indicators']} kỳ {edition}…", file=sys.stderr)
                 notebook, executed = folders.notebook("indicators"), folders.executed(edition, "indicators")
                 indicators.run(lambda: run_notebook(notebook, executed, parameters, engine))
-            bulletin = stages.bulletin_stage(folders, edition, inputs)  # its key holds the new indicators
-            if not bulletin.is_fresh():
+            documents_stage = stages.documents_stage(folders, edition, inputs)  # its key holds the new indicators
+            if not documents_stage.is_fresh():
                 from pipeline.documents.stage import write_documents
 
-                print(f"{STAGE_VI['bulletin']} kỳ {edition}…", file=sys.stderr)
+                print(f"{STAGE_VI['documents']} kỳ {edition}…", file=sys.stderr)
                 documents = parameters | {"draft": draft}
-                bulletin.run(lambda: write_documents(folders, documents, on_record, engine, pdfs, bulletin_first))
+                documents_stage.run(
+                    lambda: write_documents(folders, documents, on_record, engine, pdfs, bulletin_first)
+                )
 
 
 def validate(folders: Folders, period: Period, engine: str) -> int:

@@ -12,6 +12,7 @@ import pytest
 
 from pipeline.common import fmt
 from pipeline.common.errors import UserError
+from pipeline.common.layout import DOCUMENTS_STAMP
 from pipeline.common.periods import parse_edition
 from pipeline.documents.compose import commentary
 from pipeline.indicators.table import Indicators
@@ -139,7 +140,7 @@ def test_a_bad_commentary_stops_the_report_with_its_message_only(tmp_path: Path)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "2017H1.md, dòng 2: {{ province.period.admited }}: không có chỉ tiêu" in result.stderr
     report = tmp_path / "reports" / "2017H1"
-    assert not (report / "bulletin.html").exists() and not (report / ".bulletin.stamp").exists()
+    assert not (report / "bulletin.html").exists() and not (report / DOCUMENTS_STAMP).exists()
     drafted = make("report", "PERIOD=2017H1", "DRAFT=1", raw=raw, out=tmp_path)
     assert "[CẢNH BÁO]" in drafted.stderr and "[?]" in docx_text(report / "report.docx")
 
@@ -162,9 +163,9 @@ def test_a_changed_commentary_reruns_only_the_documents(sample_build: Path, tmp_
     notes.write_text(words + "\nCòn {{ province.period.no_such_figure }} thôn.\n", encoding="utf-8")
     failed = make("report", "PERIOD=2017H1", raw=raw, out=out, check=False)
     assert failed.returncode != 0 and "no_such_figure" in failed.stderr and "Deleting" not in failed.stderr
-    kept = {name: when for name, when in before.items() if name not in (".commentary.sha256", ".bulletin.stamp")}
+    kept = {name: when for name, when in before.items() if name not in (".commentary.sha256", DOCUMENTS_STAMP)}
     assert {name: when for name, when in times().items() if name in kept} == kept
-    assert ".bulletin.stamp" not in times()  # the documents are made again next time
+    assert DOCUMENTS_STAMP not in times()  # the documents are made again next time
     notes.write_text(words + "\nThêm một câu.\n", encoding="utf-8")
     result = make("report", "PERIOD=2017H1", raw=raw, out=out)
     assert "Tính chỉ tiêu" not in result.stderr and "Làm sạch" not in result.stderr

@@ -35,7 +35,7 @@ def reference_run(sample_build: Path) -> Path:
         ("Tính chỉ tiêu kỳ 2017H1", 0.05),
         ("Lập bản tin, báo cáo và phụ lục số liệu kỳ 2017H1", 1.5),
     ],
-    ids=["cleaning", "indicators", "bulletin"],
+    ids=["cleaning", "indicators", "documents"],
 )
 def test_run_killed_then_rerun_gives_the_same_outputs(
     stage_line: str, delay: float, reference_run: Path, tmp_path: Path

@@ -16,8 +16,7 @@ import pytest
 
 from pipeline.common import fmt
 from pipeline.common.errors import CellArgumentError
-from pipeline.documents.compose import bulletin_parts, charts
-from pipeline.documents.compose import edition as bulletin
+from pipeline.documents.compose import bulletin_parts, charts, edition
 from pipeline.documents.render.annex import SOURCE_SHEET
 from pipeline.indicators.table import PROVINCE, Indicators
 from pipeline.intake import forms
@@ -42,8 +41,8 @@ NOT_FOR_READERS = re.compile(r"20\d\dH[12]|dirty|returns/|\.xlsx\b|\.ods\b")
 
 
 @pytest.fixture(scope="module")
-def data(sample_build: Path) -> bulletin.BulletinData:
-    loaded = bulletin.load(EDITION, SAMPLE_RAW, sample_build / "processed", sample_build / "reports")
+def data(sample_build: Path) -> edition.EditionData:
+    loaded = edition.load(EDITION, SAMPLE_RAW, sample_build / "processed", sample_build / "reports")
     loaded.chart_cache = None  # drawn here, never read from (or written to) the build's cache
     return loaded
 
@@ -64,7 +63,7 @@ def _title(figure: object) -> str:
     return suptitle or figure.axes[0].get_title(loc="left")  # type: ignore[attr-defined]
 
 
-def _stated(chart_name: str, window: str, ind: Indicators, data: bulletin.BulletinData) -> list[str]:
+def _stated(chart_name: str, window: str, ind: Indicators, data: edition.EditionData) -> list[str]:
     """The figures of `window` the chart's text alternative must state, formatted as the documents do."""
     get = lambda scope, name: ind.get(scope, window, name)  # noqa: E731
     if chart_name == "composition":
@@ -88,7 +87,7 @@ def _stated(chart_name: str, window: str, ind: Indicators, data: bulletin.Bullet
 @pytest.mark.parametrize("window", list(WORDS))
 @pytest.mark.parametrize("draw", WINDOWED, ids=lambda f: f.__name__)
 def test_a_chart_says_the_window_it_draws_and_its_figures(
-    draw: object, window: str, data: bulletin.BulletinData, indicators: Indicators
+    draw: object, window: str, data: edition.EditionData, indicators: Indicators
 ) -> None:
     chart = draw(data, window=window)  # type: ignore[operator]
     words = WORDS[window]
@@ -115,7 +114,7 @@ def test_a_chart_says_the_window_it_draws_and_its_figures(
     assert not [t for t in [title, chart.alt, chart.caption, *drawn] if NOT_FOR_READERS.search(t)]
 
 
-def test_the_half_year_and_the_term_are_different_figures(data: bulletin.BulletinData) -> None:
+def test_the_half_year_and_the_term_are_different_figures(data: edition.EditionData) -> None:
     """The sample's half-year and term differ, so the test above tells a chart of the wrong window."""
     for draw in WINDOWED:
         assert draw(data, window="period").alt != draw(data, window="term_to_date").alt, draw.__name__
@@ -124,7 +123,7 @@ def test_the_half_year_and_the_term_are_different_figures(data: bulletin.Bulleti
 @pytest.mark.parametrize("draw", WINDOWED, ids=lambda f: f.__name__)
 @pytest.mark.parametrize("window", ["term", "nhiem_ky", "", "PERIOD"])
 def test_an_unknown_window_is_the_analysts_error_naming_the_three(
-    draw: object, window: str, data: bulletin.BulletinData
+    draw: object, window: str, data: edition.EditionData
 ) -> None:
     with pytest.raises(CellArgumentError) as refused:
         draw(data, window=window)  # type: ignore[operator]

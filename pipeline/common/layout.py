@@ -85,8 +85,8 @@ def published_dir(reports_dir: Path, edition: object) -> Path:
 LOCK_FILE = ".lock"  # in a half-year's processed folder and an edition's report folder: one run at a time
 CLEAN_STAMP = ".clean.stamp"  # in a half-year's processed folder
 # The stamps of an edition's stages, in its report folder (a refused report takes them with its files).
-INDICATORS_STAMP, BULLETIN_STAMP, ANNEX_STAMP = ".indicators.stamp", ".bulletin.stamp", ".annex.stamp"
-EDITION_STAMPS = (INDICATORS_STAMP, BULLETIN_STAMP, ANNEX_STAMP)
+INDICATORS_STAMP, DOCUMENTS_STAMP, ANNEX_STAMP = ".indicators.stamp", ".documents.stamp", ".annex.stamp"
+EDITION_STAMPS = (INDICATORS_STAMP, DOCUMENTS_STAMP, ANNEX_STAMP)
 # What make watches (`python -m pipeline.execution.fingerprint`): a half-year's inputs in
 # PROCESSED_DIR/<P>/, the half-years on record in PROCESSED_DIR, the code version in REPORTS_DIR.
 INPUTS_FILE = ".inputs.sha256"

@@ -26,10 +26,10 @@ from pipeline.common import iorw
 from pipeline.common.layout import (
     ANNEX_STAMP,
     ANNEX_XLSX,
-    BULLETIN_STAMP,
     CLEAN_STAMP,
     COMMENTARY_DIR,
     DOCUMENTS,
+    DOCUMENTS_STAMP,
     INDICATORS_FILE,
     INDICATORS_STAMP,
     MANIFEST_FILE,
@@ -138,7 +138,7 @@ def indicators_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]
     return Stage("indicators", key, {folders.label(p): p for p in outputs}, report / INDICATORS_STAMP)
 
 
-def bulletin_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) -> Stage:
+def documents_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) -> Stage:
     """`inputs`: from `report_inputs`; the indicators, as the other files of the report folder, are read here."""
     report = folders.reports / str(edition)
     names = (*DOCUMENTS, MANIFEST_FILE)
@@ -147,7 +147,7 @@ def bulletin_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) 
     # the folders it was made from.
     others = [p for p in report_files(report) if p not in outputs]
     key = _key(
-        "bulletin",
+        "documents",
         # The documents record the code version: a commit that changes nothing else still changes them.
         code().key(),
         code_digest_of(True),
@@ -159,7 +159,7 @@ def bulletin_stage(folders: Folders, edition: Edition, inputs: tuple[str, ...]) 
         *map(str, (folders.raw, folders.processed, folders.reports)),
         *inputs,
     )
-    return Stage("bulletin", key, {folders.label(p): p for p in outputs}, report / BULLETIN_STAMP)
+    return Stage("documents", key, {folders.label(p): p for p in outputs}, report / DOCUMENTS_STAMP)
 
 
 def annex_stage(folders: Folders, edition: Edition, on_record: list[Period]) -> Stage:

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pipeline.common import fmt, labels
 from pipeline.documents.compose import commentary as commentary_file
 from pipeline.documents.compose import member_blocks
-from pipeline.documents.compose.edition import BulletinData
+from pipeline.documents.compose.edition import EditionData
 from pipeline.documents.compose.narrative import lead_paragraph
 from pipeline.documents.content.model import Block, BulletList, Heading, Paragraph, Run, Section, Table
 from pipeline.indicators.compute import window_periods
@@ -45,7 +45,7 @@ class _LeadParagraphs(HTMLParser):
             self.paragraphs[-1].append(Run(" ".join(data.split("\n")), self._bold))
 
 
-def lead(data: BulletinData) -> Section:
+def lead(data: EditionData) -> Section:
     parser = _LeadParagraphs()
     parser.feed(lead_paragraph(data.indicators, data.reference, data.edition))
     paragraphs = [_tidy(runs) for runs in parser.paragraphs]
@@ -66,7 +66,7 @@ def _tidy(runs: list[Run]) -> list[Run]:
     return [r for r in joined if r.text]
 
 
-def start_end(data: BulletinData, scope: str, window: str, stem: str) -> str:
+def start_end(data: EditionData, scope: str, window: str, stem: str) -> str:
     """`95 → 51`: a village count at the start and at the end of the window."""
     start, end = (data.get(scope, window, f"{stem}_{edge}") for edge in ("start", "end"))
     return f"{fmt.number(start)} → {fmt.number(end)}"  # type: ignore[arg-type]
@@ -77,7 +77,7 @@ def _note(rows: list[list[str]]) -> str:
     return fmt.NOT_COMPUTABLE_NOTE if any(fmt.NOT_COMPUTABLE in cell for row in rows for cell in row) else ""
 
 
-def key_figures(data: BulletinData) -> Section:
+def key_figures(data: EditionData) -> Section:
     """The key figures of the edition and of the term to date, side by side."""
     windows = ("period", "term_to_date")
     headers = ["Chỉ tiêu", *(labels.capitalized(data.window_words(w)) for w in windows)]
@@ -114,7 +114,7 @@ def key_figures(data: BulletinData) -> Section:
     return Section([Heading("Số liệu chủ yếu"), Table(headers, rows, "key-figures", note=_note(rows))], "key-figures")
 
 
-def commentary(data: BulletinData, raw_dir: object) -> Section:
+def commentary(data: EditionData, raw_dir: object) -> Section:
     """The analysts' own words for this edition (`commentary/<E>.md`), figures filled in; nothing when the
     edition has none."""
     from pathlib import Path
@@ -123,7 +123,7 @@ def commentary(data: BulletinData, raw_dir: object) -> Section:
     return Section(found.blocks, "commentary")
 
 
-def shown_units(data: BulletinData, windows: tuple[str, ...] = TABLE_WINDOWS) -> list[str]:
+def shown_units(data: EditionData, windows: tuple[str, ...] = TABLE_WINDOWS) -> list[str]:
     """The units a table of `windows` lists: those expected in a half-year of one of them, or with members
     admitted in one. A unit retired before them (a district after the 2025 reorganisation) has nothing
     there and is left out, rather than shown as a row of zeros."""
@@ -150,7 +150,7 @@ UNIT_TABLE_HEADERS = [
 ]
 
 
-def unit_table(data: BulletinData) -> Section:
+def unit_table(data: EditionData) -> Section:
     """The appendix: admissions, target and make-up of every unit, for the edition and the term to date,
     grouped by kind of unit (in the declared order) with a subtotal for each, then the province."""
 
@@ -186,7 +186,7 @@ def unit_table(data: BulletinData) -> Section:
     return Section([Heading(APPENDIX_TITLE), table], "appendix")
 
 
-def below_target_units(data: BulletinData, window: str = "term_to_date") -> list[tuple[str, Decimal]]:
+def below_target_units(data: EditionData, window: str = "term_to_date") -> list[tuple[str, Decimal]]:
     """Units whose admissions are below their target in the window, lowest first."""
     found = []
     for code in data.indicators.unit_scopes():
@@ -196,7 +196,7 @@ def below_target_units(data: BulletinData, window: str = "term_to_date") -> list
     return sorted(found, key=lambda item: item[1])
 
 
-def kinds_attainment(data: BulletinData, window: str = "term_to_date") -> list[tuple[str, str, int, Decimal | None]]:
+def kinds_attainment(data: EditionData, window: str = "term_to_date") -> list[tuple[str, str, int, Decimal | None]]:
     """(kind, label, admitted, share of target) by kind of unit, in the declared order: the `kind:…` rows
     of the indicators (the share is None when not computable)."""
     result = []
@@ -209,7 +209,7 @@ def kinds_attainment(data: BulletinData, window: str = "term_to_date") -> list[t
     return result
 
 
-def below_target(data: BulletinData, window: str = "term_to_date") -> Section:
+def below_target(data: EditionData, window: str = "term_to_date") -> Section:
     """By kind of unit: how many units are below target and the lowest of them by name; then the kinds."""
     lowest = below_target_units(data, window)
     words = data.window_words(window)

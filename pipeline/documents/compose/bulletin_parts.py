@@ -9,7 +9,7 @@ import re
 from pipeline.common import fmt, labels
 from pipeline.common.periods import parse
 from pipeline.common.version import code
-from pipeline.documents.compose.edition import BulletinData
+from pipeline.documents.compose.edition import EditionData
 from pipeline.documents.content.document_parts import BulletinTitle, DataNotes
 from pipeline.documents.content.model import Block, BulletList, Heading, Paragraph, Run
 from pipeline.intake.checks import LATE_RETURN, MISSING_RETURN
@@ -21,7 +21,7 @@ TITLE = "BẢN TIN CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN"
 DRAFT_NOTICE_UNITS = 10  # units named in a draft's notice under the title; the data notes name them all
 
 
-def title_block(data: BulletinData) -> BulletinTitle:
+def title_block(data: EditionData) -> BulletinTitle:
     notice: list[Run] = []
     if data.draft:
         not_counted = list(data.units_not_counted().items())
@@ -62,7 +62,7 @@ def for_readers(message: str) -> str:
     return " ".join(_CODE.sub(lambda m: labels.half_year(parse(m.group(1))), text).split())
 
 
-def _problem_items(data: BulletinData) -> list[list[Run]]:
+def _problem_items(data: EditionData) -> list[list[Run]]:
     """The problems other than missing and late returns (named above them), one line for each kind: its
     message and the units and half-years it was found in."""
     found: dict[tuple[str, str], list[str]] = {}
@@ -92,7 +92,7 @@ def _listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " và " + items[-1] if items else ""
 
 
-def data_notes(data: BulletinData) -> DataNotes:
+def data_notes(data: EditionData) -> DataNotes:
     """Returns received, late and missing; warnings in words, a pointer to the validation pages; the sources
     (their files, places and SHA-256 stay in the annex's sources sheet and the manifest); the code version."""
     late = [p for p in data.problems if p.rule == LATE_RETURN]

@@ -2,7 +2,7 @@
 
 Each function returns a `Chart` (`charting.picture`): the figure and a text alternative stating its main
 figures. A notebook shows it by evaluating it; analysts adjust one through `chart.figure` or draw their own
-from the same `BulletinData`. DejaVu Sans has every Vietnamese glyph, so labels render the same everywhere.
+from the same `EditionData`. DejaVu Sans has every Vietnamese glyph, so labels render the same everywhere.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from pipeline.documents.compose.charting.drawing import (
     vi_number_axis,
 )
 from pipeline.documents.compose.charting.picture import Chart, cached
-from pipeline.documents.compose.edition import BulletinData
+from pipeline.documents.compose.edition import EditionData
 from pipeline.indicators.table import PROVINCE
 from pipeline.intake import forms
 
@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # loaded only to draw (see chart.py)
     pass
 
 
-def _below_target_sentence(data: BulletinData, window: str) -> str:
+def _below_target_sentence(data: EditionData, window: str) -> str:
     below, counted = (data.get(PROVINCE, window, name) for name in ("units_below_target", "units_with_target"))
     if not below:
         return "Mọi đơn vị đều đạt chỉ tiêu."
@@ -48,7 +48,7 @@ def _below_target_sentence(data: BulletinData, window: str) -> str:
 
 
 @cached
-def admissions_vs_target(data: BulletinData, window: str = "term_to_date") -> Chart:
+def admissions_vs_target(data: EditionData, window: str = "term_to_date") -> Chart:
     """Units ranked by the share of their target reached: admissions beside target for every unit; with many
     units, the share of target of the highest and the lowest, and the distribution of the others.
     `window`: "period", "year_to_date" or "term_to_date"."""
@@ -98,7 +98,7 @@ COMPOSITION = {
 
 
 @cached
-def composition(data: BulletinData, window: str = "term_to_date") -> Chart:
+def composition(data: EditionData, window: str = "term_to_date") -> Chart:
     """Shares of the members admitted who are youth union members, women, ethnic minority, … in `window`."""
     labels.check_window(window)  # before the data is touched: an analyst's bad argument, said as such
     words, subject = data.window_words(window), "Cơ cấu đảng viên mới kết nạp (% tổng số)"
@@ -120,7 +120,7 @@ def composition(data: BulletinData, window: str = "term_to_date") -> Chart:
 
 
 @cached
-def by_organization(data: BulletinData, window: str = "term_to_date") -> Chart:
+def by_organization(data: EditionData, window: str = "term_to_date") -> Chart:
     """Admissions in `window` by type of grassroots party organization."""
     labels.check_window(window)  # before the data is touched: an analyst's bad argument, said as such
     words, subject = data.window_words(window), "Đảng viên mới kết nạp theo loại hình tổ chức cơ sở đảng"
@@ -143,7 +143,7 @@ def by_organization(data: BulletinData, window: str = "term_to_date") -> Chart:
 
 
 @cached
-def villages(data: BulletinData, window: str = "term_to_date") -> Chart:
+def villages(data: EditionData, window: str = "term_to_date") -> Chart:
     """Villages with no party member and villages with no cell of their own, start and end, by unit with
     villages; with many units, those with the most and the fewest left at the end, and the others' spread.
     The start and the end are those of `window`."""
@@ -192,7 +192,7 @@ def villages(data: BulletinData, window: str = "term_to_date") -> Chart:
 
 
 def _villages_alt(
-    data: BulletinData, window: str, words: str, edges: tuple[str, str], rest: bool, most: str | None
+    data: EditionData, window: str, words: str, edges: tuple[str, str], rest: bool, most: str | None
 ) -> str:
     """The villages chart's text alternative: the province's changes over `window`, and the unit with the
     most villages left without a member."""
@@ -225,7 +225,7 @@ def half_year_label(text: str) -> str:
 
 
 @cached
-def admissions_trend(data: BulletinData) -> Chart:
+def admissions_trend(data: EditionData) -> Chart:
     """Admissions against the half-year target for every half-year on record."""
     series = data.indicators.trend()
     crowded = len(series) > MOST_BARS  # labels turned upright, so that they never overlap

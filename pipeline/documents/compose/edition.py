@@ -28,7 +28,7 @@ def subtitle(province: str, edition: Edition) -> str:
 
 
 @dataclass
-class BulletinData:
+class EditionData:
     edition: Edition  # what the bulletin covers: a half-year, or a whole year
     reference: Reference
     indicators: Indicators
@@ -93,15 +93,16 @@ def load(
     reports_dir: str | Path,
     draft: bool = False,
     word_pictures: bool = False,
-) -> BulletinData:
-    """Everything the bulletin of `edition` is written from; the stages before it must have run."""
+) -> EditionData:
+    """Everything the documents of `edition` (the bulletin, the formal report) are written from; the stages
+    before them must have run."""
     edition = parse_edition(edition) if isinstance(edition, str) else Edition.of(edition)
     reference = load_reference(Path(raw_dir))
     on_record = periods_on_record(Path(raw_dir), until=edition.last)
     indicators = Indicators.read(Path(reports_dir) / str(edition) / INDICATORS_FILE)
     if not word_pictures:  # the bulletin's notebook: an analyst's own figure gets a narrow variant too
         show_figures_for_phones()
-    return BulletinData(
+    return EditionData(
         edition=edition,
         reference=reference,
         indicators=indicators,

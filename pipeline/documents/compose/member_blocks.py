@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pipeline.common import fmt, labels
-from pipeline.documents.compose.edition import BulletinData
+from pipeline.documents.compose.edition import EditionData
 from pipeline.documents.content.model import Heading, Section, Table
 from pipeline.indicators.compute import window_span
 from pipeline.indicators.table import PROVINCE, Indicators, kind_scope
@@ -36,12 +36,12 @@ BALANCE_ROWS: tuple[tuple[str, str], ...] = (
 WITHHELD_NOTE = f"{fmt.NOT_COMPUTABLE}: {fmt.NOT_COMPUTABLE_TEXT} (chưa đủ báo cáo số đảng viên của các đơn vị)."
 
 
-def window_headers(data: BulletinData) -> list[str]:
+def window_headers(data: EditionData) -> list[str]:
     """The columns of a table of the edition and the term to date, in words (the shared table of labels)."""
     return [labels.capitalized(data.window_words(window)) for window in ("period", "term_to_date")]
 
 
-def reported_members(data: BulletinData) -> bool:
+def reported_members(data: EditionData) -> bool:
     """Whether some return of the bulletin's windows holds the membership sheet."""
     covered = {str(p) for p in window_span(data.edition, data.reference)}
     figures = data.figures
@@ -55,7 +55,7 @@ def _signed(value: int | Decimal | None) -> str:
     return ("+" if value > 0 else "") + fmt.number(value).replace("-", "−")
 
 
-def balance(data: BulletinData) -> Section | None:
+def balance(data: EditionData) -> Section | None:
     """The membership balance of the edition and of the term to date; None (nothing shown) where no return
     holds the membership sheet."""
     if not reported_members(data):
@@ -107,7 +107,7 @@ def grassroots_sentence(ind: Indicators) -> str:
     )
 
 
-def category_names(data: BulletinData) -> dict[str, str]:
+def category_names(data: EditionData) -> dict[str, str]:
     """The province's own categories (SPEC 11) by code, as documents name them."""
     return {category.code: category.name for category in data.reference.form.categories}
 
@@ -116,7 +116,7 @@ GRASSROOTS_HEADER = "Tổ chức cơ sở đảng kết nạp được đảng v
 
 
 def with_grassroots_column(
-    data: BulletinData, headers: list[str], rows: list[list[str]], kinds: list[str]
+    data: EditionData, headers: list[str], rows: list[list[str]], kinds: list[str]
 ) -> tuple[list[str], list[list[str]]]:
     """The table by kind of unit with the share of grassroots organizations that admitted members in the
     edition (SPEC 11), where some kind has it; else the table as it was."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pipeline.common.periods import Edition
-from pipeline.documents.compose.edition import BulletinData
+from pipeline.documents.compose.edition import EditionData
 from pipeline.documents.content.document_parts import DocumentHeader, DocumentTitle, Signature
 
 REPORT_TITLE = "BÁO CÁO"
@@ -27,7 +27,7 @@ def place_date(place: str, year: int, date: dt.date | None = None) -> str:
     return f"{place}, ngày {date.day} tháng {date.month} năm {date.year}"
 
 
-def header(data: BulletinData, number: str = "", date: str = "") -> DocumentHeader:
+def header(data: EditionData, number: str = "", date: str = "") -> DocumentHeader:
     info = data.reference.report
     when = dt.date.fromisoformat(date) if date else None
     year = when.year if when else data.edition.last.end_date().year
@@ -44,11 +44,11 @@ def subject(edition: Edition) -> str:
     return f"kết quả công tác phát triển đảng viên {edition.label_vi()}"
 
 
-def title(data: BulletinData) -> DocumentTitle:
+def title(data: EditionData) -> DocumentTitle:
     return DocumentTitle(REPORT_TITLE, subject(data.edition))
 
 
-def signature(data: BulletinData) -> Signature:
+def signature(data: EditionData) -> Signature:
     info = data.reference.report
     return Signature(
         list(info.recipients), f"T/M {info.issuing_body.upper()}", info.signer_role.upper(), info.signer_name

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from pipeline.common import fmt, labels
-from pipeline.documents.compose.edition import BulletinData
+from pipeline.documents.compose.edition import EditionData
 from pipeline.documents.content.model import BulletList, Paragraph, Run, Section
 from pipeline.indicators.table import PROVINCE, Indicators
 
@@ -67,7 +67,7 @@ def headline_changes(before: Indicators, now: Indicators) -> list[tuple[str, str
     return changes
 
 
-def note(data: BulletinData, revision: dict) -> Section | None:
+def note(data: EditionData, revision: dict) -> Section | None:
     """The revision note, when `revision` (a parameter `make publish` gives the notebooks) says this version
     replaces another: {"version", "replaces", "replaces_date", "reason", "previous_indicators"}."""
     if not revision:

@@ -17,13 +17,13 @@ from pipeline.documents.compose.charting.drawing import (
     short_name,
     vi_number_axis,
 )
-from pipeline.documents.compose.edition import BulletinData
+from pipeline.documents.compose.edition import EditionData
 
 if TYPE_CHECKING:  # loaded only to draw (see chart.py)
     from matplotlib.figure import Figure
 
 
-def admissions_beside_target(data: BulletinData, window: str, units: list[str], title: str) -> Figure:
+def admissions_beside_target(data: EditionData, window: str, units: list[str], title: str) -> Figure:
     names = [short_name(data.unit_name(c)) for c in units]
     admitted = [int(data.get(c, window, "admitted") or 0) for c in units]
     target = [float(data.get(c, window, "target") or 0) for c in units]
@@ -52,7 +52,7 @@ def admissions_beside_target(data: BulletinData, window: str, units: list[str], 
 
 
 def attainment_extremes(
-    data: BulletinData, window: str, highest: list[str], rest: list[str], lowest: list[str], title: str
+    data: EditionData, window: str, highest: list[str], rest: list[str], lowest: list[str], title: str
 ) -> Figure:
     def pct(code: str) -> float:
         return float(data.get(code, window, "target_pct") or 0)
