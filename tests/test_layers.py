@@ -28,6 +28,11 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("pipeline.execution", "pipeline.running"),
     ("pipeline.intake",),
     ("pipeline.indicators",),
+    # documents/ by concern: the content model, composing an edition, the renderers; then the stage and
+    # the notebooks' facades (`pipeline.documents.blocks`, …) above them. `font_subsets` is the renderers'.
+    ("pipeline.documents.content",),
+    ("pipeline.documents.compose",),
+    ("pipeline.documents.render", "pipeline.documents.font_subsets"),
     ("pipeline.documents",),
     ("pipeline.build",),
     ("pipeline.publishing",),
@@ -180,6 +185,9 @@ def test_the_layers_are_in_the_order_of_the_architecture() -> None:
         "pipeline.execution.stages",
         "pipeline.intake.clean",
         "pipeline.indicators.compute",
+        "pipeline.documents.content.model",
+        "pipeline.documents.compose.edition",
+        "pipeline.documents.render.pdf",
         "pipeline.documents.stage",
         "pipeline.build",
         "pipeline.publishing.index",
