@@ -347,3 +347,35 @@ def test_every_kind_of_block_is_registered_once_and_has_a_word_form() -> None:
     ):
         assert kinds.from_json(model.to_json(block)) == block
         assert "&lt;A&gt; &amp; B" in block.html() and "<A>" not in block.html()
+
+
+FACADES = ("blocks", "bulletin", "charts", "member_blocks", "report", "revisions")
+
+
+def test_the_notebooks_modules_offer_exactly_what_the_notebooks_and_the_guide_call() -> None:
+    """`pipeline.documents.{blocks,…}` are the notebooks' API (the package's docstring): each re-exports the
+    functions the notebooks (and the guides, which show analysts their cells) call, no more; provinces' own
+    copies of the notebooks keep working as long as these stay."""
+    import importlib
+    import json
+
+    from tests.conftest import ROOT
+
+    sources = [
+        "".join(cell["source"])
+        for path in sorted((ROOT / "notebooks").glob("*.ipynb"))
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]
+        if cell["cell_type"] == "code"
+    ]
+    sources += [path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").glob("*/*.md"))]
+    calls = re.compile(rf"\b({'|'.join(FACADES)})\.([a-z_]+)\(")
+    called: dict[str, set[str]] = {name: set() for name in FACADES}
+    for source in sources:
+        for module, function in calls.findall(source):
+            called[module].add(function)
+    assert all(called.values()), called  # the scan reads the notebooks' calls
+    for name in FACADES:
+        module = importlib.import_module(f"pipeline.documents.{name}")
+        public = {attribute for attribute in vars(module) if not attribute.startswith("_")}
+        assert public == set(module.__all__) == called[name], name
+        assert all(callable(getattr(module, function)) for function in module.__all__)

@@ -68,12 +68,12 @@ def write_documents(
         with pdf_workers.ready() as started:
             return write_documents(folders, parameters, on_record, engine, started, bulletin_first)
     edition = parse_edition(str(parameters["edition"]))
-    report_dir = folders.reports / str(edition)
+    edition_dir = folders.reports / str(edition)
     # The annex's key before its inputs are read: a file saved meanwhile makes it written again next time.
     annex_part = annex_stage(folders, edition, on_record)
     reference = load_reference(folders.raw)
     draft = bool(parameters["draft"])
-    indicators = Indicators.read(report_dir / INDICATORS_FILE)
+    indicators = Indicators.read(edition_dir / INDICATORS_FILE)
     # The commentary is checked first: a mistake in it is named with its file and line, before any work.
     found = commentary.load(folders.raw, edition, indicators, reference, draft)
     for warning in found.warnings:
@@ -87,7 +87,7 @@ def write_documents(
     bulletin = functools.partial(
         _write_bulletin, folders, parameters, engine, reference, pdfs.reserve(), html_here=bulletin_first
     )
-    page = report_dir / REPORT_PAGE
+    page = edition_dir / REPORT_PAGE
     try:
         if bulletin_first:
             bulletin()
@@ -97,16 +97,16 @@ def write_documents(
             report_notebook = folders.executed(edition, "report")
             run_notebook(folders.notebook("report"), report_notebook, parameters, engine)
             blocks = numbered_figures(blocks_of(report_notebook))
-            pdfs.submit(_report_pdf(blocks, report_dir, page, reference, edition, draft))
-            _write_report_docx(blocks, report_dir, reference, edition, draft)
+            pdfs.submit(_report_pdf(blocks, edition_dir, page, reference, edition, draft))
+            _write_report_docx(blocks, edition_dir, reference, edition, draft)
             sources = clean.load_sources(folders.processed, on_record)
-            _write_annex(annex_part, report_dir, indicators, reference, edition, sources)
+            _write_annex(annex_part, edition_dir, indicators, reference, edition, sources)
         pdfs.finish()
     finally:
         page.unlink(missing_ok=True)
 
     _write_manifest(folders, edition, parameters, on_record, engine, reference, sources)
-    return report_dir
+    return edition_dir
 
 
 def _write_manifest(
@@ -120,16 +120,16 @@ def _write_manifest(
 ) -> None:
     """The edition's manifest: its inputs (the reference files, the returns read, the commentary), its
     notebooks and its other files."""
-    report_dir = folders.reports / str(edition)
+    edition_dir = folders.reports / str(edition)
     inputs = [(path.relative_to(folders.raw).as_posix(), path) for path in reference.files]
     inputs += [(label, folders.raw / label) for label in sorted(set(sources["file"]))]
     notes = commentary.path_of(folders.raw, edition)
     if notes.is_file():
         inputs.append((notes.relative_to(folders.raw).as_posix(), notes))
-    outputs = [(path.relative_to(report_dir).as_posix(), path) for path in report_files(report_dir)]
+    outputs = [(path.relative_to(edition_dir).as_posix(), path) for path in report_files(edition_dir)]
     outputs = [entry for entry in outputs if entry[0] != MANIFEST_FILE]
     manifest.write_manifest(
-        report_dir / MANIFEST_FILE,
+        edition_dir / MANIFEST_FILE,
         parameters={**parameters, "periods_on_record": [str(p) for p in on_record], "engine": engine},
         inputs=inputs,
         notebooks=[(folders.notebook(stage).name, folders.notebook(stage)) for stage in NOTEBOOKS],
@@ -163,7 +163,7 @@ def _write_bulletin(
     from pipeline.execution.runner import run_notebook  # Papermill, after the fork (as in the main process)
 
     edition, draft = parse_edition(str(parameters["edition"])), bool(parameters["draft"])
-    report_dir, executed = folders.reports / str(edition), folders.executed(edition, "bulletin")
+    edition_dir, executed = folders.reports / str(edition), folders.executed(edition, "bulletin")
     shown = {name: value for name, value in parameters.items() if name not in REPORT_ONLY_PARAMETERS}
     run_notebook(folders.notebook("bulletin"), executed, shown, engine)
     edition_line = subtitle(reference.province, edition)
@@ -175,12 +175,12 @@ def _write_bulletin(
     if html_here:
         from pipeline.documents.render import bulletin_html as render
 
-        html = report_dir / BULLETIN_HTML
-        render.notebook_to_html(executed, html, compiled=report_dir / TEMPLATE_CACHE_DIR, **page)  # type: ignore[arg-type]
-        source_date, font_cache = edition.last.end_date(), report_dir / FONT_CACHE_DIR
+        html = edition_dir / BULLETIN_HTML
+        render.notebook_to_html(executed, html, compiled=edition_dir / TEMPLATE_CACHE_DIR, **page)  # type: ignore[arg-type]
+        source_date, font_cache = edition.last.end_date(), edition_dir / FONT_CACHE_DIR
         lay_out(
             functools.partial(
-                pdf.html_to_pdf, html, report_dir / BULLETIN_PDF, source_date=source_date, font_cache=font_cache
+                pdf.html_to_pdf, html, edition_dir / BULLETIN_PDF, source_date=source_date, font_cache=font_cache
             )
         )
         return
@@ -188,19 +188,19 @@ def _write_bulletin(
         functools.partial(
             pdf.bulletin_from_notebook,
             executed,
-            report_dir / BULLETIN_HTML,
-            report_dir / BULLETIN_PDF,
+            edition_dir / BULLETIN_HTML,
+            edition_dir / BULLETIN_PDF,
             page=page,
             # Stamped with the inputs' date (the end of the edition), not today's.
             source_date=edition.last.end_date(),
-            font_cache=report_dir / FONT_CACHE_DIR,
+            font_cache=edition_dir / FONT_CACHE_DIR,
         )
     )
 
 
 def _write_annex(
     stage: Stage,
-    report_dir: Path,
+    edition_dir: Path,
     indicators: Indicators,
     reference: Reference,
     edition: Edition,
@@ -212,7 +212,7 @@ def _write_annex(
     from pipeline.documents.render import annex  # xlsxwriter: this process's alone, after the fork
 
     when = edition.last.end_date()
-    stage.run(lambda: annex.write_annex(report_dir / ANNEX_XLSX, indicators, reference, edition, sources, when))
+    stage.run(lambda: annex.write_annex(edition_dir / ANNEX_XLSX, indicators, reference, edition, sources, when))
 
 
 def _report_title(reference: Reference, edition: Edition, draft: bool) -> str:
@@ -220,7 +220,7 @@ def _report_title(reference: Reference, edition: Edition, draft: bool) -> str:
 
 
 def _report_pdf(
-    blocks: list[Block], report_dir: Path, page: Path, reference: Reference, edition: Edition, draft: bool
+    blocks: list[Block], edition_dir: Path, page: Path, reference: Reference, edition: Edition, draft: bool
 ) -> Callable[[], None]:
     """The formal report's page, written to `page`, and the work of laying it out as its PDF."""
     title = _report_title(reference, edition, draft)
@@ -228,23 +228,23 @@ def _report_pdf(
     return functools.partial(
         pdf.html_to_pdf,
         page,
-        report_dir / REPORT_PDF,
+        edition_dir / REPORT_PDF,
         # Stamped with the inputs' date (the end of the edition), not today's.
         source_date=edition.last.end_date(),
         style="report",
-        font_cache=report_dir / FONT_CACHE_DIR,
+        font_cache=edition_dir / FONT_CACHE_DIR,
     )
 
 
 def _write_report_docx(
-    blocks: list[Block], report_dir: Path, reference: Reference, edition: Edition, draft: bool
+    blocks: list[Block], edition_dir: Path, reference: Reference, edition: Edition, draft: bool
 ) -> None:
     from pipeline.documents.render import report_docx
 
     title = _report_title(reference, edition, draft)
     report_docx.write_docx(
         blocks,
-        report_dir / REPORT_DOCX,
+        edition_dir / REPORT_DOCX,
         title=title,
         author=reference.report.issuing_body,
         when=edition.last.end_date(),
