@@ -7,15 +7,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from openpyxl.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.common.iorw import sha256
-from pipeline.common.text import fold
 from pipeline.intake.reference import Reference, load_reference
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_RAW = ROOT / "data" / "raw"
+from testdata import ROOT, SAMPLE_RAW, make_command
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -29,12 +24,6 @@ def child_processes() -> set[int]:
     for task in Path(f"/proc/{os.getpid()}/task").iterdir():
         found |= {int(pid) for pid in (task / "children").read_text().split()}
     return found
-
-
-def make_command(*args: str, raw: Path = SAMPLE_RAW, out: Path) -> list[str]:
-    """`make ARGS` on the raw folder `raw`, deriving into `out/processed` and `out/reports`."""
-    folders = [f"RAW_DIR={raw}", f"PROCESSED_DIR={out / 'processed'}", f"REPORTS_DIR={out / 'reports'}"]
-    return ["make", "--no-print-directory", *args, *folders]
 
 
 def make(
@@ -52,11 +41,6 @@ def make(
     if check:
         assert result.returncode == 0, result.stdout + result.stderr
     return result
-
-
-def sheet_named(book: Workbook, name: str) -> Worksheet:
-    """The sheet called `name`, however its accents or case are written (`Thông tin`, `thong tin`)."""
-    return book[next(title for title in book.sheetnames if fold(title) == fold(name))]
 
 
 def copy_of_checkout(target: Path, commit: bool = True) -> Path:

@@ -233,8 +233,8 @@ def test_libreoffice_opens_the_report_and_converts_it(edition: Path, tmp_path: P
 
 
 def test_a_province_without_report_table_or_commentary(tmp_path: Path) -> None:
+    from testdata.province import write_province
     from tests.conftest import make
-    from tests.province import write_province
 
     raw = write_province(tmp_path / "raw", communes=6)
     make("report", "PERIOD=2025H2", raw=raw, out=tmp_path)

@@ -16,7 +16,8 @@ import pytest
 
 from pipeline.common.layout import DOCUMENTS, NOTEBOOKS
 from pipeline.indicators.table import Indicators
-from tests.conftest import ROOT, SAMPLE_RAW, make, make_command, sheet_named
+from testdata.workbook import sheet_named
+from tests.conftest import ROOT, SAMPLE_RAW, make, make_command
 from tests.test_indicators import ARTICLE
 
 # What the lead paragraph of the 2017H1 bulletin must state (the article's figures in vi-VN notation).

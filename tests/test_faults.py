@@ -13,7 +13,8 @@ import openpyxl
 import pypdf
 import pytest
 
-from tests.conftest import ROOT, SAMPLE_RAW, make, make_command, sheet_named
+from testdata.workbook import sheet_named
+from tests.conftest import ROOT, SAMPLE_RAW, make, make_command
 
 SCRIPT = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://x")'

@@ -22,9 +22,10 @@ from pipeline.intake.clean import clean_period
 from pipeline.intake.problems import ERROR, Problem
 from pipeline.intake.reference import Reference, load_reference
 from pipeline.intake.returns import read_return_file
+from testdata.forms_rewrite import CUSTOM_FORM, add_title_rows, rewrite_to_custom_form
+from testdata.returns import VALID_ADMISSIONS, VALID_VILLAGES, write_return
+from testdata.workbook import write_rows
 from tests.conftest import ROOT, SAMPLE_RAW, make
-from tests.forms_rewrite import CUSTOM_FORM, add_title_rows, rewrite_to_custom_form, write_xlsx
-from tests.workbooks import VALID_ADMISSIONS, VALID_VILLAGES, write_return
 
 P = Period(2017, 1)
 PERIODS = ("2016H1", "2016H2", "2017H1")
@@ -192,7 +193,7 @@ def _custom_return(path: Path, rows: list[list[object]], info: list[list[object]
     codes = forms.DEFAULT.admissions.codes
     admissions = [[n, forms.DEFAULT.admissions.label(c), "người", VALID_ADMISSIONS[c]] for n, c in enumerate(codes)]
     villages = [[n, forms.DEFAULT.organization.label(c), "thôn", v] for n, (c, v) in enumerate(VALID_VILLAGES.items())]
-    write_xlsx(
+    write_rows(
         path,
         {"Thông tin chung": info, "Phát triển đảng viên": [*admissions, *body], "Thôn bản": [["Biểu 2"], *villages]},
     )

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from testdata.corpus import DBP, _billion_laughs
 from tests.conftest import ROOT, SAMPLE_RAW, make, make_command
-from tests.corpus import DBP, _billion_laughs
 
 GIB = 2**30
 # Runs the command and prints the peak memory of its largest process, in KiB (Linux's ru_maxrss).

@@ -17,8 +17,8 @@ from pipeline.common.errors import UserError
 from pipeline.common.iorw import sha256
 from pipeline.common.layout import DOCUMENTS, INDICATORS_FILE
 from pipeline.preview import page, server, watching
+from testdata.preview_client import Preview, free_port, processes_reading, wait_until
 from tests.conftest import SAMPLE_RAW, copy_of_checkout, make
-from tests.preview_client import Preview, free_port, processes_reading, wait_until
 from tests.test_end_to_end import CHROMIUM
 
 SENTENCE = "Ban Tổ chức ghi nhận kết quả phát triển đảng viên ở vùng cao."
