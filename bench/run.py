@@ -34,8 +34,8 @@ import openpyxl  # noqa: E402
 
 from bench import workloads  # noqa: E402
 from pipeline.common.periods import parse, periods_on_record  # noqa: E402
-from tests.preview_client import Preview, processes_reading  # noqa: E402
-from tests.province import write_province  # noqa: E402
+from testdata.preview_client import Preview, processes_reading  # noqa: E402
+from testdata.province import write_province  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 # A module imported at the top level of a process, in the output of `python -X importtime`.
@@ -49,7 +49,7 @@ class Sizes:
     provinces: int
     units: int
     half_years: int
-    communes: int  # of the reorganised province (tests/province.py), besides its three provincial units
+    communes: int  # of the reorganised province (testdata/province.py), besides its three provincial units
 
 
 FULL = Sizes(runs=5, intake_workbooks=1000, provinces=63, units=15, half_years=20, communes=120)
@@ -146,7 +146,7 @@ class Bench:
     # 2 and 3, taking turns: the report by make, then the same after a change of its commentary (each pair
     # measured minutes apart at most, so that the machine's slower and faster spells fall on both alike); the
     # same notebooks chained by the plain CLIs; and the report of a province as it is since 2025
-    # (tests/province.py), with its many units.
+    # (testdata/province.py), with its many units.
     def cold_and_naive(self) -> None:
         cold = self.case("cold", f"`make report PERIOD={self.period}`, processed data and reports removed")
         commentary = self.case(
@@ -161,7 +161,7 @@ class Bench:
         units = self.sizes.communes + 3
         reorganised = self.case(
             f"cold {units} units",
-            f"`make report PERIOD={REORGANISED_PERIOD}` of the reorganised province of tests/province.py: {units} "
+            f"`make report PERIOD={REORGANISED_PERIOD}` of the reorganised province of testdata/province.py: {units} "
             "units (communes and provincial units), its retired districts and blocs, 2024H1–2025H2, from nothing",
         )
         province = write_province(self.work / "raw-reorganised", communes=self.sizes.communes)

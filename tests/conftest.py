@@ -7,15 +7,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from openpyxl.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.common.iorw import sha256
-from pipeline.common.text import fold
 from pipeline.intake.reference import Reference, load_reference
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_RAW = ROOT / "data" / "raw"
+from testdata import ROOT, SAMPLE_RAW, make_command
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -29,12 +24,6 @@ def child_processes() -> set[int]:
     for task in Path(f"/proc/{os.getpid()}/task").iterdir():
         found |= {int(pid) for pid in (task / "children").read_text().split()}
     return found
-
-
-def make_command(*args: str, raw: Path = SAMPLE_RAW, out: Path) -> list[str]:
-    """`make ARGS` on the raw folder `raw`, deriving into `out/processed` and `out/reports`."""
-    folders = [f"RAW_DIR={raw}", f"PROCESSED_DIR={out / 'processed'}", f"REPORTS_DIR={out / 'reports'}"]
-    return ["make", "--no-print-directory", *args, *folders]
 
 
 def make(
@@ -54,16 +43,11 @@ def make(
     return result
 
 
-def sheet_named(book: Workbook, name: str) -> Worksheet:
-    """The sheet called `name`, however its accents or case are written (`Thông tin`, `thong tin`)."""
-    return book[next(title for title in book.sheetnames if fold(title) == fold(name))]
-
-
-def copy_of_checkout(target: Path, commit: bool = True) -> Path:
-    """This working tree copied to `target` (sharing the venv, without outputs): with `commit`, a fresh git
-    repository of its own whose one commit holds every file, where tests may edit and commit the code (a
-    fresh one: the copy of a worktree's `.git` file would be that worktree's); else with this checkout's git
-    folder as it is (the same commit)."""
+def copy_of_checkout(target: Path, commit: bool = True, venv: bool = True) -> Path:
+    """This working tree copied to `target` (without outputs; with `venv`, sharing the venv by a `.venv` link):
+    with `commit`, a fresh git repository of its own whose one commit holds every file, where tests may edit
+    and commit the code (a fresh one: the copy of a worktree's `.git` file would be that worktree's); else with
+    this checkout's git folder as it is (the same commit)."""
     ignored = [
         ".venv",
         "reports",
@@ -76,7 +60,8 @@ def copy_of_checkout(target: Path, commit: bool = True) -> Path:
         *([".git"] if commit else []),
     ]
     shutil.copytree(ROOT, target, symlinks=True, ignore=shutil.ignore_patterns(*ignored))
-    (target / ".venv").symlink_to(ROOT / ".venv")
+    if venv:
+        (target / ".venv").symlink_to(ROOT / ".venv")
     if commit:
         git = ["git", "-C", str(target), "-c", "user.name=Thử", "-c", "user.email=thu@example.org"]
         for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "bản sao"]):
@@ -114,3 +99,35 @@ def raw_copy(tmp_path: Path) -> Path:
     target = tmp_path / "raw"
     shutil.copytree(SAMPLE_RAW, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def sample_edition(sample_build: Path) -> Path:
+    """The sample's 2017H1 edition, as `sample_build` made it (read, never changed)."""
+    return sample_build / "reports" / "2017H1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "checkout(venv=False): the module's `checkout` without the .venv link")
+
+
+@pytest.fixture(scope="module")
+def checkout(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of this checkout (`copy_of_checkout`), one per test module, where its tests may edit and commit
+    the code. A module marked `pytest.mark.checkout(venv=False)` gets it without the `.venv` link."""
+    marker = request.node.get_closest_marker("checkout")
+    venv = marker.kwargs.get("venv", True) if marker else True
+    return copy_of_checkout(tmp_path_factory.mktemp("checkout") / "checkout", venv=venv)
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Work forked into children and PDF workers as in a build, from pytest's process: pytest's process may
+    hold OpenBLAS's thread, but the children's work in these tests touches no library state. WeasyPrint
+    itself is loaded by the end-to-end tests' reports; here a worker only says it was asked to."""
+    from pipeline.documents import background, pdf
+
+    if not hasattr(os, "fork"):
+        pytest.fail("this platform cannot fork: the test is not meaningful here")
+    monkeypatch.setattr(background, "can_fork", lambda: True)
+    monkeypatch.setattr(pdf, "load_weasyprint", lambda: None)

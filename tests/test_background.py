@@ -18,14 +18,6 @@ from pipeline.documents import background
 from tests.conftest import ROOT, SAMPLE_RAW, child_processes
 
 
-@pytest.fixture
-def forking(monkeypatch: pytest.MonkeyPatch) -> None:
-    if not hasattr(os, "fork"):
-        pytest.fail("this platform cannot fork: the test is not meaningful here")
-    # pytest's process may hold OpenBLAS's thread; the child's work here touches no library state.
-    monkeypatch.setattr(background, "can_fork", lambda: True)
-
-
 def test_the_work_runs_in_a_child_alongside_the_body(forking: None, tmp_path: Path) -> None:
     marker = tmp_path / "done"
     with background.alongside(lambda: marker.write_text(str(os.getpid())), "bản tin"):

@@ -112,9 +112,8 @@ def test_placeholders_of_every_kind(inputs, tmp_path: Path) -> None:  # type: ig
 SCRIPT, FORMULA = "<script>alert(1)</script>", '=HYPERLINK("http://x","bấm")'
 
 
-def test_hostile_text_stays_text_in_every_document(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    shutil.copytree(SAMPLE_RAW, raw)
+def test_hostile_text_stays_text_in_every_document(raw_copy: Path, tmp_path: Path) -> None:
+    raw = raw_copy
     (raw / "commentary" / "2017H1.md").write_text(
         f"## Đánh giá {SCRIPT}\n\n{FORMULA} và <b>đậm</b>.\n", encoding="utf-8"
     )
@@ -132,9 +131,8 @@ def test_hostile_text_stays_text_in_every_document(tmp_path: Path) -> None:
     assert named and all(c.data_type == "s" for c in named)  # a name, never a formula
 
 
-def test_a_bad_commentary_stops_the_report_with_its_message_only(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    shutil.copytree(SAMPLE_RAW, raw)
+def test_a_bad_commentary_stops_the_report_with_its_message_only(raw_copy: Path, tmp_path: Path) -> None:
+    raw = raw_copy
     (raw / "commentary" / "2017H1.md").write_text("Tốt.\n{{ province.period.admited }}\n", encoding="utf-8")
     result = make("report", "PERIOD=2017H1", raw=raw, out=tmp_path, check=False)
     assert result.returncode != 0 and "Traceback" not in result.stderr
@@ -145,9 +143,8 @@ def test_a_bad_commentary_stops_the_report_with_its_message_only(tmp_path: Path)
     assert "[CẢNH BÁO]" in drafted.stderr and "[?]" in docx_text(report / "report.docx")
 
 
-def test_a_changed_commentary_reruns_only_the_documents(sample_build: Path, tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    shutil.copytree(SAMPLE_RAW, raw)
+def test_a_changed_commentary_reruns_only_the_documents(sample_build: Path, raw_copy: Path, tmp_path: Path) -> None:
+    raw = raw_copy
     out = tmp_path / "out"
     shutil.copytree(sample_build / "processed", out / "processed")
     make("report", "PERIOD=2017H1", raw=raw, out=out)
@@ -184,9 +181,8 @@ def test_a_changed_commentary_reruns_only_the_documents(sample_build: Path, tmp_
     assert any(c.value == "Đảng bộ huyện Mường Nhé (mới)" for row in book["Chỉ tiêu trong kỳ"].iter_rows() for c in row)
 
 
-def test_make_commentary_starts_a_file_and_never_overwrites(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    shutil.copytree(SAMPLE_RAW, raw)
+def test_make_commentary_starts_a_file_and_never_overwrites(raw_copy: Path, tmp_path: Path) -> None:
+    raw = raw_copy
     make("commentary", "PERIOD=2016H2", raw=raw, out=tmp_path)
     written = raw / "commentary" / "2016H2.md"
     text = written.read_text(encoding="utf-8")
@@ -197,9 +193,8 @@ def test_make_commentary_starts_a_file_and_never_overwrites(tmp_path: Path) -> N
     make("report", "PERIOD=2016H2", raw=raw, out=tmp_path)  # the starting file fills in as it is
 
 
-def test_make_commentary_on_a_read_only_raw_folder(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    shutil.copytree(SAMPLE_RAW, raw)
+def test_make_commentary_on_a_read_only_raw_folder(raw_copy: Path, tmp_path: Path) -> None:
+    raw = raw_copy
     command = [
         "unshare",
         "-m",
@@ -270,9 +265,8 @@ def test_a_name_far_from_any_gets_no_suggestion(inputs, tmp_path: Path) -> None:
         commentary.load(raw, EDITION, *inputs, draft=False)
 
 
-def test_make_report_names_every_mistake_in_one_build(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    shutil.copytree(SAMPLE_RAW, raw)
+def test_make_report_names_every_mistake_in_one_build(raw_copy: Path, tmp_path: Path) -> None:
+    raw = raw_copy
     (raw / "commentary" / "2017H1.md").write_text(
         "Tốt.\n{{ province.period.admited }}\n\n{{ province.term_to_date.womn_pct }}\n", encoding="utf-8"
     )

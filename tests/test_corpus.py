@@ -17,8 +17,8 @@ from pipeline.intake.clean import clean_period, load_previous_figures, write_res
 from pipeline.intake.problems import Problem
 from pipeline.intake.reference import load_reference
 from pipeline.intake.validation import CSV_FILE
+from testdata.corpus import CASES, PERIOD, Case
 from tests.conftest import SAMPLE_RAW, digests, make
-from tests.corpus import CASES, PERIOD, Case
 
 BY_NAME = {case.name: case for case in CASES}
 

@@ -57,19 +57,14 @@ def pdf_text(path: Path) -> str:
     return squash(" ".join(page.extract_text() for page in pypdf.PdfReader(path).pages))
 
 
-@pytest.fixture(scope="module")
-def edition(sample_build: Path) -> Path:
-    return sample_build / "reports" / "2017H1"
-
-
 @pytest.mark.parametrize("name", ["2017H1", "2016"])
 def test_every_output_of_an_edition(sample_build: Path, name: str) -> None:
     for output in EDITION_OUTPUTS:
         assert (sample_build / "reports" / name / output).stat().st_size > 0, output
 
 
-def test_the_report_header_title_and_signature_in_word(edition: Path) -> None:
-    document = Document(edition / "report.docx")
+def test_the_report_header_title_and_signature_in_word(sample_edition: Path) -> None:
+    document = Document(sample_edition / "report.docx")
     header = [
         (p.text, p.runs[0].font.size.pt, bool(p.runs[0].bold), bool(p.runs[0].italic))
         for cell in document.tables[0].rows[0].cells
@@ -118,9 +113,9 @@ def test_the_report_header_title_and_signature_in_word(edition: Path) -> None:
         assert width_px / (picture.width.inches) >= 300
 
 
-def test_the_report_pdf_opens_with_its_header_block(edition: Path) -> None:
+def test_the_report_pdf_opens_with_its_header_block(sample_edition: Path) -> None:
     text = subprocess.run(
-        ["pdftotext", "-layout", str(edition / "report.pdf"), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-layout", str(sample_edition / "report.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
     lines = [squash(line).strip() for line in text.splitlines() if line.strip()]
     assert lines[0] == "TỈNH ỦY ĐIỆN BIÊN ĐẢNG CỘNG SẢN VIỆT NAM"
@@ -129,15 +124,19 @@ def test_the_report_pdf_opens_with_its_header_block(edition: Path) -> None:
     assert lines[5:7] == ["BÁO CÁO", "kết quả công tác phát triển đảng viên 6 tháng đầu năm 2017"]
 
 
-def test_pdfs_are_tagged_titled_in_vietnamese_with_every_font_embedded(edition: Path) -> None:
+def test_pdfs_are_tagged_titled_in_vietnamese_with_every_font_embedded(sample_edition: Path) -> None:
     for name, serif in (("bulletin.pdf", False), ("report.pdf", True)):
-        reader = pypdf.PdfReader(edition / name)
+        reader = pypdf.PdfReader(sample_edition / name)
         catalog = reader.trailer["/Root"]
         assert catalog["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in catalog, name
         assert catalog["/Lang"] == "vi" and reader.metadata.title, name
-        info = subprocess.run(["pdfinfo", str(edition / name)], capture_output=True, text=True, check=True).stdout
+        info = subprocess.run(
+            ["pdfinfo", str(sample_edition / name)], capture_output=True, text=True, check=True
+        ).stdout
         assert re.search(r"^Tagged:\s+yes$", info, re.M), name
-        fonts = subprocess.run(["pdffonts", str(edition / name)], capture_output=True, text=True, check=True).stdout
+        fonts = subprocess.run(
+            ["pdffonts", str(sample_edition / name)], capture_output=True, text=True, check=True
+        ).stdout
         rows = fonts.splitlines()[2:]
         assert rows and all(re.search(r"\s+yes\s+yes\s+(yes|no)\s+\d+\s+\d+$", row) for row in rows), (
             fonts
@@ -161,11 +160,14 @@ def _embedded_families(reader: pypdf.PdfReader) -> set[str]:
     return families
 
 
-def test_the_commentary_reads_the_same_in_every_document(edition: Path) -> None:
-    ind = Indicators.read(edition / "indicators.csv")
-    html = squash(re.sub(r"<[^>]+>", " ", (edition / "bulletin.html").read_text(encoding="utf-8")))
-    texts = {"bulletin.html": html, "bulletin.pdf": pdf_text(edition / "bulletin.pdf")}
-    texts |= {"report.pdf": pdf_text(edition / "report.pdf"), "report.docx": docx_text(edition / "report.docx")}
+def test_the_commentary_reads_the_same_in_every_document(sample_edition: Path) -> None:
+    ind = Indicators.read(sample_edition / "indicators.csv")
+    html = squash(re.sub(r"<[^>]+>", " ", (sample_edition / "bulletin.html").read_text(encoding="utf-8")))
+    texts = {"bulletin.html": html, "bulletin.pdf": pdf_text(sample_edition / "bulletin.pdf")}
+    texts |= {
+        "report.pdf": pdf_text(sample_edition / "report.pdf"),
+        "report.docx": docx_text(sample_edition / "report.docx"),
+    }
     for sentence, placeholders in COMMENTARY:
         expected = sentence.format(*(_shown(ind, *p) for p in placeholders))
         for name, text in texts.items():
@@ -177,9 +179,9 @@ def test_the_commentary_reads_the_same_in_every_document(edition: Path) -> None:
         assert "{{" not in text, name
 
 
-def test_every_value_of_the_annex_is_its_indicator(edition: Path) -> None:
-    ind = Indicators.read(edition / "indicators.csv")
-    book = openpyxl.load_workbook(edition / "tables.xlsx")
+def test_every_value_of_the_annex_is_its_indicator(sample_edition: Path) -> None:
+    ind = Indicators.read(sample_edition / "indicators.csv")
+    book = openpyxl.load_workbook(sample_edition / "tables.xlsx")
     assert book.sheetnames[0] == "Bìa" and all(len(name) <= 31 for name in book.sheetnames)
     compared = 0
     for window, sheet_name in (("period", "Chỉ tiêu trong kỳ"), ("term_to_date", "Chỉ tiêu nhiệm kỳ")):
@@ -205,10 +207,10 @@ def test_every_value_of_the_annex_is_its_indicator(edition: Path) -> None:
     assert len(digests) >= 44 and all(re.fullmatch(r"[0-9a-f]{64}", d) for d in digests)
 
 
-def test_libreoffice_opens_the_report_and_converts_it(edition: Path, tmp_path: Path) -> None:
+def test_libreoffice_opens_the_report_and_converts_it(sample_edition: Path, tmp_path: Path) -> None:
     office = shutil.which("soffice")
     assert office, "make test installs libreoffice-writer-nogui: run through make test"
-    shutil.copy(edition / "report.docx", tmp_path / "report.docx")
+    shutil.copy(sample_edition / "report.docx", tmp_path / "report.docx")
     profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
     command = [
         office,
@@ -222,7 +224,7 @@ def test_libreoffice_opens_the_report_and_converts_it(edition: Path, tmp_path: P
     ]
     subprocess.run(command, capture_output=True, text=True, timeout=240, check=True)
     text = pdf_text(tmp_path / "report.pdf")
-    ind = Indicators.read(edition / "indicators.csv")
+    ind = Indicators.read(sample_edition / "indicators.csv")
     assert "BÁO CÁO" in text and "kết quả công tác phát triển đảng viên 6 tháng đầu năm 2017" in text
     for figure in (
         ("province", "term_to_date", "admitted"),
@@ -233,8 +235,8 @@ def test_libreoffice_opens_the_report_and_converts_it(edition: Path, tmp_path: P
 
 
 def test_a_province_without_report_table_or_commentary(tmp_path: Path) -> None:
+    from testdata.province import write_province
     from tests.conftest import make
-    from tests.province import write_province
 
     raw = write_province(tmp_path / "raw", communes=6)
     make("report", "PERIOD=2025H2", raw=raw, out=tmp_path)
@@ -316,8 +318,8 @@ def test_a_charts_svg_loses_only_the_groups_that_name_what_they_hold() -> None:
     )
 
 
-def test_the_bulletins_charts_have_no_bare_groups(edition: Path) -> None:
-    html = (edition / "bulletin.html").read_text(encoding="utf-8")
+def test_the_bulletins_charts_have_no_bare_groups(sample_edition: Path) -> None:
+    html = (sample_edition / "bulletin.html").read_text(encoding="utf-8")
     pictures = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
     assert len(pictures) >= 5
     for picture in pictures:

@@ -16,7 +16,8 @@ import pytest
 
 from pipeline.common.layout import DOCUMENTS, NOTEBOOKS
 from pipeline.indicators.table import Indicators
-from tests.conftest import ROOT, SAMPLE_RAW, make, make_command, sheet_named
+from testdata.workbook import sheet_named
+from tests.conftest import ROOT, SAMPLE_RAW, make, make_command
 from tests.test_indicators import ARTICLE
 
 # What the lead paragraph of the 2017H1 bulletin must state (the article's figures in vi-VN notation).
@@ -53,30 +54,25 @@ class _Text(HTMLParser):
         self.parts.append(data)
 
 
-@pytest.fixture(scope="module")
-def built(sample_build: Path) -> Path:
-    return sample_build
-
-
-def test_report_writes_every_output(built: Path) -> None:
-    report = built / "reports" / "2017H1"
+def test_report_writes_every_output(sample_build: Path) -> None:
+    report = sample_build / "reports" / "2017H1"
     for name in ("bulletin.html", "bulletin.pdf", "indicators.csv", "manifest.json"):
         assert (report / name).stat().st_size > 0, name
     for notebook in ("01_clean", "02_indicators", "03_bulletin"):
         assert (report / "notebooks" / f"{notebook}.ipynb").is_file()
     for period in ("2016H1", "2016H2", "2017H1"):
-        assert (built / "processed" / period / "figures.csv").is_file()
+        assert (sample_build / "processed" / period / "figures.csv").is_file()
     assert not (ROOT / "data" / "raw" / "processed").exists()
 
 
 @pytest.mark.parametrize(("indicator", "expected"), sorted(ARTICLE.items()))
-def test_indicators_csv_holds_the_article_figures(built: Path, indicator: str, expected: str) -> None:
-    ind = Indicators.read(built / "reports" / "2017H1" / "indicators.csv")
+def test_indicators_csv_holds_the_article_figures(sample_build: Path, indicator: str, expected: str) -> None:
+    ind = Indicators.read(sample_build / "reports" / "2017H1" / "indicators.csv")
     assert str(ind.get("province", "term_to_date", indicator)) == expected
 
 
-def test_indicators_csv_target_pct(built: Path) -> None:
-    ind = Indicators.read(built / "reports" / "2017H1" / "indicators.csv")
+def test_indicators_csv_target_pct(sample_build: Path) -> None:
+    ind = Indicators.read(sample_build / "reports" / "2017H1" / "indicators.csv")
     assert 130 < ind.get("province", "term_to_date", "target_pct") < 135  # type: ignore[operator]
 
 
@@ -93,19 +89,19 @@ def _lead_assertions(text: str) -> None:
     assert "Tỉnh Điện Biên — 6 tháng đầu năm 2017" in text
 
 
-def test_bulletin_pdf_states_the_lead_figures(built: Path) -> None:
-    reader = pypdf.PdfReader(built / "reports" / "2017H1" / "bulletin.pdf")
+def test_bulletin_pdf_states_the_lead_figures(sample_build: Path) -> None:
+    reader = pypdf.PdfReader(sample_build / "reports" / "2017H1" / "bulletin.pdf")
     _lead_assertions(reader.pages[0].extract_text())
 
 
-def test_bulletin_html_states_the_lead_figures(built: Path) -> None:
+def test_bulletin_html_states_the_lead_figures(sample_build: Path) -> None:
     parser = _Text()
-    parser.feed((built / "reports" / "2017H1" / "bulletin.html").read_text(encoding="utf-8"))
+    parser.feed((sample_build / "reports" / "2017H1" / "bulletin.html").read_text(encoding="utf-8"))
     _lead_assertions(" ".join(parser.parts))
 
 
-def test_html_loads_nothing_from_the_network(built: Path) -> None:
-    html = (built / "reports" / "2017H1" / "bulletin.html").read_text(encoding="utf-8")
+def test_html_loads_nothing_from_the_network(sample_build: Path) -> None:
+    html = (sample_build / "reports" / "2017H1" / "bulletin.html").read_text(encoding="utf-8")
     parser = _Resources()
     parser.feed(html)
     remote = [(tag, a) for tag, a in parser.addresses if re.match(r"^\s*(https?:)?//", a, re.IGNORECASE)]
@@ -120,8 +116,8 @@ def test_html_loads_nothing_from_the_network(built: Path) -> None:
     assert not re.search(r"@import", html)
 
 
-def test_pdf_is_a4_numbered_titled_with_embedded_fonts(built: Path) -> None:
-    reader = pypdf.PdfReader(built / "reports" / "2017H1" / "bulletin.pdf")
+def test_pdf_is_a4_numbered_titled_with_embedded_fonts(sample_build: Path) -> None:
+    reader = pypdf.PdfReader(sample_build / "reports" / "2017H1" / "bulletin.pdf")
     pages = len(reader.pages)
     assert pages >= 3
     width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
@@ -140,8 +136,8 @@ def test_pdf_is_a4_numbered_titled_with_embedded_fonts(built: Path) -> None:
             assert re.search(r"\+(Bulletin|DejaVu)-", font["/BaseFont"]), font["/BaseFont"]
 
 
-def test_manifest_lists_inputs_outputs_and_versions(built: Path) -> None:
-    report = built / "reports" / "2017H1"
+def test_manifest_lists_inputs_outputs_and_versions(sample_build: Path) -> None:
+    report = sample_build / "reports" / "2017H1"
     manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     inputs = {entry["path"] for entry in manifest["inputs"]}
     assert {"province.toml", "units.csv", "targets.csv"} <= inputs
@@ -158,10 +154,10 @@ def test_manifest_lists_inputs_outputs_and_versions(built: Path) -> None:
     assert [entry["path"] for entry in manifest["notebooks"]] == sorted(NOTEBOOKS.values())
 
 
-def test_second_run_does_nothing(built: Path) -> None:
-    before = mtimes(built)
-    make("report", "PERIOD=2017H1", out=built)
-    assert mtimes(built) == before
+def test_second_run_does_nothing(sample_build: Path) -> None:
+    before = mtimes(sample_build)
+    make("report", "PERIOD=2017H1", out=sample_build)
+    assert mtimes(sample_build) == before
     # Rebuilt elsewhere, the bulletin is byte-identical: see the read-only, concurrent and other-checkout tests.
 
 
@@ -288,14 +284,14 @@ def test_missing_half_year_of_the_term_blocks_unless_draft(raw_copy: Path, tmp_p
 CHROMIUM = "/usr/bin/chromium"
 
 
-def test_bulletin_opens_offline_in_a_real_browser(built: Path, tmp_path: Path) -> None:
+def test_bulletin_opens_offline_in_a_real_browser(sample_build: Path, tmp_path: Path) -> None:
     """Headless Chromium opens the HTML from disk with every network request refused: nothing fails,
     nothing is logged as an error, every chart is decoded and has its text alternative, and a phone-sized
     window shows the page without sideways scrolling."""
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), "make test installs Debian's chromium; run it through make test"
-    url = (built / "reports" / "2017H1" / "bulletin.html").as_uri()
+    url = (sample_build / "reports" / "2017H1" / "bulletin.html").as_uri()
     refused, failed, errors = [], [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -333,7 +329,7 @@ def test_bulletin_opens_offline_in_a_real_browser(built: Path, tmp_path: Path) -
     assert colours[1] - colours[0] > 100  # not a blank page
 
 
-def test_raw_folder_read_only_with_spaces_and_vietnamese_name(tmp_path: Path, built: Path) -> None:
+def test_raw_folder_read_only_with_spaces_and_vietnamese_name(tmp_path: Path, sample_build: Path) -> None:
     raw = tmp_path / "dữ liệu thô"
     shutil.copytree(SAMPLE_RAW, raw)
     for path in [raw, *raw.rglob("*")]:
@@ -345,11 +341,11 @@ def test_raw_folder_read_only_with_spaces_and_vietnamese_name(tmp_path: Path, bu
             path.chmod(path.stat().st_mode | 0o200)
     for name in DOCUMENTS:
         assert (tmp_path / "out" / "reports" / "2017H1" / name).read_bytes() == (
-            built / "reports" / "2017H1" / name
+            sample_build / "reports" / "2017H1" / name
         ).read_bytes()
 
 
-def test_two_runs_at_once_give_one_complete_result(built: Path, tmp_path: Path) -> None:
+def test_two_runs_at_once_give_one_complete_result(sample_build: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     command = make_command("report", "PERIOD=2017H1", out=out)
     runs = [
@@ -358,7 +354,9 @@ def test_two_runs_at_once_give_one_complete_result(built: Path, tmp_path: Path) 
     results = [(run.wait(timeout=900), run.stderr.read()) for run in runs]  # type: ignore[union-attr]
     assert [code for code, _ in results] == [0, 0], results
     for name in ("bulletin.html", "bulletin.pdf", "indicators.csv"):
-        assert (out / "reports" / "2017H1" / name).read_bytes() == (built / "reports" / "2017H1" / name).read_bytes()
+        assert (out / "reports" / "2017H1" / name).read_bytes() == (
+            sample_build / "reports" / "2017H1" / name
+        ).read_bytes()
 
 
 def test_link_out_of_the_raw_folder_is_not_followed(raw_copy: Path, tmp_path: Path) -> None:

@@ -13,7 +13,8 @@ import openpyxl
 import pypdf
 import pytest
 
-from tests.conftest import ROOT, SAMPLE_RAW, make, make_command, sheet_named
+from testdata.workbook import sheet_named
+from tests.conftest import ROOT, SAMPLE_RAW, make, make_command
 
 SCRIPT = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://x")'
@@ -21,11 +22,6 @@ FORMULA = '=HYPERLINK("http://x")'
 
 def _run(raw: Path, out: Path) -> subprocess.CompletedProcess[str]:
     return make("report", "PERIOD=2017H1", raw=raw, out=out)
-
-
-@pytest.fixture(scope="module")
-def reference_run(sample_build: Path) -> Path:
-    return sample_build / "reports" / "2017H1"
 
 
 @pytest.mark.parametrize(
@@ -38,7 +34,7 @@ def reference_run(sample_build: Path) -> Path:
     ids=["cleaning", "indicators", "documents"],
 )
 def test_run_killed_then_rerun_gives_the_same_outputs(
-    stage_line: str, delay: float, reference_run: Path, tmp_path: Path
+    stage_line: str, delay: float, sample_edition: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
     run = subprocess.Popen(
@@ -61,7 +57,7 @@ def test_run_killed_then_rerun_gives_the_same_outputs(
     assert killed, f"the run ended before «{stage_line}»"
     _run(SAMPLE_RAW, out)
     for name in ("bulletin.html", "bulletin.pdf", "indicators.csv"):
-        assert (out / "reports" / "2017H1" / name).read_bytes() == (reference_run / name).read_bytes(), name
+        assert (out / "reports" / "2017H1" / name).read_bytes() == (sample_edition / name).read_bytes(), name
 
 
 def test_hostile_text_stays_text(raw_copy: Path, tmp_path: Path) -> None:

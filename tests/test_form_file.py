@@ -3,7 +3,6 @@ wherever they stand, and the workbooks and templates of a province whose form di
 
 from __future__ import annotations
 
-import shutil
 import tomllib
 from pathlib import Path
 
@@ -22,9 +21,10 @@ from pipeline.intake.clean import clean_period
 from pipeline.intake.problems import ERROR, Problem
 from pipeline.intake.reference import Reference, load_reference
 from pipeline.intake.returns import read_return_file
+from testdata.forms_rewrite import CUSTOM_FORM, add_title_rows, rewrite_to_custom_form
+from testdata.returns import VALID_ADMISSIONS, VALID_VILLAGES, write_return
+from testdata.workbook import write_rows
 from tests.conftest import ROOT, SAMPLE_RAW, make
-from tests.forms_rewrite import CUSTOM_FORM, add_title_rows, rewrite_to_custom_form, write_xlsx
-from tests.workbooks import VALID_ADMISSIONS, VALID_VILLAGES, write_return
 
 P = Period(2017, 1)
 PERIODS = ("2016H1", "2016H2", "2017H1")
@@ -174,9 +174,8 @@ def test_sample_on_another_form_reads_the_same_figures(raw_copy: Path, original_
     assert {"Phát triển đảng viên", "PTĐV", "THÔN BẢN"} <= sheets
 
 
-def test_sample_on_another_form_gives_the_same_indicators(tmp_path: Path, sample_build: Path) -> None:
-    raw = tmp_path / "raw"
-    shutil.copytree(SAMPLE_RAW, raw)
+def test_sample_on_another_form_gives_the_same_indicators(raw_copy: Path, tmp_path: Path, sample_build: Path) -> None:
+    raw = raw_copy
     rewrite_to_custom_form(raw)
     make("report", "PERIOD=2017H1", raw=raw, out=tmp_path)
     made = (tmp_path / "reports" / "2017H1" / "indicators.csv").read_bytes()
@@ -192,7 +191,7 @@ def _custom_return(path: Path, rows: list[list[object]], info: list[list[object]
     codes = forms.DEFAULT.admissions.codes
     admissions = [[n, forms.DEFAULT.admissions.label(c), "người", VALID_ADMISSIONS[c]] for n, c in enumerate(codes)]
     villages = [[n, forms.DEFAULT.organization.label(c), "thôn", v] for n, (c, v) in enumerate(VALID_VILLAGES.items())]
-    write_xlsx(
+    write_rows(
         path,
         {"Thông tin chung": info, "Phát triển đảng viên": [*admissions, *body], "Thôn bản": [["Biểu 2"], *villages]},
     )

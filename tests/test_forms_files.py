@@ -15,7 +15,7 @@ from pipeline.intake.blank_returns import write_templates
 from pipeline.intake.checks import check_return
 from pipeline.intake.reference import Reference
 from pipeline.intake.returns import read_return_file
-from tests.workbooks import VALID_ADMISSIONS, VALID_VILLAGES
+from testdata.returns import VALID_ADMISSIONS, VALID_VILLAGES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 P = Period(2017, 2)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from testdata.corpus import DBP, _billion_laughs
 from tests.conftest import ROOT, SAMPLE_RAW, make, make_command
-from tests.corpus import DBP, _billion_laughs
 
 GIB = 2**30
 # Runs the command and prints the peak memory of its largest process, in KiB (Linux's ru_maxrss).
@@ -60,9 +60,8 @@ CASES: dict[str, Callable[[Path], str]] = {
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_hostile_file(name: str, tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    shutil.copytree(SAMPLE_RAW, raw)
+def test_hostile_file(name: str, raw_copy: Path, tmp_path: Path) -> None:
+    raw = raw_copy
     label = CASES[name](raw)
     command = [sys.executable, "-c", PEAK, *make_command("validate", "PERIOD=2017H1", raw=raw, out=tmp_path)]
     # The 2016H2 figures (for the start-of-period checks) are built first and are not what is measured.

@@ -9,31 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SAMPLE_RAW
+from tests.conftest import SAMPLE_RAW
+
+# conftest's `checkout`, without the `.venv` link: make must find no environment there.
+pytestmark = pytest.mark.checkout(venv=False)
 
 FAKE_PYTHON = """#!/bin/sh
 # Stands for an interpreter: answers make's version check (3.11 to 3.13 or not) and does nothing else.
 echo {answer}
 exit {status}
 """
-
-
-def _checkout(tmp_path: Path) -> Path:
-    """A copy of the repository's committed files and of the working tree's changes, without .venv."""
-    copy = tmp_path / "checkout"
-    subprocess.run(["git", "clone", "--quiet", "--shared", str(ROOT), str(copy)], check=True)
-    changed = subprocess.run(
-        ["git", "ls-files", "--modified", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    for name in changed:
-        if (ROOT / name).is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            (copy / name).write_bytes((ROOT / name).read_bytes())
-    return copy
 
 
 def _fake_bin(tmp_path: Path, pythons: dict[str, tuple[str, int]]) -> Path:
@@ -60,11 +45,6 @@ def _dry_venv(checkout: Path, path: str, *args: str) -> subprocess.CompletedProc
         capture_output=True,
         text=True,
     )
-
-
-@pytest.fixture(scope="module")
-def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _checkout(tmp_path_factory.mktemp("interpreter"))
 
 
 def test_python3_is_used_when_it_is_supported(checkout: Path, tmp_path: Path) -> None:

@@ -24,8 +24,9 @@ from pipeline.intake.clean import clean_period
 from pipeline.intake.form_file import default_form, parse_form
 from pipeline.intake.reference import Reference, load_reference
 from pipeline.intake.returns import Return, read_return_file
-from tests.conftest import SAMPLE_RAW, make, sheet_named
-from tests.workbooks import VALID_ADMISSIONS, write_return
+from testdata.returns import VALID_ADMISSIONS, write_return
+from testdata.workbook import sheet_named
+from tests.conftest import SAMPLE_RAW, make
 
 ON_RECORD = [Period(2016, 1), Period(2016, 2), Period(2017, 1)]
 EDITION = Period(2017, 1)

@@ -22,16 +22,6 @@ from pipeline.documents.render import pdf
 from tests.conftest import ROOT, child_processes
 
 
-@pytest.fixture
-def forking(monkeypatch: pytest.MonkeyPatch) -> None:
-    if not hasattr(os, "fork"):
-        pytest.fail("this platform cannot fork: the test is not meaningful here")
-    # pytest's process may hold OpenBLAS's thread; the workers' work here touches no library state.
-    monkeypatch.setattr(background, "can_fork", lambda: True)
-    # WeasyPrint itself is loaded by the end-to-end tests' reports; here a worker only says it was asked to.
-    monkeypatch.setattr(pdf, "load_weasyprint", lambda: None)
-
-
 # The works a worker is given are pickled: functions of this module, with their arguments.
 def note_pid(path: Path) -> None:
     path.write_text(str(os.getpid()))

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.documents.content.model import FALLBACK_ALT
+from testdata.province import write_province
 from tests.browser import DESKTOP, PHONE, SMALLEST_CHART_TEXT, axe_violations, opened
 from tests.conftest import copy_of_checkout, make
-from tests.province import write_province
 
 EDITION = "2017H1"
 SMALLEST_TEXT_PX = 9.0

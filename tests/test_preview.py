@@ -7,7 +7,6 @@ from __future__ import annotations
 import fcntl
 import http.client
 import re
-import shutil
 import threading
 from pathlib import Path
 
@@ -17,20 +16,19 @@ from pipeline.common.errors import UserError
 from pipeline.common.iorw import sha256
 from pipeline.common.layout import DOCUMENTS, INDICATORS_FILE
 from pipeline.preview import page, server, watching
-from tests.conftest import SAMPLE_RAW, copy_of_checkout, make
-from tests.preview_client import Preview, free_port, processes_reading, wait_until
+from testdata.preview_client import Preview, free_port, processes_reading, wait_until
+from tests.conftest import copy_of_checkout, make
 from tests.test_end_to_end import CHROMIUM
 
 SENTENCE = "Ban Tổ chức ghi nhận kết quả phát triển đảng viên ở vùng cao."
 BAD = "Kết nạp {{ province.period.admited }} người ở {{ units.DBB.name }}.\n"
 
 
-def test_the_page_follows_the_commentary_in_a_browser(tmp_path: Path) -> None:
+def test_the_page_follows_the_commentary_in_a_browser(raw_copy: Path, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     assert Path(CHROMIUM).exists(), "make test installs Debian's chromium; run it through make test"
-    raw = tmp_path / "raw"
-    shutil.copytree(SAMPLE_RAW, raw)
+    raw = raw_copy
     notes = raw / "commentary" / "2017H1.md"
     words = notes.read_text(encoding="utf-8")
     out = tmp_path / "preview"
@@ -106,9 +104,8 @@ def test_a_change_of_the_code_restarts_the_worker(tmp_path: Path) -> None:
     assert "khởi động lại bộ lập bản tin" in log and "Traceback" not in log, log
 
 
-def test_a_make_report_of_the_same_edition_is_waited_for(tmp_path: Path) -> None:
-    raw = tmp_path / "raw"
-    shutil.copytree(SAMPLE_RAW, raw)
+def test_a_make_report_of_the_same_edition_is_waited_for(raw_copy: Path, tmp_path: Path) -> None:
+    raw = raw_copy
     notes = raw / "commentary" / "2017H1.md"
     out = tmp_path / "preview"
     preview = Preview(raw, out)

@@ -31,7 +31,8 @@ from pipeline.publishing.publish import Publication, publish
 from pipeline.publishing.verify import _compare as compare_rebuilt
 from pipeline.publishing.verify import verify_version
 from pipeline.publishing.versions import versions
-from tests.conftest import ROOT, SAMPLE_RAW, copy_of_checkout, digests, make, make_command, sheet_named
+from testdata.workbook import sheet_named
+from tests.conftest import ROOT, SAMPLE_RAW, digests, make, make_command
 from tests.test_documents import docx_text, pdf_text
 from tests.test_words import assert_in_words, html_reader_text, reader_texts
 
@@ -325,11 +326,6 @@ def _visible_text(html: str) -> str:
     parser = Text()
     parser.feed(html)
     return " ".join(" ".join(parser.parts).split())
-
-
-@pytest.fixture(scope="module")
-def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_of_checkout(tmp_path_factory.mktemp("publish-checkout") / "checkout")
 
 
 def _git(checkout: Path) -> list[str]:

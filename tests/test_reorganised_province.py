@@ -1,4 +1,4 @@
-"""A province as it is since the 2025 reorganisation (tests/province.py): 120 commune units and three
+"""A province as it is since the 2025 reorganisation (testdata/province.py): 120 commune units and three
 provincial units from 2025H2, a new term from 2025H2, ten districts and two blocs retired at 2025H1, the
 blocs merged into one. The bulletin must read as well as with fifteen units."""
 
@@ -21,8 +21,8 @@ from pipeline.documents.compose.blocks import APPENDIX_TITLE
 from pipeline.indicators.table import Indicators
 from pipeline.intake.clean import load_figures
 from pipeline.intake.reference import load_reference
+from testdata.province import MERGED_BLOC, write_province
 from tests.conftest import make
-from tests.province import MERGED_BLOC, write_province
 from tests.test_traceability import _assert_traceable
 
 EDITIONS = ("2025H2", "2025")

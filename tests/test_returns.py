@@ -13,8 +13,8 @@ from pipeline.intake.clean import clean_period
 from pipeline.intake.problems import ERROR, WARNING, Problem
 from pipeline.intake.reference import Reference
 from pipeline.intake.returns import read_return_file
-from tests.corpus import _missing_target
-from tests.workbooks import VALID_ADMISSIONS, VALID_VILLAGES, write_csv_export, write_return
+from testdata.corpus import _missing_target
+from testdata.returns import VALID_ADMISSIONS, VALID_VILLAGES, write_csv_export, write_return
 
 P = Period(2017, 1)
 

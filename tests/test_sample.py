@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from testdata.sample import allocate, write_sample
 from tests.conftest import SAMPLE_RAW, digests
-from tools.sample import allocate, write_sample
 
 
 @pytest.fixture(scope="module")

@@ -1,23 +1,20 @@
 """The sample's workbooks rewritten as other provinces lay them out: with titles above the tables, or on a
 form of their own (other sheet names, no code column, a running number and a unit of measure, a header
-row `STT | Nội dung | ĐVT | Số lượng`, other labels, rows in another order), with the form.toml that says so.
+row `STT | Nội dung | ĐVT | Số lượng`, other labels, rows in another order), with the form.toml that says so;
+written by the one writer of `testdata.workbook`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-import openpyxl
 import python_calamine as calamine
 
 from pipeline.common.text import fold
 from pipeline.intake import forms
 from pipeline.intake.form_file import TOTAL
 from pipeline.intake.returns import WORKBOOK_SUFFIXES, read_return_file
-from tools.sample import _prime_odfpy
-
-Rows = list[list[object]]
+from testdata.workbook import Rows, write_rows
 
 TITLE_ROWS: Rows = [
     ["ĐẢNG BỘ TỈNH ĐIỆN BIÊN", None, "ĐẢNG CỘNG SẢN VIỆT NAM"],
@@ -100,51 +97,6 @@ def _plain(value: object) -> object:
     return value
 
 
-def write_xlsx(path: Path, sheets: dict[str, Rows]) -> None:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-            for cell in sheet[sheet.max_row] if row else ():
-                if isinstance(cell.value, dt.date):
-                    cell.number_format = "dd/mm/yyyy"
-    book.save(path)
-
-
-def write_ods(path: Path, sheets: dict[str, Rows]) -> None:
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.text import P
-
-    # odfpy's first save in a process decides the namespaces every later file declares: done as the sample
-    # generator does it, so that a later test regenerating the sample in this process gets the same bytes.
-    _prime_odfpy()
-    doc = OpenDocumentSpreadsheet()
-    for name, rows in sheets.items():
-        table = Table(name=name)
-        for row in rows:
-            line = TableRow()
-            for value in row:
-                if value is None:
-                    cell = TableCell()
-                elif isinstance(value, dt.date):
-                    day = value.date() if isinstance(value, dt.datetime) else value
-                    cell = TableCell(valuetype="date", datevalue=day.isoformat())
-                    cell.addElement(P(text=day.strftime("%d/%m/%Y")))
-                elif isinstance(value, int | float):
-                    cell = TableCell(valuetype="float", value=str(value))
-                    cell.addElement(P(text=str(value)))
-                else:
-                    cell = TableCell(valuetype="string")
-                    cell.addElement(P(text=str(value)))
-                line.addElement(cell)
-            table.addElement(line)
-        doc.spreadsheet.addElement(table)
-    doc.save(str(path))
-
-
 def workbooks(raw: Path) -> list[Path]:
     return sorted(p for p in (raw / "returns").rglob("*") if p.suffix.lower() in WORKBOOK_SUFFIXES)
 
@@ -154,7 +106,7 @@ def add_title_rows(raw: Path) -> int:
     rows every cell moved down by."""
     for path in workbooks(raw):
         sheets = {name: [*TITLE_ROWS, *rows] for name, rows in read_cells(path).items()}
-        (write_ods if path.suffix.lower() == ".ods" else write_xlsx)(path, sheets)
+        write_rows(path, sheets)
     return len(TITLE_ROWS)
 
 
@@ -214,4 +166,4 @@ def rewrite_to_custom_form(raw: Path) -> None:
         if any(row and row[0] is not None and isinstance(row[0], int) for row in members):
             sheets[form.members.name] = members  # the membership balance (SPEC 11), where the return holds it
         path.unlink()
-        write_xlsx(path.with_suffix(".xlsx"), sheets)
+        write_rows(path.with_suffix(".xlsx"), sheets)

@@ -18,10 +18,11 @@ import openpyxl
 
 from pipeline.intake import forms
 from pipeline.intake.returns import read_return_file
-from tests.conftest import SAMPLE_RAW, sheet_named
-from tests.workbooks import write_return
+from testdata import ROOT, SAMPLE_RAW
+from testdata.returns import write_return
+from testdata.workbook import sheet_named
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"
 PERIOD = "2017H1"
 DBP = f"returns/{PERIOD}/DBP_{PERIOD}.xlsx"
 KCQ = f"returns/{PERIOD}/KCQ_{PERIOD}.xlsx"

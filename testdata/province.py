@@ -10,13 +10,13 @@ same bytes.
 
 from __future__ import annotations
 
-import csv
 import random
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.common.periods import Period, parse, span
 from pipeline.intake import forms
+from testdata import workbook
 
 PROVINCE = "Lạng Giang"
 REORGANISED = Period(2025, 2)  # the first half-year of the communes and of the merged bloc
@@ -213,27 +213,22 @@ def write_province(
     unit_list = units(communes, rng, periods[0])
     raw.mkdir(parents=True, exist_ok=True)
     (raw / "province.toml").write_text(TOML.format(province=PROVINCE), encoding="utf-8")
-    with (raw / "units.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(
-            ["unit_code", "unit_name", "unit_kind", "has_villages", "valid_from", "valid_to", "predecessors"]
-        )
-        for u in unit_list:
-            writer.writerow(
-                [u.code, u.name, u.kind, int(u.has_villages), u.valid_from, u.valid_to or "", ";".join(u.predecessors)]
-            )
-    with (raw / "targets.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["unit_code", "year", "admission_target"])
-        for year in sorted({p.year for p in periods}):
-            for u in unit_list:
-                if any(u.expected_in(p) for p in periods if p.year == year):
-                    writer.writerow([u.code, year, 2 * u.size])
+    units_rows: list[list[object]] = [
+        ["unit_code", "unit_name", "unit_kind", "has_villages", "valid_from", "valid_to", "predecessors"]
+    ]
+    units_rows += [
+        [u.code, u.name, u.kind, int(u.has_villages), u.valid_from, u.valid_to or "", ";".join(u.predecessors)]
+        for u in unit_list
+    ]
+    workbook.write_csv(raw / "units.csv", units_rows)
+    targets: list[list[object]] = [["unit_code", "year", "admission_target"]]
+    for year in sorted({p.year for p in periods}):
+        targets += [
+            [u.code, year, 2 * u.size] for u in unit_list if any(u.expected_in(p) for p in periods if p.year == year)
+        ]
+    workbook.write_csv(raw / "targets.csv", targets)
     for period, period_rows in returns(unit_list, periods, rng).items():
-        folder = raw / "returns" / str(period)
-        folder.mkdir(parents=True, exist_ok=True)
-        with (folder / f"XuatDuLieu_{period}.csv").open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(["unit_code", "period", "code", "value"])
-            writer.writerows(period_rows)
+        # As the export is written elsewhere: UTF-8 without a BOM, Unix line ends.
+        export = raw / "returns" / str(period) / f"XuatDuLieu_{period}.csv"
+        workbook.write_csv(export, [workbook.CSV_EXPORT_HEADER, *period_rows])
     return raw

@@ -1,12 +1,13 @@
-"""Returns written for tests: a valid unit-period that a test then spoils in one place."""
+"""Returns written for tests: a valid unit-period that a test then spoils in one place, by the one writer of
+`testdata.workbook`."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from pipeline.intake import forms, workbook_writer
 from pipeline.intake.workbook_writer import Line
+from testdata import workbook
 
 VALID_ADMISSIONS = {
     "admitted": 10,
@@ -75,15 +76,9 @@ def write_return(
         if not sheet.is_info:
             sheet.lines = [line for line in sheet.lines if line.value != "<drop>"]
             sheet.lines += [Line(*row) for title, *row in extra_rows or [] if title == name]  # type: ignore[arg-type]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook_writer.build(sheets).save(path)
-    return path
+    return workbook.write_layout(path, sheets)
 
 
 def write_csv_export(path: Path, rows: list[tuple[str, str, str, object]]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["unit_code", "period", "code", "value"])
-        writer.writerows(rows)
-    return path
+    """The membership database's CSV export holding `rows` (unit_code, period, code, value)."""
+    return workbook.write_csv_export(path, rows)

@@ -12,7 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.conftest import ROOT, make_command
+from testdata import ROOT, make_command
 
 
 def free_port() -> int:
