@@ -4,6 +4,7 @@ import fcntl
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from pipeline.common.iorw import sha256
 from pipeline.intake.reference import Reference, load_reference
 from testdata import ROOT, SAMPLE_RAW, make_command
+from testdata.province import write_province
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -69,23 +71,47 @@ def copy_of_checkout(target: Path, commit: bool = True, venv: bool = True) -> Pa
     return target
 
 
-@pytest.fixture(scope="session")
-def sample_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """`make reports` on the sample, once per test run: every edition, read (never changed) by many tests.
-    Under xdist the workers share it: the first to ask builds it, the others wait for it."""
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str, build: Callable[[Path], None]
+) -> Path:
+    """The folder `build` fills, made once per test run: under xdist the workers share it (the first to ask
+    builds it, the others wait for it). Tests read it and never change it; they copy it to change it."""
     if worker_id == "master":
-        out = tmp_path_factory.mktemp("sample-build")
-        make("-j2", "reports", out=out)
+        out = tmp_path_factory.mktemp(name)
+        build(out)
         return out
     run_folder = tmp_path_factory.getbasetemp().parent  # this run's, shared by its workers
-    out, done = run_folder / "sample-build", run_folder / "sample-build.done"
-    with (run_folder / "sample-build.lock").open("a") as lock:
+    out, done = run_folder / name, run_folder / f"{name}.done"
+    with (run_folder / f"{name}.lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not done.is_file():
             shutil.rmtree(out, ignore_errors=True)
-            make("-j2", "reports", out=out)
+            out.mkdir()
+            build(out)
             done.touch()
     return out
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """`make reports` on the sample: every edition, in processed/ and reports/."""
+    return built_once(tmp_path_factory, worker_id, "sample-build", lambda out: make("-j2", "reports", out=out))
+
+
+PROVINCE_EDITIONS = ("2025H2", "2025")
+
+
+@pytest.fixture(scope="session")
+def province_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The reorganised province of testdata/province.py (123 units) in raw/, and its editions
+    PROVINCE_EDITIONS built from it in processed/ and reports/."""
+
+    def build(out: Path) -> None:
+        raw = write_province(out / "raw")
+        for edition in PROVINCE_EDITIONS:
+            make("report", f"PERIOD={edition}", raw=raw, out=out)
+
+    return built_once(tmp_path_factory, worker_id, "province-build", build)
 
 
 @pytest.fixture(scope="session")

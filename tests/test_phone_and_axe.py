@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from pipeline.documents.content.model import FALLBACK_ALT
-from testdata.province import write_province
 from tests.browser import DESKTOP, PHONE, SMALLEST_CHART_TEXT, axe_violations, opened
 from tests.conftest import copy_of_checkout, make
 
@@ -140,11 +140,12 @@ def test_axe_finds_a_planted_violation(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def province_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The 123-unit generated province's 2025H2, validated and published, then given a commentary and
-    compared (diff.html). The reports folder."""
-    out = tmp_path_factory.mktemp("province-phone")
-    raw = write_province(out / "raw")
+def province_site(province_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 123-unit generated province's 2025H2 (a copy of `province_build`), validated and published, then
+    given a commentary and compared (diff.html). The reports folder."""
+    out = tmp_path_factory.mktemp("province-phone") / "out"
+    shutil.copytree(province_build, out, symlinks=True)
+    raw = out / "raw"
     make("validate", "PERIOD=2025H2", raw=raw, out=out)
     make("publish", "PERIOD=2025H2", raw=raw, out=out)
     make("commentary", "PERIOD=2025H2", raw=raw, out=out)

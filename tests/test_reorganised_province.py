@@ -21,21 +21,17 @@ from pipeline.documents.compose.blocks import APPENDIX_TITLE
 from pipeline.indicators.table import Indicators
 from pipeline.intake.clean import load_figures
 from pipeline.intake.reference import load_reference
-from testdata.province import MERGED_BLOC, write_province
-from tests.conftest import make
+from testdata.province import MERGED_BLOC
+from tests.conftest import PROVINCE_EDITIONS
 from tests.test_traceability import _assert_traceable
 
-EDITIONS = ("2025H2", "2025")
+EDITIONS = PROVINCE_EDITIONS
 PRINTABLE_HEIGHT_INCHES = (29.7 - 2 - 2) / 2.54  # A4 less print.css's top and bottom margins
 
 
 @pytest.fixture(scope="module")
-def province(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("reorganised")
-    raw = write_province(out / "raw")
-    for edition in EDITIONS:
-        make("report", f"PERIOD={edition}", raw=raw, out=out)
-    return out
+def province(province_build: Path) -> Path:
+    return province_build
 
 
 class _Rows(HTMLParser):
