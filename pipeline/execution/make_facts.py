@@ -89,11 +89,7 @@ def makefile(on_record: list[Period], editions: list[Edition], checkout: Path) -
     """The facts make includes. Paths in the output folders are written with make's own variables, so
     that the text changes only when the calendar, the layout or the code's files do."""
     notebooks = {stage: _relative(ROOT / "notebooks" / name, checkout) for stage, name in NOTEBOOKS.items()}
-    code = sorted(
-        _relative(path, checkout)
-        for path in PACKAGE.rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
-    )
+    code = sorted(_relative(Path(folder, name), checkout) for folder, name in _code_files())
     lines = [
         "# Written by `python -m pipeline.execution.make_facts` on every run of make, from pipeline/common/",
         "# layout.py and periods.py and the half-years on record in RAW_DIR (rewritten only when this text",
@@ -121,6 +117,16 @@ def makefile(on_record: list[Period], editions: list[Edition], checkout: Path) -
         lines.append(f"READS_{edition} := {' '.join(map(str, reads))}")
         lines.append(f"LAST_HALF_{edition} := {edition.last}")
     return "\n".join(lines) + "\n"
+
+
+def _code_files() -> list[tuple[str, str]]:
+    """Every file of the package (its modules and what they read: rules.toml, forms, templates, fonts),
+    as (folder, name); not the interpreter's caches."""
+    found = []
+    for folder, folders, names in os.walk(PACKAGE):
+        folders[:] = [f for f in folders if f != "__pycache__"]
+        found += [(folder, name) for name in names if not name.endswith(".pyc")]
+    return found
 
 
 def _relative(path: Path, checkout: Path) -> str:
