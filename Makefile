@@ -107,8 +107,8 @@ ifneq ($(filter-out $(NO_FACTS_GOALS),$(or $(MAKECMDGOALS),help)),)
   CHECKS := $(if $(filter report reports verify validate templates publish diff preview,$(MAKECMDGOALS)),raw) \
     $(if $(EDITION_GOAL),edition:$(EDITION_GOAL)) $(if $(HALF_YEAR_GOAL),half-year:$(HALF_YEAR_GOAL)) \
     $(if $(filter validate,$(MAKECMDGOALS)),on-record)
-  FACTS_MK := $(shell $(SYSTEM_PY) -m pipeline.execution.make_facts facts '$(RAW_DIR)' '$(PROCESSED_DIR)' \
-    '$(REPORTS_DIR)' $(call quoted,PERIOD) $(CHECKS))
+  FACTS = $(SYSTEM_PY) -m pipeline.execution.make_facts facts '$(RAW_DIR)' '$(PROCESSED_DIR)' '$(REPORTS_DIR)'
+  FACTS_MK := $(shell $(FACTS) $(call quoted,PERIOD) $(CHECKS))
   ifneq ($(.SHELLSTATUS),0)
     $(error $(or $(FACTS_MK),Lỗi chương trình (python -m pipeline.execution.make_facts): xem thông báo ở trên))
   endif
@@ -158,6 +158,11 @@ lock:
 	'$(BASE_PYTHON)' tools/write_environment_yml.py
 
 ifdef FACTS_MK
+# The files make watches, written while make read this file; written again here only if one is gone since
+# (`make clean report`).
+$(ON_RECORD_FILE) $(CODE_VERSION_FILE) $(foreach q,$(ON_RECORD),$(call inputs_file,$(q))) &:
+	@$(FACTS) '' >/dev/null
+
 # A half-year cleaned (with those before it, whose figures its start-of-period checks read). A report does
 # this itself; the rule is for a half-year's data alone. The target is touched: it may be up to date by
 # content and left as it was.
@@ -326,7 +331,8 @@ format: $(VENV_READY)
 	'$(PY)' -m ruff check --fix .
 	'$(PY)' -m ruff format .
 
-# Only what the pipeline derived: half-year folders in the output directories. $(RAW_DIR) is never touched.
+# Only what the pipeline derived, as pipeline/execution/make_facts.py lists it: the half-years' and editions'
+# folders in the output directories, the index, make's lists. $(RAW_DIR) is never touched.
 ## clean | xóa kết quả trong PROCESSED_DIR và REPORTS_DIR (không bao giờ xóa RAW_DIR hay các phiên bản đã phát hành)
 clean:
 	@$(SYSTEM_PY) -m pipeline.execution.make_facts clean '$(PROCESSED_DIR)' '$(REPORTS_DIR)'

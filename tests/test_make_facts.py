@@ -127,3 +127,16 @@ def test_clean_removes_what_python_says_was_derived(sample_build: Path, tmp_path
     left = sorted(p.name for p in (out / "reports").iterdir() if not p.name.startswith("."))
     assert left == sorted([layout.PUBLISHED_DIR, "ghi chú"])
     assert not (out / "processed" / layout.ON_RECORD_FILE).exists()
+
+
+def test_clean_then_report_in_one_run_writes_what_make_watches_again(tmp_path: Path) -> None:
+    """The files make watches are written while it reads the Makefile; `make clean report` removes them after
+    that, and the report's rule has them written again (the stage itself stands in for `true`)."""
+    raw = tmp_path / "raw"
+    (raw / "returns" / "2016H1").mkdir(parents=True)
+    out = tmp_path / "out"
+    make("report", "PERIOD=2016H1", "STAGE=true", raw=raw, out=out)
+    done = make("clean", "report", "PERIOD=2016H1", "STAGE=true", raw=raw, out=out)
+    assert "Kỳ 2016H1:" in done.stdout
+    assert (out / "processed" / layout.ON_RECORD_FILE).read_text(encoding="utf-8") == "2016H1\n"
+    assert (out / "processed" / "2016H1" / layout.INPUTS_FILE).is_file()
