@@ -13,7 +13,8 @@ import pytest
 
 from pipeline.common import layout
 from pipeline.common.periods import editions_on_record, periods_on_record
-from tests.conftest import ROOT, make, make_command
+from pipeline.execution.make_facts import RefusedError, check
+from tests.conftest import ROOT, SAMPLE_RAW, make, make_command
 
 # Every name of a file or folder the pipeline keeps that make once wrote itself.
 NAMES = (
@@ -140,3 +141,30 @@ def test_clean_then_report_in_one_run_writes_what_make_watches_again(tmp_path: P
     assert "Kỳ 2016H1:" in done.stdout
     assert (out / "processed" / layout.ON_RECORD_FILE).read_text(encoding="utf-8") == "2016H1\n"
     assert (out / "processed" / "2016H1" / layout.INPUTS_FILE).is_file()
+
+
+@pytest.mark.parametrize(
+    ("period", "checks", "said"),
+    [
+        ("2017H1", ["raw"], "Không thấy thư mục dữ liệu RAW_DIR='{raw}/nowhere' (cần province.toml, units.csv, "),
+        (" 2016H1", ["edition:report"], "PERIOD phải có dạng YYYYH1 hoặc YYYYH2 (bản tin 6 tháng) hoặc YYYY"),
+        ("٢٠١٦H1", ["edition:report"], "ví dụ: make report PERIOD=2017H1 (đã nhận: '٢٠١٦H1')"),
+        ("2017", ["edition:publish"], "Chưa có báo cáo của kỳ 2017: không thấy thư mục {raw}/returns/2017H2 (bản"),
+        ("2018", ["edition:lab"], "thư mục {raw}/returns/2018H1, {raw}/returns/2018H2 (bản tin năm cần báo cáo"),
+        ("2016", ["half-year:templates"], "PERIOD phải có dạng YYYYH1 hoặc YYYYH2, ví dụ: make templates PERIOD"),
+        ("2017H2", ["half-year:validate", "on-record"], "Chưa có báo cáo của kỳ 2017H2: không thấy thư mục"),
+    ],
+)
+def test_each_refusal_names_what_is_wrong(tmp_path: Path, period: str, checks: list[str], said: str) -> None:
+    raw = tmp_path / "raw"
+    for name in ("2016H1", "2016H2", "2017H1"):
+        (raw / "returns" / name).mkdir(parents=True)
+    folder = raw / "nowhere" if checks == ["raw"] else raw
+    with pytest.raises(RefusedError) as refused:
+        check(folder, periods_on_record(folder), period, checks)
+    assert said.format(raw=raw) in str(refused.value)
+
+
+@pytest.mark.parametrize("period", ["2016H1", "2016H2", "2017H1", "2016"])
+def test_an_edition_on_record_is_not_refused(period: str) -> None:
+    check(SAMPLE_RAW, periods_on_record(SAMPLE_RAW), period, ["raw", "edition:report"])

@@ -71,10 +71,12 @@ def check(raw_dir: Path, on_record: list[Period], period: str, checks: list[str]
                 folders = ", ".join(str(returns_dir(raw_dir, p)) for p in missing)
                 both = " (bản tin năm cần báo cáo của cả hai kỳ 6 tháng)" if edition.annual else ""
                 raise RefusedError(f"Chưa có báo cáo của kỳ {period}: không thấy thư mục {folders}{both}")
-        if kind == "half-year":
-            _parsed(period, parse, f"PERIOD phải có dạng YYYYH1 hoặc YYYYH2, ví dụ: make {goal} PERIOD=2017H1")
-        if kind == "on-record" and parse(period) not in on_record:
-            raise RefusedError(f"Chưa có báo cáo của kỳ {period}: không thấy thư mục {returns_dir(raw_dir, period)}")
+        if kind in ("half-year", "on-record"):
+            said = f"PERIOD phải có dạng YYYYH1 hoặc YYYYH2, ví dụ: make {goal or 'validate'} PERIOD=2017H1"
+            half_year = _parsed(period, parse, said)
+            if kind == "on-record" and half_year not in on_record:
+                folder = returns_dir(raw_dir, half_year)
+                raise RefusedError(f"Chưa có báo cáo của kỳ {period}: không thấy thư mục {folder}")
 
 
 def _parsed(period: str, parser: Callable[[str], T], said: str) -> T:
