@@ -57,8 +57,9 @@ def return_files(raw_dir: Path, period: object) -> list[Path]:
     )
 
 
-# A half-year's cleaned figures in its processed folder: the cleaning's last output (make's target for it).
-FIGURES_FILE = "figures.csv"
+# A half-year's outputs in its processed folder, the figures written last (make's target for the cleaning).
+FIGURES_FILE, PROBLEMS_FILE, SOURCES_FILE = "figures.csv", "problems.csv", "sources.csv"
+PROCESSED_FILES = (FIGURES_FILE, PROBLEMS_FILE, SOURCES_FILE)
 # An edition's outputs in its report folder, declared once: the stages, the Makefile (through the makefile
 # `pipeline.execution.make_facts` writes), the clean-up of a refused report, the manifest and the index read
 # them from here.
