@@ -74,23 +74,6 @@ SYSTEM_PY = PYTHONPATH='$(CURDIR)' '$(if $(shell [ -x '$(PY)' ] && echo y),$(PY)
 STAGE = PYTHONPATH='$(CURDIR)' '$(PY)' -m pipeline --raw-dir '$(RAW_DIR)' --processed-dir '$(PROCESSED_DIR)' \
 	--reports-dir '$(REPORTS_DIR)' --draft '$(DRAFT)' --engine '$(ENGINE)'
 
-# What a report depends on besides data: the notebooks and the code. Make reruns a report when a file of
-# the package is newer, whatever kind it is (a module, rules.toml, a form, a template, a stylesheet, a font);
-# which of its stages must then run, the stages' content keys decide (pipeline/execution/stages.py).
-CODE := $(shell find pipeline -type f ! -path '*/__pycache__/*' ! -name '*.pyc')
-NOTEBOOKS := $(wildcard notebooks/0[0-9]_*.ipynb)
-# Half-years on record: those with a returns folder. Names sort in time order.
-# (Listed by the shell, not make's wildcard: RAW_DIR may hold spaces, as in `dữ liệu thô`.)
-ON_RECORD := $(sort $(shell cd '$(RAW_DIR)/returns' 2>/dev/null && for d in [0-9][0-9][0-9][0-9]H[12]; do \
-	[ -d "$$d" ] && echo "$$d"; done))
-# $(call upto,P): the half-years on record up to and including P.
-upto = $(foreach q,$(ON_RECORD),$(if $(filter $(q),$(firstword $(sort $(q) $(1)))),$(q)))
-# Annual editions (`2016`): the years with both half-years on record. A bulletin's last half-year:
-# $(call last_half,2016) is 2016H2, $(call last_half,2017H1) is 2017H1.
-ANNUAL := $(foreach p,$(filter %H1,$(ON_RECORD)),$(if $(filter $(p:H1=H2),$(ON_RECORD)),$(p:H1=)))
-EDITIONS := $(ON_RECORD) $(ANNUAL)
-last_half = $(if $(findstring H,$(1)),$(1),$(1)H2)
-
 # Make cannot handle spaces in the names of files it tracks, which live in these two folders.
 $(foreach v,PROCESSED_DIR REPORTS_DIR,$(if $(filter-out 1,$(words $($(v)))),\
   $(error $(v) không được chứa dấu cách: '$($(v))'. Hãy đổi tên thư mục hoặc dùng một đường dẫn không có dấu cách)))
@@ -98,28 +81,38 @@ $(foreach v,PROCESSED_DIR REPORTS_DIR,$(if $(filter-out 1,$(words $($(v)))),\
 ifeq ($(filter $(ENGINE),in-process kernel),)
   $(error ENGINE phải là in-process (mặc định) hoặc kernel (đã nhận: '$(ENGINE)'))
 endif
-ifneq ($(filter report reports verify validate templates publish diff preview,$(MAKECMDGOALS)),)
-  ifeq ($(shell [ -d '$(RAW_DIR)' ] && echo ok),)
-    $(error Không thấy thư mục dữ liệu RAW_DIR='$(RAW_DIR)' (cần province.toml, units.csv, targets.csv và returns/))
+
+# Publishing (SPEC 9): NUMBER, DATE, REASON, FROM and VERSION are taken from the command line only (a VERSION
+# or DATE in the environment is not the analyst's), and literally: `$` in a REASON is text, not make's.
+$(foreach v,NUMBER DATE REASON FROM VERSION,$(if $(filter command line,$(origin $(v))),,$(eval $(v) :=)))
+quoted = '$(subst ','\'',$(value $(1)))'
+
+# What a report depends on, Python states: this file holds no copy of it. One process (the one make starts
+# on a run; pipeline/execution/make_facts.py, standard library only, so it runs before the environment exists)
+# checks RAW_DIR and PERIOD as the goals ask, with Python's calendar and its Vietnamese messages; writes the
+# files make watches, each only when its content changes (a half-year's inputs with their SHA-256, the list
+# of half-years on record, the code version); and writes what make needs to know as a makefile, included
+# here: the half-years on record (ON_RECORD) and the editions they make (EDITIONS), per edition the half-years
+# its report reads (READS_<E>) and its last one (LAST_HALF_<E>), the outputs (EDITION_OUTPUTS), the code files
+# (CODE; make reruns a report when any of them is newer, whatever kind it is, and the stages' content keys
+# decide what runs: pipeline/execution/stages.py), the notebooks, and the state files' names (inputs_file,
+# ON_RECORD_FILE, CODE_VERSION_FILE, options_file, commentary_digest_file…; pipeline/common/layout.py).
+# Written before make reads it, it never makes make start over. Goals that make no report do without it.
+NO_FACTS_GOALS := help venv lock lint format test-tools check-notebooks clean
+ifneq ($(filter-out $(NO_FACTS_GOALS),$(or $(MAKECMDGOALS),help)),)
+  # What each goal asks: a raw folder; PERIOD an edition (2017H1 or 2017) or a half-year; its returns folder.
+  EDITION_GOAL := $(firstword $(filter report verify commentary publish diff preview,$(MAKECMDGOALS)) \
+    $(if $(PERIOD),$(filter lab,$(MAKECMDGOALS))))
+  HALF_YEAR_GOAL := $(firstword $(filter validate templates,$(MAKECMDGOALS)))
+  CHECKS := $(if $(filter report reports verify validate templates publish diff preview,$(MAKECMDGOALS)),raw) \
+    $(if $(EDITION_GOAL),edition:$(EDITION_GOAL)) $(if $(HALF_YEAR_GOAL),half-year:$(HALF_YEAR_GOAL)) \
+    $(if $(filter validate,$(MAKECMDGOALS)),on-record)
+  FACTS = $(SYSTEM_PY) -m pipeline.execution.make_facts facts '$(RAW_DIR)' '$(PROCESSED_DIR)' '$(REPORTS_DIR)'
+  FACTS_MK := $(shell $(FACTS) $(call quoted,PERIOD) $(CHECKS))
+  ifneq ($(.SHELLSTATUS),0)
+    $(error $(or $(FACTS_MK),Lỗi chương trình (python -m pipeline.execution.make_facts): xem thông báo ở trên))
   endif
-endif
-ifneq ($(filter report verify commentary publish diff preview,$(MAKECMDGOALS))$(if $(PERIOD),$(filter lab,$(MAKECMDGOALS))),)
-  ifeq ($(shell [[ '$(PERIOD)' =~ ^[0-9]{4}(H[12])?$$ ]] && echo ok),)
-    $(error PERIOD phải có dạng YYYYH1 hoặc YYYYH2 (bản tin 6 tháng) hoặc YYYY (bản tin năm), ví dụ: make report PERIOD=2017H1 (đã nhận: '$(PERIOD)'))
-  endif
-  ifeq ($(filter $(PERIOD),$(EDITIONS)),)
-    $(error Chưa có báo cáo của kỳ $(PERIOD): không thấy thư mục $(RAW_DIR)/returns/$(call last_half,$(PERIOD))$(if $(findstring H,$(PERIOD)),, (bản tin năm cần báo cáo của cả hai kỳ 6 tháng)))
-  endif
-endif
-ifneq ($(filter validate templates,$(MAKECMDGOALS)),)
-  ifeq ($(shell [[ '$(PERIOD)' =~ ^[0-9]{4}H[12]$$ ]] && echo ok),)
-    $(error PERIOD phải có dạng YYYYH1 hoặc YYYYH2, ví dụ: make validate PERIOD=2017H1 (đã nhận: '$(PERIOD)'))
-  endif
-endif
-ifneq ($(filter validate,$(MAKECMDGOALS)),)
-  ifeq ($(filter $(PERIOD),$(ON_RECORD)),)
-    $(error Chưa có báo cáo của kỳ $(PERIOD): không thấy thư mục $(RAW_DIR)/returns/$(PERIOD))
-  endif
+  include $(FACTS_MK)
 endif
 
 .PHONY: help report preview reports verify validate templates commentary publish diff docs test-tools test check-notebooks bench lab clean venv lock lint format FORCE
@@ -164,25 +157,18 @@ lock:
 	rm -rf .venv-lock
 	'$(BASE_PYTHON)' tools/write_environment_yml.py
 
-# A half-year's inputs (its returns and the reference files, with their SHA-256), rewritten only when they
-# change: saving a return again unchanged reruns nothing. One process for every half-year on record.
-# The list of half-years on record is kept too: removing a whole half-year's folder reruns what read it.
-# And the code version the documents record (commit, whether pipeline/ differs from it): a commit that changes
-# no file still changes it.
-fingerprint = $(PROCESSED_DIR)/$(1)/.inputs.sha256
-ON_RECORD_FILE := $(PROCESSED_DIR)/.on-record
-CODE_VERSION_FILE := $(REPORTS_DIR)/.code-version
-ifneq ($(ON_RECORD),)
-$(ON_RECORD_FILE) $(CODE_VERSION_FILE) $(foreach q,$(ON_RECORD),$(call fingerprint,$(q))) &: FORCE
-	@$(SYSTEM_PY) -m pipeline.execution.fingerprint '$(RAW_DIR)' '$(PROCESSED_DIR)' '$(REPORTS_DIR)' $(ON_RECORD)
-endif
+ifdef FACTS_MK
+# The files make watches, written while make read this file; written again here only if one is gone since
+# (`make clean report`).
+$(ON_RECORD_FILE) $(CODE_VERSION_FILE) $(foreach q,$(ON_RECORD),$(call inputs_file,$(q))) &:
+	@$(FACTS) '' >/dev/null
 
 # A half-year cleaned (with those before it, whose figures its start-of-period checks read). A report does
 # this itself; the rule is for a half-year's data alone. The target is touched: it may be up to date by
 # content and left as it was.
 define clean_rule
-$(PROCESSED_DIR)/$(1)/figures.csv: $(foreach q,$(call upto,$(1)),$(call fingerprint,$(q))) $(ON_RECORD_FILE) \
-		notebooks/01_clean.ipynb $(CODE) $(VENV_READY)
+$(call figures_file,$(1)): $(foreach q,$(READS_$(1)),$(call inputs_file,$(q))) $(ON_RECORD_FILE) \
+		$(CLEAN_NOTEBOOK) $(CODE) $(VENV_READY)
 	@$$(STAGE) clean --period '$(1)'
 	@touch '$$@'
 endef
@@ -190,34 +176,22 @@ $(foreach p,$(ON_RECORD),$(eval $(call clean_rule,$(p))))
 
 # Whether the last report was a draft, and which engine ran it: rendering again when either changes.
 REPORT_OPTIONS := DRAFT=$(DRAFT) ENGINE=$(ENGINE)
-$(REPORTS_DIR)/%/.options: FORCE
+$(call options_file,%): FORCE
 	@mkdir -p '$(@D)'; [[ "$$(cat '$@' 2>/dev/null)" == '$(REPORT_OPTIONS)' ]] || echo '$(REPORT_OPTIONS)' > '$@'
 
-# The edition's commentary (RAW_DIR/commentary/<E>.md), by content: a changed commentary reruns the documents
-# only (the stages decide that from its SHA-256 too).
-$(REPORTS_DIR)/%/.commentary.sha256: FORCE
-	@mkdir -p '$(@D)'; digest=$$({ sha256sum < '$(RAW_DIR)/commentary/$*.md'; } 2>/dev/null || echo none); \
+# The edition's commentary, by content: a changed commentary reruns the documents only (the stages decide
+# that from its SHA-256 too).
+$(call commentary_digest_file,%): FORCE
+	@mkdir -p '$(@D)'; digest=$$({ sha256sum < '$(call commentary_of,$*)'; } 2>/dev/null || echo none); \
 		[[ "$$(cat '$@' 2>/dev/null)" == "$$digest" ]] || echo "$$digest" > '$@'
 
 # A report: one process runs the stages that are out of date (cleaning, indicators, bulletin), so the
 # libraries are loaded once. Reports of different periods run in parallel under make -j.
-# An edition's outputs, as pipeline/common/layout.py declares them: in a makefile written from it (make writes it
-# again, and starts over, when layout.py changes).
-# Goals that make no report do without it (and need no Python to write it).
-LAYOUT_MK := $(PROCESSED_DIR)/.layout.mk
-ifneq ($(filter-out help venv lock lint format test-tools check-notebooks clean,$(or $(MAKECMDGOALS),help)),)
--include $(LAYOUT_MK)
-endif
-$(LAYOUT_MK): pipeline/common/layout.py
-	@mkdir -p '$(@D)'; written=$$(mktemp '$(@D)/.layout.XXXXXX'); \
-		$(SYSTEM_PY) -m pipeline.common.layout > "$$written" && grep -q '^EDITION_OUTPUTS := ' "$$written" && \
-		mv "$$written" '$@' || { rm -f "$$written"; exit 1; }
-MANIFEST := manifest.json  # lists the folders it was made in: not compared by verify
 report_outputs = $(foreach f,$(EDITION_OUTPUTS),$(REPORTS_DIR)/$(1)/$(f))
 define report_rule
-$(call report_outputs,$(1)) &: $(foreach q,$(call upto,$(call last_half,$(1))),$(call fingerprint,$(q))) \
-		$(ON_RECORD_FILE) $(NOTEBOOKS) $(CODE) $(REPORTS_DIR)/$(1)/.options \
-		$(REPORTS_DIR)/$(1)/.commentary.sha256 $(CODE_VERSION_FILE) $(VENV_READY)
+$(call report_outputs,$(1)) &: $(foreach q,$(READS_$(1)),$(call inputs_file,$(q))) \
+		$(ON_RECORD_FILE) $(NOTEBOOKS) $(CODE) $(call options_file,$(1)) \
+		$(call commentary_digest_file,$(1)) $(CODE_VERSION_FILE) $(VENV_READY)
 	@$$(STAGE) report --edition '$(1)'
 	@touch $(foreach f,$(call report_outputs,$(1)),'$(f)')
 	@echo 'Kỳ $(1): $(REPORTS_DIR)/$(1)/ (bản tin bulletin.html, bulletin.pdf; báo cáo report.docx, report.pdf; phụ lục tables.xlsx)'
@@ -226,12 +200,18 @@ $(call report_outputs,$(1)) &: $(foreach q,$(call upto,$(call last_half,$(1))),$
 # the edition's indicators with it. A changed input is newer than the outputs, so make runs it again.
 .PRECIOUS: $(call report_outputs,$(1))
 endef
-ifneq ($(EDITION_OUTPUTS),)
 $(foreach p,$(EDITIONS),$(eval $(call report_rule,$(p))))
+
+$(INDEX_FILE): $(foreach p,$(EDITIONS),$(REPORTS_DIR)/$(p)/$(MANIFEST_FILE)) $(CODE) $(VENV_READY)
+	@$(STAGE) index
+	@touch '$@'
+
+# Kept between runs: they are how make knows what changed.
+.PRECIOUS: $(call options_file,%) $(call commentary_digest_file,%)
 endif
 
 ## report PERIOD=2017H1 | làm sạch → tính chỉ tiêu → bản tin, báo cáo, phụ lục của kỳ; PERIOD=2016: bản tin năm
-report: $(REPORTS_DIR)/$(PERIOD)/manifest.json
+report: $(REPORTS_DIR)/$(PERIOD)/$(MANIFEST_FILE)
 
 # The live preview (pipeline/preview/): builds the edition as `make report` does (the same stages and stamps, in a
 # process that stays loaded), serves a page on HOST:PORT that shows the bulletin, and rebuilds and reloads it
@@ -244,11 +224,7 @@ preview: $(VENV_READY)
 	@$(STAGE) preview --edition '$(PERIOD)' --host '$(PREVIEW_HOST)' --port '$(PREVIEW_PORT)'
 
 ## reports | bản tin của mọi kỳ có báo cáo (dùng được với make -j)
-reports: $(REPORTS_DIR)/index.html
-
-$(REPORTS_DIR)/index.html: $(foreach p,$(EDITIONS),$(REPORTS_DIR)/$(p)/manifest.json) $(CODE) $(VENV_READY)
-	@$(STAGE) index
-	@touch '$@'
+reports: $(INDEX_FILE)
 
 ## validate PERIOD=2017H1 | chỉ kiểm tra báo cáo của kỳ; in mọi lỗi; ghi trang kiểm tra validation.html
 validate: $(VENV_READY)
@@ -278,10 +254,6 @@ $(AXE_INSTALLED): tools/axe/package.json tools/axe/package-lock.json
 
 # Publishing (SPEC 9): a version that never changes under REPORTS_DIR/published/<E>/v<N>/, built first if
 # out of date. NUMBER, DATE (default today) and REASON are the publication's; they alone make no new version.
-# Taken from the command line only (a VERSION or DATE in the environment is not the analyst's), and
-# literally: `$` in a REASON is text, not make's.
-$(foreach v,NUMBER DATE REASON FROM VERSION,$(if $(filter command line,$(origin $(v))),,$(eval $(v) :=)))
-quoted = '$(subst ','\'',$(value $(1)))'
 ## publish PERIOD=… [NUMBER=12] [DATE=2017-07-15] [REASON="…"] | phát hành: lưu một phiên bản không bao giờ thay đổi trong REPORTS_DIR/published/
 publish: report
 	@$(STAGE) publish --edition '$(PERIOD)' --number $(call quoted,NUMBER) --date $(call quoted,DATE) \
@@ -292,22 +264,12 @@ publish: report
 diff: report
 	@$(STAGE) diff --edition '$(PERIOD)' --from $(call quoted,FROM)
 
-# Rebuild PERIOD's bulletin from scratch in a temporary folder and compare it with the one in REPORTS_DIR;
-# with VERSION=N, rebuild that published version from the inputs its manifest records.
+# Rebuild PERIOD's bulletin from scratch in a temporary folder and compare it with the one in REPORTS_DIR (built
+# first if out of date); with VERSION=N, rebuild that published version from the inputs its manifest records.
+# Both in Python (pipeline/publishing/verify.py): «Giống hệt: …» or «KHÁC: …» for each file, status 1 if any differs.
 ## verify PERIOD=… [VERSION=1] | dựng lại bản tin trong thư mục tạm và so sánh từng byte; VERSION=N: dựng lại phiên bản đã phát hành N
-ifneq ($(VERSION),)
-verify: $(VENV_READY)
+verify: $(if $(VERSION),$(VENV_READY),report)
 	@$(STAGE) verify --edition '$(PERIOD)' --version $(call quoted,VERSION)
-else
-verify: report
-	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
-	$(MAKE) --no-print-directory report PERIOD='$(PERIOD)' PROCESSED_DIR="$$scratch/processed" \
-		REPORTS_DIR="$$scratch/reports" >/dev/null 2>&1 && \
-	status=0 && for name in $(filter-out $(MANIFEST),$(EDITION_OUTPUTS)); do \
-		if cmp -s '$(REPORTS_DIR)/$(PERIOD)/'$$name "$$scratch/reports/$(PERIOD)/$$name"; then \
-			echo "Giống hệt: $$name ($$(sha256sum < "$$scratch/reports/$(PERIOD)/$$name" | cut -c1-16)…)"; \
-		else echo "KHÁC: $$name"; status=1; fi; done; exit $$status
-endif
 
 # The notebooks run by nbval use their defaults (2017H1 on the sample data), which read these outputs.
 ## test | chạy mọi kiểm thử (pytest, nbval)
@@ -339,7 +301,7 @@ bench: $(VENV_READY)
 LAB_ARGS ?=
 ## lab PERIOD=… [LAB_ARGS=…] | mở JupyterLab (tiếng Việt) trên thư mục notebooks/, gắn với kỳ và thư mục dữ liệu
 lab: $(VENV_READY)
-	@BANTIN_EDITION='$(or $(PERIOD),2017H1)' BANTIN_HALF_YEAR='$(call last_half,$(or $(PERIOD),2017H1))' \
+	@$(if $(PERIOD),BANTIN_EDITION='$(PERIOD)' BANTIN_HALF_YEAR='$(LAST_HALF_$(PERIOD))') \
 	BANTIN_RAW_DIR='$(abspath $(RAW_DIR))' BANTIN_PROCESSED_DIR='$(abspath $(PROCESSED_DIR))' \
 	BANTIN_REPORTS_DIR='$(abspath $(REPORTS_DIR))' BANTIN_DRAFT='$(DRAFT)' PYTHONPATH='$(CURDIR)' \
 	JUPYTER_CONFIG_DIR='$(CURDIR)/jupyter' \
@@ -359,7 +321,7 @@ docs: $(VENV_READY)
 	@for goal in 'report PERIOD=2017H1' 'validate PERIOD=2016H2'; do \
 		said=$$($(MAKE) --no-print-directory $$goal $(DOCS_SAMPLE) 2>&1) || { echo "$$said" >&2; exit 1; }; done
 	@PYTHONPATH='$(CURDIR)' '$(PY)' docs/build.py --sample docs/_build/reports --reports-dir '$(REPORTS_DIR)'
-	@if [[ -f '$(REPORTS_DIR)/index.html' && -d '$(RAW_DIR)' ]]; then $(STAGE) index >/dev/null; fi
+	@if [[ -f '$(INDEX_FILE)' && -d '$(RAW_DIR)' ]]; then $(STAGE) index >/dev/null; fi
 
 lint: $(VENV_READY)
 	'$(PY)' -m ruff check .
@@ -369,14 +331,10 @@ format: $(VENV_READY)
 	'$(PY)' -m ruff check --fix .
 	'$(PY)' -m ruff format .
 
-# Only what the pipeline derived: half-year folders in the output directories. $(RAW_DIR) is never touched.
+# Only what the pipeline derived, as pipeline/execution/make_facts.py lists it: the half-years' and editions'
+# folders in the output directories, the index, make's lists. $(RAW_DIR) is never touched.
 ## clean | xóa kết quả trong PROCESSED_DIR và REPORTS_DIR (không bao giờ xóa RAW_DIR hay các phiên bản đã phát hành)
 clean:
-	rm -rf $(wildcard $(PROCESSED_DIR)/[0-9][0-9][0-9][0-9]H[12] $(REPORTS_DIR)/[0-9][0-9][0-9][0-9]H[12] \
-		$(REPORTS_DIR)/[0-9][0-9][0-9][0-9] $(REPORTS_DIR)/index.html $(ON_RECORD_FILE))
+	@$(SYSTEM_PY) -m pipeline.execution.make_facts clean '$(PROCESSED_DIR)' '$(REPORTS_DIR)'
 
 FORCE:
-
-# Kept between runs: they are how make knows what changed.
-.PRECIOUS: $(PROCESSED_DIR)/%/.inputs.sha256 $(REPORTS_DIR)/%/.options $(REPORTS_DIR)/%/.commentary.sha256 \
-	$(ON_RECORD_FILE) $(CODE_VERSION_FILE)

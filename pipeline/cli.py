@@ -40,7 +40,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--date", default="", help="publish: the report's date, 2017-07-15 (default: today)")
     parser.add_argument("--reason", default="", help="publish: why a later version replaces the last one")
     parser.add_argument("--from", dest="from_version", default="", help="diff: the published version (default: latest)")
-    parser.add_argument("--version", default="", help="verify: the published version to rebuild")
+    parser.add_argument(
+        "--version", default="", help="verify: the published version to rebuild (default: the edition's outputs)"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="preview: the address to serve the page on")
     parser.add_argument("--port", default="8800", help="preview: the port to serve the page on")
     parser.add_argument(
@@ -50,16 +52,16 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _published(args: argparse.Namespace, folders: Folders, edition: Edition) -> int:
-    """`make publish`, `make diff` and `make verify VERSION=N` (SPEC 9)."""
+    """`make publish`, `make diff` and `make verify [VERSION=N]` (SPEC 9)."""
     on_record = periods_on_record(folders.raw, until=edition.last)
     if args.command == "diff":
         from pipeline.publishing.changes import diff
 
         return diff(folders.reports, edition, args.from_version, folders.raw, folders.processed)
     if args.command == "verify":
-        from pipeline.publishing.verify import verify_version
+        from pipeline.publishing.verify import verify
 
-        return verify_version(folders, edition, args.version, args.engine)
+        return verify(folders, edition, args.version, _draft(args), args.engine)
     from pipeline.intake.reference import load_reference
     from pipeline.publishing.index import write_index
     from pipeline.publishing.publish import Publication, publish

@@ -28,8 +28,7 @@ from pipeline.indicators.table import PROVINCE, Indicators
 from pipeline.publishing.changes import diff
 from pipeline.publishing.index import write_index
 from pipeline.publishing.publish import Publication, publish
-from pipeline.publishing.verify import _compare as compare_rebuilt
-from pipeline.publishing.verify import verify_version
+from pipeline.publishing.verify import compare, verify_version
 from pipeline.publishing.versions import versions
 from testdata.workbook import sheet_named
 from tests.conftest import ROOT, SAMPLE_RAW, digests, make, make_command
@@ -299,7 +298,7 @@ def test_verify_says_which_published_file_is_gone(
     v1 = versions(folders.reports, parse_edition(EDITION))[0]
     rebuilt = tmp_path / "rebuilt"
     shutil.copytree(published_v1[1] / "reports" / "published" / EDITION / "v1", rebuilt)
-    assert compare_rebuilt(v1, rebuilt) == 1
+    assert compare(v1.folder, rebuilt, PUBLISHED_FILES, v1.name) == 1
     said = capsys.readouterr().err
     assert "KHÁC: bulletin.pdf (không còn trong v1)" in said and "Giống hệt: report.pdf" in said
 

@@ -57,8 +57,12 @@ def return_files(raw_dir: Path, period: object) -> list[Path]:
     )
 
 
-# An edition's outputs in its report folder, declared once: the stages, the Makefile (which includes
-# what `python -m pipeline.common.layout` prints), the clean-up of a refused report, the manifest and the index read them from here.
+# A half-year's outputs in its processed folder, the figures written last (make's target for the cleaning).
+FIGURES_FILE, PROBLEMS_FILE, SOURCES_FILE = "figures.csv", "problems.csv", "sources.csv"
+PROCESSED_FILES = (FIGURES_FILE, PROBLEMS_FILE, SOURCES_FILE)
+# An edition's outputs in its report folder, declared once: the stages, the Makefile (through the makefile
+# `pipeline.execution.make_facts` writes), the clean-up of a refused report, the manifest and the index read
+# them from here.
 INDICATORS_FILE = "indicators.csv"
 BULLETIN_HTML, BULLETIN_PDF = "bulletin.html", "bulletin.pdf"
 REPORT_DOCX, REPORT_PDF = "report.docx", "report.pdf"
@@ -66,6 +70,8 @@ ANNEX_XLSX = "tables.xlsx"
 MANIFEST_FILE = "manifest.json"
 DOCUMENTS = (BULLETIN_HTML, BULLETIN_PDF, REPORT_DOCX, REPORT_PDF, ANNEX_XLSX)
 EDITION_OUTPUTS = (INDICATORS_FILE, *DOCUMENTS, MANIFEST_FILE)
+# The list of every edition, in REPORTS_DIR (`make reports`), with the published versions.
+INDEX_FILE = "index.html"
 # `make diff` writes these beside the documents; they are about the edition, not part of it (not in its
 # manifest, not an input of its stages).
 DIFF_CSV, DIFF_HTML = "diff.csv", "diff.html"
@@ -87,11 +93,19 @@ CLEAN_STAMP = ".clean.stamp"  # in a half-year's processed folder
 # The stamps of an edition's stages, in its report folder (a refused report takes them with its files).
 INDICATORS_STAMP, DOCUMENTS_STAMP, ANNEX_STAMP = ".indicators.stamp", ".documents.stamp", ".annex.stamp"
 EDITION_STAMPS = (INDICATORS_STAMP, DOCUMENTS_STAMP, ANNEX_STAMP)
-# What make watches (`python -m pipeline.execution.fingerprint`): a half-year's inputs in
-# PROCESSED_DIR/<P>/, the half-years on record in PROCESSED_DIR, the code version in REPORTS_DIR.
+# What make watches, written by `python -m pipeline.execution.make_facts` (the one process make starts on a
+# run) only when their content changes: a half-year's inputs in PROCESSED_DIR/<P>/, the half-years on record
+# in PROCESSED_DIR, the code version in REPORTS_DIR.
 INPUTS_FILE = ".inputs.sha256"
 ON_RECORD_FILE = ".on-record"
 CODE_VERSION_FILE = ".code-version"
+# What make is told (the same process writes it): the calendar of half-years and editions, these names and
+# the outputs, as a makefile it includes, in PROCESSED_DIR.
+MAKE_FACTS_FILE = ".make-facts.mk"
+# Written by make's own rules, in an edition's report folder: the options of its last report (DRAFT, ENGINE)
+# and the SHA-256 of its commentary (RAW_DIR/commentary/<E>.md), each rewritten only when it changes.
+OPTIONS_FILE = ".options"
+COMMENTARY_DIGEST_FILE = ".commentary.sha256"
 # Caches in an edition's report folder, kept across builds.
 CHART_CACHE_DIR = ".charts"
 FONT_CACHE_DIR = ".font-subsets"
@@ -121,7 +135,3 @@ class Folders:
             if path.is_relative_to(folder):
                 return f"{name}/{path.relative_to(folder).as_posix()}"
         raise ValueError(f"{path} is in neither output folder")
-
-
-if __name__ == "__main__":
-    print(f"EDITION_OUTPUTS := {' '.join(EDITION_OUTPUTS)}")

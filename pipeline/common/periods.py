@@ -137,3 +137,10 @@ def periods_on_record(raw_dir: Path, until: Period | None = None) -> list[Period
             if child.is_dir() and _CODE.match(child.name):
                 found.append(parse(child.name))
     return sorted(p for p in found if until is None or p <= until)
+
+
+def editions_on_record(on_record: list[Period]) -> list[Edition]:
+    """The editions that can be made from the half-years on record: each of them, then each year with
+    both halves on record (`make reports` builds these)."""
+    years = [p.year for p in on_record if p.half == 1 and Period(p.year, 2) in on_record]
+    return [Edition.of(p) for p in on_record] + [Edition(Period(y, 1), Period(y, 2)) for y in years]

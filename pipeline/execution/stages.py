@@ -30,11 +30,13 @@ from pipeline.common.layout import (
     COMMENTARY_DIR,
     DOCUMENTS,
     DOCUMENTS_STAMP,
+    FIGURES_FILE,
     INDICATORS_FILE,
     INDICATORS_STAMP,
     MANIFEST_FILE,
     NOT_EDITION_FILES,
     NOTEBOOKS,
+    PROCESSED_FILES,
     Folders,
     reference_files,
     returns_dir,
@@ -42,8 +44,6 @@ from pipeline.common.layout import (
 from pipeline.common.periods import Edition, Period
 from pipeline.common.version import code, code_digest_of, digest_of_files
 from pipeline.execution.fingerprint import fingerprint
-
-PROCESSED_FILES = ("figures.csv", "problems.csv", "sources.csv")
 
 
 def _key(*parts: str) -> str:
@@ -103,7 +103,7 @@ def clean_stage(folders: Folders, period: Period, engine: str) -> Stage:
     """Cleaning a half-year reads its returns, the reference files and, for the start-of-period checks,
     the figures of the half-year before. `engine` runs its notebook: another engine runs it again."""
     before = period.shift(-1)
-    previous = folders.processed / str(before) / "figures.csv"
+    previous = folders.processed / str(before) / FIGURES_FILE
     on_record = returns_dir(folders.raw, before).is_dir()
     previous_digest = iorw.sha256(previous) if on_record and previous.is_file() else ""
     key = _key(

@@ -9,16 +9,19 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.common import iorw
-from pipeline.common.layout import points_outside, return_files, returns_dir
+from pipeline.common.layout import (
+    FIGURES_FILE,
+    PROBLEMS_FILE,
+    SOURCES_FILE,
+    points_outside,
+    return_files,
+    returns_dir,
+)
 from pipeline.common.periods import Period
 from pipeline.intake import checks, rules
 from pipeline.intake.problems import PROBLEM_COLUMNS, Problem, has_errors
 from pipeline.intake.reference import Reference
 from pipeline.intake.returns import RETURN_SUFFIXES, Return, read_return_file
-
-FIGURES_FILE = "figures.csv"
-PROBLEMS_FILE = "problems.csv"
-SOURCES_FILE = "sources.csv"
 
 FIGURE_COLUMNS = ("period", "unit_code", "code", "value", "file", "sheet", "cell")
 SOURCE_COLUMNS = ("period", "file", "sha256", "unit_code", "unit_name", "form", "prepared_on", "prepared_by", "status")

@@ -11,6 +11,7 @@ from pipeline.common.layout import (
     ANNEX_XLSX,
     BULLETIN_HTML,
     BULLETIN_PDF,
+    INDEX_FILE,
     INDICATORS_FILE,
     MANIFEST_FILE,
     PUBLISHED_DIR,
@@ -30,7 +31,6 @@ LINKS = (
     (ANNEX_XLSX, "Phụ lục số liệu (Excel)"),
 )
 
-INDEX_FILE = "index.html"
 # The analysts' guide, copied beside the reports by `make docs`: linked from the index when it is there.
 GUIDE_DIR = "huong-dan"
 

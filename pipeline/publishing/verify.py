@@ -1,7 +1,8 @@
-"""`make verify PERIOD=E VERSION=N`: rebuild a published version from the inputs its manifest records and
-say which of its files come out byte-identical (SPEC 9).
+"""`make verify PERIOD=E`: rebuild the edition from scratch in a temporary folder and say which of its outputs
+in REPORTS_DIR come out byte-identical; `make verify PERIOD=E VERSION=N`: the same for a published version,
+rebuilt from the inputs its manifest records (SPEC 9). One comparison, one way of saying it, for both.
 
-The inputs are taken from the raw folder by SHA-256: each file the manifest lists must still be there,
+For a published version, the inputs are taken from the raw folder by SHA-256: each file the manifest lists must still be there,
 unchanged (a later return or a corrected one elsewhere in the folder does not matter: only the recorded
 files are copied into a scratch folder and built from), with the notebooks the version holds (an analyst's
 later edits of the checkout's do not matter). The documents are then rendered as `make publish` rendered
@@ -21,17 +22,35 @@ from pathlib import Path
 
 from pipeline.common import iorw
 from pipeline.common.errors import StageFailed
-from pipeline.common.layout import MANIFEST_FILE, PUBLISHED_FILES, Folders, returns_dir
+from pipeline.common.layout import EDITION_OUTPUTS, MANIFEST_FILE, PUBLISHED_FILES, Folders, returns_dir
 from pipeline.common.periods import Edition, parse, periods_on_record
 from pipeline.common.version import code, code_digest
 from pipeline.publishing.publish import render_version, revision_parameter
 from pipeline.publishing.versions import NOTEBOOKS_DIR, Version, chosen, comparable, versions
 
 
+def verify(folders: Folders, edition: Edition, wanted: str, draft: bool, engine: str) -> int:
+    """`make verify`: the edition's outputs (no VERSION) or the published version `wanted`; 1 if a file differs."""
+    if wanted.strip():
+        return verify_version(folders, edition, wanted, engine)
+    return verify_outputs(folders, edition, draft, engine)
+
+
+def verify_outputs(folders: Folders, edition: Edition, draft: bool, engine: str) -> int:
+    """The edition built again from the same raw folder, notebooks and options into a temporary folder, and
+    compared with its outputs in REPORTS_DIR (which make has brought up to date first)."""
+    from pipeline.build import report
+
+    with tempfile.TemporaryDirectory(prefix="bantin-verify-") as scratch:
+        rebuilt = Folders(folders.raw, Path(scratch) / "processed", Path(scratch) / "reports", folders.notebooks)
+        print(f"Dựng lại kỳ {edition} trong một thư mục tạm…", file=sys.stderr)
+        report(rebuilt, edition, draft, engine)
+        kept = folders.reports / str(edition)
+        return compare(kept, rebuilt.reports / str(edition), EDITION_OUTPUTS, f"thư mục {kept}")
+
+
 def verify_version(folders: Folders, edition: Edition, wanted: str, engine: str) -> int:
     published = versions(folders.reports, edition)
-    if not wanted.strip():
-        raise StageFailed(f"Lỗi: thiếu VERSION, ví dụ make verify PERIOD={edition} VERSION=1.")
     version = comparable(chosen(published, wanted, edition, "VERSION"), edition)
     previous = next((v for v in published if v.number == version.number - 1), None)
     if previous is not None:  # its record and indicators make the revision note
@@ -44,7 +63,7 @@ def verify_version(folders: Folders, edition: Edition, wanted: str, engine: str)
         rebuilt = _rebuild(
             replace(folders, notebooks=notebooks), edition, manifest, version, previous, Path(scratch), engine
         )
-        return _compare(version, rebuilt)
+        return compare(version.folder, rebuilt, PUBLISHED_FILES, version.name)
 
 
 def _check_code(recorded: dict | None, version: Version, edition: Edition) -> None:
@@ -135,15 +154,17 @@ def _rebuild(
     return render_version(rebuilt, edition, on_record, parameters, scratch / "published", engine)
 
 
-def _compare(version: Version, rebuilt: Path) -> int:
+def compare(kept: Path, rebuilt: Path, names: tuple[str, ...], where: str) -> int:
+    """Say, for each of `names` but the manifest (it lists the folders it was made in), whether the file kept
+    in `kept` (called `where` when it is gone) and the one `rebuilt` are the same bytes; 1 if any is not."""
     status = 0
-    for name in PUBLISHED_FILES:
-        if name == MANIFEST_FILE:  # it lists the folders it was made in
+    for name in names:
+        if name == MANIFEST_FILE:
             continue
-        if not (version.folder / name).is_file():
-            print(f"KHÁC: {name} (không còn trong {version.name})", file=sys.stderr)
+        if not (kept / name).is_file():
+            print(f"KHÁC: {name} (không còn trong {where})", file=sys.stderr)
             status = 1
-        elif iorw.sha256(rebuilt / name) == iorw.sha256(version.folder / name):
+        elif iorw.sha256(rebuilt / name) == iorw.sha256(kept / name):
             print(f"Giống hệt: {name} ({iorw.sha256(rebuilt / name)[:16]}…)", file=sys.stderr)
         else:
             print(f"KHÁC: {name}", file=sys.stderr)
