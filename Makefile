@@ -245,7 +245,7 @@ test-tools: $(AXE_INSTALLED)
 	@missing=$$(for package in $(TEST_PACKAGES); do dpkg-query -W -f '$${Status}' "$$package" 2>/dev/null | \
 		grep -q 'install ok installed' || echo "$$package"; done); \
 	[[ -z "$$missing" ]] || { apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; }
-# axe-core, pinned by tools/axe/package-lock.json, for the accessibility checks (tests/test_phone_and_axe.py):
+# axe-core, pinned by tools/axe/package-lock.json, for the accessibility checks (tests/e2e/test_phone_and_axe.py):
 # installed again when the lock file changes. npm comes with nodejs from NodeSource, separately on Debian.
 $(AXE_INSTALLED): tools/axe/package.json tools/axe/package-lock.json
 	@command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; }

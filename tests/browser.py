@@ -1,6 +1,6 @@
 """The pages as a browser shows them: Debian's Chromium driven by Playwright, offline (every request that is
 not a file or data is refused), with axe-core (tools/axe, installed by `make test-tools`) injected from disk.
-Shared by the tests of the phone layout and of accessibility (tests/test_phone_and_axe.py)."""
+Shared by the tests of the phone layout and of accessibility (tests/e2e/test_phone_and_axe.py)."""
 
 from __future__ import annotations
 

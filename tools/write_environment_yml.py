@@ -1,6 +1,6 @@
 """Write environment.yml (for conda users) from requirements.lock, so that both pin the same versions.
 
-Usage: python tools/write_environment_yml.py  (run by `make lock`; tests/test_environment.py checks the result)
+Usage: python tools/write_environment_yml.py  (run by `make lock`; tests/unit/test_environment.py checks the result)
 """
 
 from __future__ import annotations

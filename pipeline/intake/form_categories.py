@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pipeline.common.errors import UserError
 from pipeline.common.text import fold
 
-# form_file's SheetForm, not imported: form_file imports this module, and imports run one way (tests/test_layers.py)
+# form_file's SheetForm, not imported: form_file imports this module, and imports run one way (tests/unit/test_layers.py)
 Sheet = TypeVar("Sheet", bound=Any)
 
 

@@ -165,6 +165,6 @@ def _assert_report_traceable(report: Path) -> int:
 def test_every_figure_of_the_report_is_an_indicator(sample_build: Path, without_a_target: Path) -> None:
     assert _assert_report_traceable(sample_build / "reports" / "2017H1") > 100
     _assert_report_traceable(without_a_target)
-    from tests.test_documents import docx_text
+    from tests.integration.test_documents import docx_text
 
     assert fmt.NOT_COMPUTABLE_NOTE in docx_text(without_a_target / "report.docx")

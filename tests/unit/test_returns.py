@@ -186,7 +186,7 @@ def test_period_check_finds_duplicates_and_missing_units(tmp_path: Path, sample_
     raw = tmp_path / "raw"
     for name in ("province.toml", "units.csv", "targets.csv"):
         (raw / name).parent.mkdir(parents=True, exist_ok=True)
-        (raw / name).write_bytes((Path(__file__).parent.parent / "data" / "raw" / name).read_bytes())
+        (raw / name).write_bytes((Path(__file__).resolve().parents[2] / "data" / "raw" / name).read_bytes())
     write_return(raw / "returns" / "2017H1" / "a.xlsx")
     write_return(raw / "returns" / "2017H1" / "b.xlsx")
     (raw / "returns" / "2017H1" / "~$a.xlsx").write_bytes(b"office lock file")

@@ -21,7 +21,7 @@ from pipeline.documents.render.annex import SOURCE_SHEET
 from pipeline.indicators.table import PROVINCE, Indicators
 from pipeline.intake import forms
 from tests.conftest import SAMPLE_RAW
-from tests.test_documents import pdf_text
+from tests.integration.test_documents import pdf_text
 
 EDITION = "2017H1"
 # The windows of the sample's 2017H1 (its term starts in 2016H1), as the documents must say them.

@@ -18,7 +18,7 @@ from pipeline.documents.compose import commentary
 from pipeline.indicators.table import Indicators
 from pipeline.intake.reference import load_reference
 from tests.conftest import SAMPLE_RAW, make
-from tests.test_documents import docx_text, pdf_text
+from tests.integration.test_documents import docx_text, pdf_text
 
 EDITION = parse_edition("2017H1")
 
@@ -211,7 +211,7 @@ def test_make_commentary_on_a_read_only_raw_folder(raw_copy: Path, tmp_path: Pat
         f"REPORTS_DIR={tmp_path / 'reports'}",
     ]
     command += [f"PROCESSED_DIR={tmp_path / 'processed'}"]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    result = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
     assert result.returncode == 0, result.stderr
     assert "chỉ đọc" in result.stderr and not (raw / "commentary" / "2016H2.md").exists()
     assert (
@@ -221,7 +221,7 @@ def test_make_commentary_on_a_read_only_raw_folder(raw_copy: Path, tmp_path: Pat
 
 def test_make_lab_binds_the_notebooks_to_the_edition_and_folders(tmp_path: Path) -> None:
     """The parameters' defaults come from the make variables (local.mk included): `make -n` shows them."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     (tmp_path / "local.mk").write_text(
         f"RAW_DIR = {SAMPLE_RAW}\nREPORTS_DIR = {tmp_path / 'reports'}\n", encoding="utf-8"
     )

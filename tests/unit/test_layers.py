@@ -107,7 +107,7 @@ def layer_of(module: str) -> int:
         for prefix in prefixes
         if module == prefix or module.startswith(prefix + ".")
     ]
-    assert matches, f"{module} is in no layer of tests/test_layers.py: add it to LAYERS"
+    assert matches, f"{module} is in no layer of tests/unit/test_layers.py: add it to LAYERS"
     return max(matches)[1]  # the longest prefix: `pipeline.common.x` is in `pipeline.common`, not `pipeline`
 
 
@@ -126,7 +126,7 @@ def test_the_parser_sees_imports_inside_functions_and_relative_ones() -> None:
 
 def test_every_import_goes_to_the_same_layer_or_a_lower_one() -> None:
     upward = [str(i) for i in IMPORTS if layer_of(i.imported) > layer_of(i.importer)]
-    assert not upward, "imports against the layers (tests/test_layers.py LAYERS):\n" + "\n".join(upward)
+    assert not upward, "imports against the layers (tests/unit/test_layers.py LAYERS):\n" + "\n".join(upward)
 
 
 def _cycle(imports: list[Import]) -> list[Import] | None:

@@ -49,7 +49,7 @@ def test_outputs_come_back_in_order_as_a_kernel_gives_them(tmp_path: Path) -> No
 
 
 def test_a_bug_stops_the_run_with_its_traceback(tmp_path: Path) -> None:
-    # Raised inside pipeline/ (an error in the analyst's own cell is the notebook's: tests/test_workbench.py).
+    # Raised inside pipeline/ (an error in the analyst's own cell is the notebook's: tests/e2e/test_workbench.py).
     source = _notebook(tmp_path / "in.ipynb", 'from pipeline.common import fmt\n\nfmt.number("abc")', "print('never')")
     with pytest.raises(StageFailed) as failure:
         run_notebook(source, tmp_path / "out.ipynb", {})

@@ -17,7 +17,7 @@ from pipeline.intake.reference import Reference
 from pipeline.intake.returns import read_return_file
 from testdata.returns import VALID_ADMISSIONS, VALID_VILLAGES
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 P = Period(2017, 2)
 
 

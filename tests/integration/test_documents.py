@@ -266,7 +266,7 @@ VIETNAMESE = (
 def test_the_shipped_fonts_hold_every_vietnamese_glyph() -> None:
     from fontTools.ttLib import TTFont
 
-    fonts = sorted((Path(__file__).resolve().parent.parent / "pipeline" / "documents" / "fonts").glob("*.ttf"))
+    fonts = sorted((Path(__file__).resolve().parents[2] / "pipeline" / "documents" / "fonts").glob("*.ttf"))
     assert len(fonts) == 9
     # DejaVu Sans Mono (for code) lacks some precomposed letters, as the original does: Pango takes them from
     # DejaVu Sans, the only other font the PDFs may use.

@@ -1,7 +1,7 @@
 """The documents as their real readers take them (issue 22): report.docx laid out by LibreOffice (Word with
 Times New Roman has the same metrics), the PDFs' structure trees as a screen reader walks them, and the annex
 against the accessible-spreadsheet checklist (UK Analysis Function). The checks are functions, so that the
-123-unit generated province (tests/test_reorganised_province.py) runs them on its own build too."""
+123-unit generated province (tests/e2e/test_reorganised_province.py) runs them on its own build too."""
 
 from __future__ import annotations
 

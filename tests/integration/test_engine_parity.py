@@ -18,7 +18,7 @@ from nbclient.exceptions import CellTimeoutError
 from papermill.exceptions import PapermillExecutionError
 
 from pipeline.execution.engine import ENGINE_NAME
-from tests.test_engine import _notebook as notebook_with_cells
+from tests.integration.test_engine import _notebook as notebook_with_cells
 
 KERNEL_ENGINE = "nbclient"
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
