@@ -164,6 +164,11 @@ lock:
 	rm -rf .venv-lock
 	'$(BASE_PYTHON)' tools/write_environment_yml.py
 
+# Ctrl-C (SIGINT to make and every process it runs): the stage stops, says so and leaves make to stop silently
+# (pipeline/execution/interrupts.py). The short helpers below ignore it and finish (a fraction of a second):
+# make, interrupted, waits for them, then stops without a word, and they leave no half-written file.
+UNINTERRUPTED := trap '' INT;
+
 # A half-year's inputs (its returns and the reference files, with their SHA-256), rewritten only when they
 # change: saving a return again unchanged reruns nothing. One process for every half-year on record.
 # The list of half-years on record is kept too: removing a whole half-year's folder reruns what read it.
@@ -174,7 +179,7 @@ ON_RECORD_FILE := $(PROCESSED_DIR)/.on-record
 CODE_VERSION_FILE := $(REPORTS_DIR)/.code-version
 ifneq ($(ON_RECORD),)
 $(ON_RECORD_FILE) $(CODE_VERSION_FILE) $(foreach q,$(ON_RECORD),$(call fingerprint,$(q))) &: FORCE
-	@$(SYSTEM_PY) -m pipeline.execution.fingerprint '$(RAW_DIR)' '$(PROCESSED_DIR)' '$(REPORTS_DIR)' $(ON_RECORD)
+	@$(UNINTERRUPTED) $(SYSTEM_PY) -m pipeline.execution.fingerprint '$(RAW_DIR)' '$(PROCESSED_DIR)' '$(REPORTS_DIR)' $(ON_RECORD)
 endif
 
 # A half-year cleaned (with those before it, whose figures its start-of-period checks read). A report does
@@ -191,12 +196,12 @@ $(foreach p,$(ON_RECORD),$(eval $(call clean_rule,$(p))))
 # Whether the last report was a draft, and which engine ran it: rendering again when either changes.
 REPORT_OPTIONS := DRAFT=$(DRAFT) ENGINE=$(ENGINE)
 $(REPORTS_DIR)/%/.options: FORCE
-	@mkdir -p '$(@D)'; [[ "$$(cat '$@' 2>/dev/null)" == '$(REPORT_OPTIONS)' ]] || echo '$(REPORT_OPTIONS)' > '$@'
+	@$(UNINTERRUPTED) mkdir -p '$(@D)'; [[ "$$(cat '$@' 2>/dev/null)" == '$(REPORT_OPTIONS)' ]] || echo '$(REPORT_OPTIONS)' > '$@'
 
 # The edition's commentary (RAW_DIR/commentary/<E>.md), by content: a changed commentary reruns the documents
 # only (the stages decide that from its SHA-256 too).
 $(REPORTS_DIR)/%/.commentary.sha256: FORCE
-	@mkdir -p '$(@D)'; digest=$$({ sha256sum < '$(RAW_DIR)/commentary/$*.md'; } 2>/dev/null || echo none); \
+	@$(UNINTERRUPTED) mkdir -p '$(@D)'; digest=$$({ sha256sum < '$(RAW_DIR)/commentary/$*.md'; } 2>/dev/null || echo none); \
 		[[ "$$(cat '$@' 2>/dev/null)" == "$$digest" ]] || echo "$$digest" > '$@'
 
 # A report: one process runs the stages that are out of date (cleaning, indicators, bulletin), so the
@@ -209,7 +214,7 @@ ifneq ($(filter-out help venv lock lint format test-tools check-notebooks clean,
 -include $(LAYOUT_MK)
 endif
 $(LAYOUT_MK): pipeline/common/layout.py
-	@mkdir -p '$(@D)'; written=$$(mktemp '$(@D)/.layout.XXXXXX'); \
+	@$(UNINTERRUPTED) mkdir -p '$(@D)'; written=$$(mktemp '$(@D)/.layout.XXXXXX'); \
 		$(SYSTEM_PY) -m pipeline.common.layout > "$$written" && grep -q '^EDITION_OUTPUTS := ' "$$written" && \
 		mv "$$written" '$@' || { rm -f "$$written"; exit 1; }
 MANIFEST := manifest.json  # lists the folders it was made in: not compared by verify
@@ -379,4 +384,4 @@ FORCE:
 
 # Kept between runs: they are how make knows what changed.
 .PRECIOUS: $(PROCESSED_DIR)/%/.inputs.sha256 $(REPORTS_DIR)/%/.options $(REPORTS_DIR)/%/.commentary.sha256 \
-	$(ON_RECORD_FILE) $(CODE_VERSION_FILE)
+	$(ON_RECORD_FILE) $(CODE_VERSION_FILE) $(foreach q,$(ON_RECORD),$(call fingerprint,$(q))) $(LAYOUT_MK)

@@ -1,0 +1,143 @@
+"""No traceback for what the analyst did (issue 23): builds the analyst causes to be refused say why in
+Vietnamese and nothing else, and Ctrl-C during a cold `make report` stops it cleanly, at any moment.
+
+Ctrl-C is sent as a terminal sends it: SIGINT to the whole process group of `make` (started in a session of
+its own), so make, the stage and the stage's children all receive it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import ROOT, make, make_command, sheet_named
+
+# What must never reach the analyst: a traceback, a Python exception's name, make's English failure lines.
+NOT_FOR_THE_ANALYST = re.compile(
+    r"Traceback|Exception|Error|Interrupt\b|KeyboardInterrupt|Deleting file|File \"|\bline \d+|recipe"
+)
+# The line make itself ends a failed recipe with: its own, in its own words, naming the target and the
+# recipe's exit status (the stage's message above it says why). Only a signal would keep make from printing
+# it, which would make a refusal look like a Ctrl-C.
+MAKE_TRAILER = re.compile(r"^make: \*\*\* \[Makefile:\d+: [^\]]+\] Error 1$", re.MULTILINE)
+VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
+
+
+def _refused(result: subprocess.CompletedProcess[str], expected: str) -> None:
+    said = MAKE_TRAILER.sub("", result.stdout + result.stderr)
+    assert result.returncode != 0, said
+    assert expected in said, said
+    assert VIETNAMESE.search(said), said
+    assert not NOT_FOR_THE_ANALYST.search(said), said
+
+
+def _edit_cell(path: Path, sheet: str, cell: str, value: object) -> None:
+    book = openpyxl.load_workbook(path)
+    sheet_named(book, sheet)[cell] = value
+    book.save(path)
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, path
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# Refused by make itself, before any stage: (arguments, what the message says). 12 builds.
+REFUSED_BY_MAKE = [
+    (["PERIOD=17H1"], "PERIOD phải có dạng"),
+    (["PERIOD=2017H3"], "PERIOD phải có dạng"),
+    (["PERIOD=2017-H1"], "PERIOD phải có dạng"),
+    (["PERIOD="], "PERIOD phải có dạng"),
+    (["PERIOD=2019H1"], "Chưa có báo cáo của kỳ 2019H1"),
+    (["PERIOD=2015H2"], "Chưa có báo cáo của kỳ 2015H2"),
+    (["PERIOD=2017"], "Chưa có báo cáo của kỳ 2017"),
+    (["PERIOD=2017H1", "ENGINE=jupyter"], "ENGINE phải là"),
+    (["PERIOD=2017H1", "ENGINE="], "ENGINE phải là"),
+    (["PERIOD=2017H1", "RAW_DIR=/nowhere/raw"], "Không thấy thư mục dữ liệu"),
+    (["PERIOD=2016H2", "RAW_DIR=/nowhere/dữ liệu"], "Không thấy thư mục dữ liệu"),
+    (["PERIOD=2017H1", "PROCESSED_DIR=/tmp/có dấu cách"], "không được chứa dấu cách"),
+]
+
+
+def test_refusals_by_make_print_no_traceback(tmp_path: Path) -> None:
+    for arguments, expected in REFUSED_BY_MAKE:
+        command = [*make_command("report", out=tmp_path), *arguments]  # later assignments win
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        _refused(result, expected)
+
+
+def _return_with_a_word_for_a_count(raw: Path) -> None:
+    _edit_cell(raw / "returns" / "2017H1" / "DBP_2017H1.xlsx", "ketnap", "C4", "bốn mươi")
+
+
+def _half_year_removed(raw: Path) -> None:
+    shutil.rmtree(raw / "returns" / "2016H1")
+
+
+def _unknown_indicator(raw: Path) -> None:
+    (raw / "commentary" / "2017H1.md").write_text("Tốt.\n{{ province.period.admited }}\n", encoding="utf-8")
+
+
+def _unknown_unit(raw: Path) -> None:
+    (raw / "commentary" / "2017H1.md").write_text("{{ units.XYZ.period.admitted }}\n", encoding="utf-8")
+
+
+def _a_call(raw: Path) -> None:
+    (raw / "commentary" / "2017H1.md").write_text("Số: {{ province.term_to_date.admitted() }}\n", encoding="utf-8")
+
+
+def _bad_unit_kind(raw: Path) -> None:
+    _replace(raw / "units.csv", ",bloc,0,", ",khoi,0,")
+
+
+def _broken_province(raw: Path) -> None:
+    _replace(raw / "province.toml", "=", "")
+
+
+def _broken_form(raw: Path) -> None:
+    (raw / "form.toml").write_text("[[sheet]\nname = \n", encoding="utf-8")
+
+
+def _broken_targets(raw: Path) -> None:
+    (raw / "targets.csv").write_text("không,phải,chỉ tiêu\n1,2\n", encoding="utf-8")
+
+
+# Refused by a stage: (how the sample is spoilt, the editions built after it in turn, what the message
+# says). Editions from the sample's own build: only what the change concerns runs again. 18 builds.
+REFUSED_BY_STAGES: list[tuple[Callable[[Path], None], list[str], str]] = [
+    # The gate (SPEC 4), after the cleaning: errors in a return, a half-year of the term missing.
+    (_return_with_a_word_for_a_count, ["2017H1", "2017H1", "2017H1"], "bốn mươi"),
+    (_half_year_removed, ["2017H1", "2016H2", "2017H1"], "Chưa có báo cáo kỳ 2016H1"),
+    # The documents stage, once its PDF workers have started: the commentary.
+    (_unknown_indicator, ["2017H1", "2017H1"], "không có chỉ tiêu"),
+    (_unknown_unit, ["2017H1", "2017H1"], "không có đơn vị mã 'XYZ'"),
+    (_a_call, ["2017H1"], "chỉ được ghi chỗ điền số liệu dạng tra cứu"),
+    # The reference files, read by the cleaning.
+    (_bad_unit_kind, ["2017H1", "2016H2"], "units.csv, dòng"),
+    (_broken_province, ["2017H1"], "province.toml"),
+    (_broken_form, ["2017H1", "2016H1"], "form.toml"),
+    (_broken_targets, ["2016H2"], "targets.csv"),
+]
+
+
+@pytest.mark.parametrize(("spoil", "editions", "expected"), REFUSED_BY_STAGES, ids=lambda v: getattr(v, "__name__", ""))
+def test_refusals_by_the_stages_print_no_traceback(
+    spoil: Callable[[Path], None],
+    editions: list[str],
+    expected: str,
+    sample_build: Path,
+    raw_copy: Path,
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(sample_build, out, symlinks=True)
+    spoil(raw_copy)
+    for edition in editions:
+        _refused(make("report", f"PERIOD={edition}", raw=raw_copy, out=out, check=False), expected)
