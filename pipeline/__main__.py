@@ -21,10 +21,6 @@ try:
         os.environ.setdefault(_variable, "1")
 
     from pipeline.cli import main
-    from pipeline.documents.background import quiet_about_interrupts
-
-    # Ctrl-C during an import is reported by the CLI as a stop, not also as an "exception ignored" traceback.
-    sys.unraisablehook = quiet_about_interrupts
 
     status = main()
     # A report loads pandas, matplotlib, nbconvert and WeasyPrint, and freeing their objects one by one at

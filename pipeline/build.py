@@ -114,13 +114,14 @@ def report(folders: Folders, edition: Edition, draft: bool, engine: str, bulleti
         indicators_fresh = indicators.is_fresh()
         if indicators_fresh and stages.bulletin_stage(folders, edition, inputs).is_fresh():
             return
-        # The PDFs' workers load WeasyPrint while the checks and the notebooks run (documents/pdf_workers.py).
+        try:
+            gate(folders.raw, folders.processed, edition, on_record, draft)
+        except StageFailed:
+            _remove_report(report_dir)
+            raise
+        # The PDFs' workers load WeasyPrint while the notebooks run (documents/pdf_workers.py); a refused
+        # build never starts them.
         with pdf_workers.ready() as pdfs:
-            try:
-                gate(folders.raw, folders.processed, edition, on_record, draft)
-            except StageFailed:
-                _remove_report(report_dir)
-                raise
             parameters = edition_parameters(folders, edition)
             if not indicators_fresh:
                 from pipeline.execution.runner import run_notebook  # else loaded after the documents' fork

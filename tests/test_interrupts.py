@@ -7,9 +7,12 @@ its own), so make, the stage and the stage's children all receive it.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import signal
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -141,3 +144,108 @@ def test_refusals_by_the_stages_print_no_traceback(
     spoil(raw_copy)
     for edition in editions:
         _refused(make("report", f"PERIOD={edition}", raw=raw_copy, out=out, check=False), expected)
+
+
+# Ctrl-C during a cold build: at 10 evenly spaced moments.
+MOMENTS = 10
+EDITION = "2017H1"
+# What a stopped run may leave: the files a complete build writes (outputs, stamps, caches, executed
+# notebooks), never one named as a temporary file (iorw's `.name.XXXX.tmp.csv`, mktemp's, an editor's).
+TEMPORARY = re.compile(r"(^|/)(tmp|\.~)|\.tmp\b|\.layout\.[A-Za-z0-9]{6}$|\.partial|~$")
+
+
+def _files(out: Path) -> set[str]:
+    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() or p.is_symlink()}
+
+
+def _session_processes(session: int) -> list[str]:
+    """The processes still in the session (make's own, started with `start_new_session`)."""
+    left = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getsid(int(entry.name)) == session:
+                left.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except (OSError, ProcessLookupError):  # ended meanwhile
+            continue
+    return left
+
+
+def _start(out: Path) -> subprocess.Popen[str]:
+    """A cold `make report`, as from a terminal: its own session and process group, Ctrl-C not ignored
+    (pytest-xdist's workers ignore SIGINT, which a child would inherit)."""
+    for folder in ("processed", "reports"):
+        shutil.rmtree(out / folder, ignore_errors=True)
+    return subprocess.Popen(
+        make_command("report", f"PERIOD={EDITION}", out=out),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
+def _interrupted(out: Path, moment: float) -> tuple[int, str] | None:
+    """Start a cold build, send Ctrl-C to its process group `moment` seconds later; its exit and what it
+    printed. None when it had ended before."""
+    run = _start(out)
+    time.sleep(moment)
+    if run.poll() is not None:
+        run.communicate()
+        return None
+    os.killpg(run.pid, signal.SIGINT)
+    said, _ = run.communicate(timeout=120)
+    deadline = time.monotonic() + 10  # the last children may still be exiting
+    while (left := _session_processes(run.pid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not left, f"at {moment:.1f} s, processes left: {left}"
+    return run.returncode, said
+
+
+def _outputs(out: Path) -> tuple[bytes, str]:
+    report = out / "reports" / EDITION
+    return (report / "indicators.csv").read_bytes(), (report / "bulletin.html").read_text(encoding="utf-8")
+
+
+def test_ctrl_c_at_any_moment_of_a_cold_report_stops_it_cleanly(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    started = time.monotonic()
+    clean = _start(out)
+    progress, _ = clean.communicate(timeout=600)
+    cold = time.monotonic() - started
+    assert clean.returncode == 0, progress
+    written, expected = _files(out), _outputs(out)
+    # The lines of a whole build, but its last (the outputs are ready): a stopped run may have printed
+    # some of them before the stop.
+    before_the_stop = set(progress.splitlines()[:-1])
+    assert not {name for name in written if TEMPORARY.search(name)}, written  # the check can tell them
+
+    said_stopped = []
+    for i in range(1, MOMENTS + 1):
+        moment = i * cold / (MOMENTS + 1)
+        outcome = _interrupted(out, moment)
+        if outcome is None:  # this run was quicker than the first: a little earlier, then
+            moment *= 0.8
+            outcome = _interrupted(out, moment)
+        assert outcome is not None, f"the build ended before {moment:.1f} s (a whole build: {cold:.1f} s)"
+        status, said = outcome
+        # make dies of SIGINT (as a shell shows it, 130), whoever stopped first.
+        assert status in (-signal.SIGINT, 128 + signal.SIGINT), f"at {moment:.1f} s: exit {status}\n{said}"
+        lines = said.splitlines()
+        stops = [n for n, line in enumerate(lines) if line.startswith("Đã dừng")]
+        # Nothing but «Đã dừng…», once, after the lines the build had printed before: no traceback, no
+        # make line («*** … Interrupt», «Error 130», «Deleting file»).
+        assert len(stops) <= 1 and all(line in before_the_stop for line in lines[: stops[0] if stops else None])
+        assert not stops or stops[0] == len(lines) - 1, f"at {moment:.1f} s:\n{said}"
+        said_stopped.append(bool(stops))
+        left = _files(out)
+        assert left <= written, f"at {moment:.1f} s, left: {sorted(left - written)}"
+        # Then the same command finishes the build, as a clean build does: nothing stale passed for fresh.
+        make("report", f"PERIOD={EDITION}", out=out)
+        assert _outputs(out) == expected, f"after a stop at {moment:.1f} s"
+    # A stop that falls while make reads the Makefile or between two recipes leaves make to stop alone,
+    # silently; once the stage has started, it says it stopped.
+    assert all(said_stopped[-7:]), said_stopped

@@ -36,8 +36,17 @@ def _on_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _quiet_about_interrupts(unraisable: sys.UnraisableHookArgs) -> None:
+    """A KeyboardInterrupt raised where Python cannot raise it (a destructor, an import's lock callback) is
+    the stop itself, already noted: not printed. Anything else is printed as usual."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def install() -> None:
     """Ctrl-C raises KeyboardInterrupt once and is remembered (the stage's first statement)."""
+    sys.unraisablehook = _quiet_about_interrupts
     signal.signal(signal.SIGINT, _on_interrupt)
 
 
