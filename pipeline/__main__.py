@@ -16,7 +16,7 @@ try:
     # collector ran often enough to cost a sixth of a rebuild. Collections still run, every 100,000 allocations.
     gc.set_threshold(100_000, 50, 100)
     # numpy's OpenBLAS would start a thread per core at import, for matrix work the pipeline never does; with
-    # one thread the process may fork its PDF workers and the bulletin's child (documents/pdf_workers.py).
+    # one thread the process may fork its PDF workers and the bulletin's child (pipeline/execution/parallel/).
     for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
         os.environ.setdefault(_variable, "1")
 
