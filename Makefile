@@ -166,7 +166,9 @@ lock:
 
 # Ctrl-C (SIGINT to make and every process it runs): the stage stops, says so and leaves make to stop silently
 # (pipeline/execution/interrupts.py). The short helpers below ignore it and finish (a fraction of a second):
-# make, interrupted, waits for them, then stops without a word, and they leave no half-written file.
+# make, interrupted, waits for them, then stops without a word, and they leave no half-written file. The
+# report's stage starts with Ctrl-C ignored too (exec'd: make is its parent), until its handler is in place:
+# a Ctrl-C meanwhile is found there, make being on its way out (pipeline/execution/interrupts.py).
 UNINTERRUPTED := trap '' INT;
 
 # A half-year's inputs (its returns and the reference files, with their SHA-256), rewritten only when they
@@ -223,7 +225,7 @@ define report_rule
 $(call report_outputs,$(1)) &: $(foreach q,$(call upto,$(call last_half,$(1))),$(call fingerprint,$(q))) \
 		$(ON_RECORD_FILE) $(NOTEBOOKS) $(CODE) $(REPORTS_DIR)/$(1)/.options \
 		$(REPORTS_DIR)/$(1)/.commentary.sha256 $(CODE_VERSION_FILE) $(VENV_READY)
-	@$$(STAGE) report --edition '$(1)'
+	@$$(UNINTERRUPTED) exec env $$(STAGE) report --edition '$(1)'
 	@touch $(foreach f,$(call report_outputs,$(1)),'$(f)')
 	@echo 'Kỳ $(1): $(REPORTS_DIR)/$(1)/ (bản tin bulletin.html, bulletin.pdf; báo cáo report.docx, report.pdf; phụ lục tables.xlsx)'
 # Not deleted when the report fails (.DELETE_ON_ERROR deletes every target of a grouped rule): the stages

@@ -5,9 +5,8 @@ import sys
 
 from pipeline.execution import interrupts
 
-interrupts.install()
-
 try:
+    interrupts.install()
     import gc
     import logging
     import os

@@ -249,7 +249,10 @@ def test_ctrl_c_at_any_moment_of_a_cold_report_stops_it_cleanly(tmp_path: Path) 
         stops = [n for n, line in enumerate(lines) if line.startswith("Đã dừng")]
         # Nothing but «Đã dừng…», once, after the lines the build had printed before: no traceback, no
         # make line («*** … Interrupt», «Error 130», «Deleting file»).
-        assert len(stops) <= 1 and all(line in before_the_stop for line in lines[: stops[0] if stops else None])
+        assert len(stops) <= 1, f"at {moment:.1f} s:\n{said}"
+        assert all(line in before_the_stop for line in lines[: stops[0] if stops else None]), (
+            f"at {moment:.1f} s:\n{said}"
+        )
         assert not stops or stops[0] == len(lines) - 1, f"at {moment:.1f} s:\n{said}"
         said_stopped.append(bool(stops))
         left = _files(out)

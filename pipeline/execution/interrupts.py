@@ -45,9 +45,28 @@ def _quiet_about_interrupts(unraisable: sys.UnraisableHookArgs) -> None:
 
 
 def install() -> None:
-    """Ctrl-C raises KeyboardInterrupt once and is remembered (the stage's first statement)."""
+    """Ctrl-C raises KeyboardInterrupt once and is remembered (the stage's first statement). Started by make
+    with Ctrl-C ignored (the interpreter's own start-up cannot be interrupted cleanly), the stage raises it
+    here when make has been interrupted meanwhile."""
     sys.unraisablehook = _quiet_about_interrupts
     signal.signal(signal.SIGINT, _on_interrupt)
+    if _make_is_stopping():
+        _on_interrupt(signal.SIGINT, None)
+
+
+def _make_is_stopping() -> bool:
+    """Whether the parent, make, is dying of SIGINT: on SIGINT it sets the signal back to its default
+    action, waits for its recipes, then raises it again. Otherwise make catches SIGINT (or ignores it, as
+    a job started in the background does)."""
+    if not _parent_is_make():
+        return False
+    try:
+        with open(f"/proc/{os.getppid()}/status", encoding="utf-8") as status:
+            fields = dict(line.split(":", 1) for line in status if ":" in line)
+        handled = int(fields["SigCgt"], 16) | int(fields["SigIgn"], 16)
+    except (OSError, KeyError, ValueError):
+        return False
+    return not handled & (1 << (signal.SIGINT - 1))
 
 
 def received() -> bool:
