@@ -98,6 +98,15 @@ quoted = '$(subst ','\'',$(value $(1)))'
 # decide what runs: pipeline/execution/stages.py), the notebooks, and the state files' names (inputs_file,
 # ON_RECORD_FILE, CODE_VERSION_FILE, options_file, commentary_digest_file…; pipeline/common/layout.py).
 # Written before make reads it, it never makes make start over. Goals that make no report do without it.
+
+# Ctrl-C (SIGINT to make and every process it runs): the stage stops, says so and leaves make to stop silently
+# (pipeline/execution/interrupts.py). The short helpers (the facts below, make's own stamps) ignore it and
+# finish (a fraction of a second): make, interrupted, waits for them, then stops without a word, and they
+# leave no half-written file. The
+# report's stage starts with Ctrl-C ignored too (exec'd: make is its parent), until its handler is in place:
+# a Ctrl-C meanwhile is found there, make being on its way out (pipeline/execution/interrupts.py).
+UNINTERRUPTED := trap '' INT;
+
 NO_FACTS_GOALS := help venv lock lint format test-tools check-notebooks clean
 ifneq ($(filter-out $(NO_FACTS_GOALS),$(or $(MAKECMDGOALS),help)),)
   # What each goal asks: a raw folder; PERIOD an edition (2017H1 or 2017) or a half-year; its returns folder.
@@ -108,7 +117,7 @@ ifneq ($(filter-out $(NO_FACTS_GOALS),$(or $(MAKECMDGOALS),help)),)
     $(if $(EDITION_GOAL),edition:$(EDITION_GOAL)) $(if $(HALF_YEAR_GOAL),half-year:$(HALF_YEAR_GOAL)) \
     $(if $(filter validate,$(MAKECMDGOALS)),on-record)
   FACTS = $(SYSTEM_PY) -m pipeline.execution.make_facts facts '$(RAW_DIR)' '$(PROCESSED_DIR)' '$(REPORTS_DIR)'
-  FACTS_MK := $(shell $(FACTS) $(call quoted,PERIOD) $(CHECKS))
+  FACTS_MK := $(shell $(UNINTERRUPTED) $(FACTS) $(call quoted,PERIOD) $(CHECKS))
   ifneq ($(.SHELLSTATUS),0)
     $(error $(or $(FACTS_MK),Lỗi chương trình (python -m pipeline.execution.make_facts): xem thông báo ở trên))
   endif
@@ -157,11 +166,12 @@ lock:
 	rm -rf .venv-lock
 	'$(BASE_PYTHON)' tools/write_environment_yml.py
 
+
 ifdef FACTS_MK
 # The files make watches, written while make read this file; written again here only if one is gone since
 # (`make clean report`).
 $(ON_RECORD_FILE) $(CODE_VERSION_FILE) $(foreach q,$(ON_RECORD),$(call inputs_file,$(q))) &:
-	@$(FACTS) '' >/dev/null
+	@$(UNINTERRUPTED) $(FACTS) '' >/dev/null
 
 # A half-year cleaned (with those before it, whose figures its start-of-period checks read). A report does
 # this itself; the rule is for a half-year's data alone. The target is touched: it may be up to date by
@@ -177,12 +187,12 @@ $(foreach p,$(ON_RECORD),$(eval $(call clean_rule,$(p))))
 # Whether the last report was a draft, and which engine ran it: rendering again when either changes.
 REPORT_OPTIONS := DRAFT=$(DRAFT) ENGINE=$(ENGINE)
 $(call options_file,%): FORCE
-	@mkdir -p '$(@D)'; [[ "$$(cat '$@' 2>/dev/null)" == '$(REPORT_OPTIONS)' ]] || echo '$(REPORT_OPTIONS)' > '$@'
+	@$(UNINTERRUPTED) mkdir -p '$(@D)'; [[ "$$(cat '$@' 2>/dev/null)" == '$(REPORT_OPTIONS)' ]] || echo '$(REPORT_OPTIONS)' > '$@'
 
 # The edition's commentary, by content: a changed commentary reruns the documents only (the stages decide
 # that from its SHA-256 too).
 $(call commentary_digest_file,%): FORCE
-	@mkdir -p '$(@D)'; digest=$$({ sha256sum < '$(call commentary_of,$*)'; } 2>/dev/null || echo none); \
+	@$(UNINTERRUPTED) mkdir -p '$(@D)'; digest=$$({ sha256sum < '$(call commentary_of,$*)'; } 2>/dev/null || echo none); \
 		[[ "$$(cat '$@' 2>/dev/null)" == "$$digest" ]] || echo "$$digest" > '$@'
 
 # A report: one process runs the stages that are out of date (cleaning, indicators, bulletin), so the
@@ -192,7 +202,7 @@ define report_rule
 $(call report_outputs,$(1)) &: $(foreach q,$(READS_$(1)),$(call inputs_file,$(q))) \
 		$(ON_RECORD_FILE) $(NOTEBOOKS) $(CODE) $(call options_file,$(1)) \
 		$(call commentary_digest_file,$(1)) $(CODE_VERSION_FILE) $(VENV_READY)
-	@$$(STAGE) report --edition '$(1)'
+	@$$(UNINTERRUPTED) exec env $$(STAGE) report --edition '$(1)'
 	@touch $(foreach f,$(call report_outputs,$(1)),'$(f)')
 	@echo 'Kỳ $(1): $(REPORTS_DIR)/$(1)/ (bản tin bulletin.html, bulletin.pdf; báo cáo report.docx, report.pdf; phụ lục tables.xlsx)'
 # Not deleted when the report fails (.DELETE_ON_ERROR deletes every target of a grouped rule): the stages
@@ -207,7 +217,8 @@ $(INDEX_FILE): $(foreach p,$(EDITIONS),$(REPORTS_DIR)/$(p)/$(MANIFEST_FILE)) $(C
 	@touch '$@'
 
 # Kept between runs: they are how make knows what changed.
-.PRECIOUS: $(call options_file,%) $(call commentary_digest_file,%)
+.PRECIOUS: $(call options_file,%) $(call commentary_digest_file,%) $(ON_RECORD_FILE) $(CODE_VERSION_FILE) \
+	$(foreach q,$(ON_RECORD),$(call inputs_file,$(q)))
 endif
 
 ## report PERIOD=2017H1 | làm sạch → tính chỉ tiêu → bản tin, báo cáo, phụ lục của kỳ; PERIOD=2016: bản tin năm

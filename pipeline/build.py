@@ -13,7 +13,6 @@ from pathlib import Path
 from pipeline.common.errors import StageFailed
 from pipeline.common.layout import EDITION_OUTPUTS, EDITION_STAMPS, LOCK_FILE, Folders, returns_dir
 from pipeline.common.periods import Edition, Period, periods_on_record
-from pipeline.documents import pdf_workers
 from pipeline.execution import stages
 
 STAGE_VI = {
@@ -114,13 +113,16 @@ def report(folders: Folders, edition: Edition, draft: bool, engine: str, bulleti
         indicators_fresh = indicators.is_fresh()
         if indicators_fresh and stages.documents_stage(folders, edition, inputs).is_fresh():
             return
-        # The PDFs' workers load WeasyPrint while the checks and the notebooks run (documents/pdf_workers.py).
-        with pdf_workers.ready() as pdfs:
-            try:
-                gate(folders.raw, folders.processed, edition, on_record, draft)
-            except StageFailed:
-                _remove_report(report_dir)
-                raise
+        try:
+            gate(folders.raw, folders.processed, edition, on_record, draft)
+        except StageFailed:
+            _remove_report(report_dir)
+            raise
+        # The PDFs' workers load WeasyPrint while the notebooks run (`execution.parallel`); a refused
+        # build never starts them.
+        from pipeline.documents.render import pdf
+
+        with pdf.workers() as pdfs:
             parameters = edition_parameters(folders, edition)
             if not indicators_fresh:
                 from pipeline.execution.runner import run_notebook  # else loaded after the documents' fork

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from pipeline.build import ensure_cleaned, report, validate
-from pipeline.common.errors import SAID, StageFailed, said
+from pipeline.common.errors import SAID, Interrupted, StageFailed, said
 from pipeline.common.layout import ROOT, Folders, returns_dir
 from pipeline.common.periods import Edition, parse, parse_edition, periods_on_record
+from pipeline.execution import interrupts
 
 T = TypeVar("T")
 
@@ -150,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
             return _edition_command(args, folders)
         return _half_year_command(args, folders)
     except SAID as failure:
-        message, status = said(failure)
+        # After Ctrl-C, what failed (a child stopped mid-way, say) is the stop itself.
+        message, status = said(
+            failure if isinstance(failure, Interrupted) or not interrupts.received() else KeyboardInterrupt()
+        )
         print(message, file=sys.stderr)
         return status

@@ -151,7 +151,8 @@ def forking(monkeypatch: pytest.MonkeyPatch) -> None:
     """Work forked into children and PDF workers as in a build, from pytest's process: pytest's process may
     hold OpenBLAS's thread, but the children's work in these tests touches no library state. WeasyPrint
     itself is loaded by the end-to-end tests' reports; here a worker only says it was asked to."""
-    from pipeline.documents import background, pdf
+    from pipeline.documents.render import pdf
+    from pipeline.execution.parallel import children as background
 
     if not hasattr(os, "fork"):
         pytest.fail("this platform cannot fork: the test is not meaningful here")

@@ -34,13 +34,16 @@ LIBRARIES = (
 PRODUCT = "dangvien-bulletin"
 # Files of the package that no stage runs: the console entry point, the command line and the build
 # (`build.py`: which stages to start, the gate, the parameters) start stages and word their messages
-# (rewording one remakes nothing); `pins` checks an environment for make.
-NOT_STAGE_CODE = frozenset({"__main__.py", "build.py", "cli.py", "pins.py"})
+# (rewording one remakes nothing); `pins` checks an environment for make; `execution/interrupts` says
+# «Đã dừng» and leaves.
+NOT_STAGE_CODE = frozenset({"__main__.py", "build.py", "cli.py", "interrupts.py", "pins.py"})
 # The data stages' code: the shared helpers, how stages run, the intake and the indicators (with the default
 # return form, code as data). The documents' code adds the documents and publishing packages, with their
 # templates and fonts: a change there reruns the documents only, not the cleaning or the indicators.
 DATA_PACKAGES = ("common", "execution", "intake", "indicators")
 DOCUMENT_PACKAGES = ("documents", "publishing")
+# Within the data stages' packages, code only the documents run: the processes that lay out the PDFs.
+DOCUMENTS_ONLY = ("execution/parallel",)
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,10 @@ def code_digest_of(presentation: bool) -> str:
         paths += sorted(
             p
             for p in (PACKAGE / package).rglob("*")
-            if p.is_file() and p.name not in NOT_STAGE_CODE and "__pycache__" not in p.parts
+            if p.is_file()
+            and p.name not in NOT_STAGE_CODE
+            and "__pycache__" not in p.parts
+            and (presentation or not p.relative_to(PACKAGE).as_posix().startswith(DOCUMENTS_ONLY))
         )
     lock = ROOT / "requirements.lock"
     return digest_of_files([*paths, lock] if lock.is_file() else paths, PACKAGE.parent)

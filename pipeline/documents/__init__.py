@@ -6,8 +6,8 @@ the manifest, in three subpackages by concern, each importing only those before 
   revisions, charts with their cache;
 - `render`: HTML, PDF, Word, the workbook and the manifest, written from blocks and indicators.
 
-`stage` runs the documents stage (the notebooks, then the renderers). `background`, `pdf_workers` and
-`font_subsets` are the parallel machinery the stage uses.
+`stage` runs the documents stage (the notebooks, then the renderers); the forks and PDF workers it uses are
+the execution layer's (`pipeline.execution.parallel`), given their initializer by `render.pdf.workers`.
 
 The notebooks' API: the modules `blocks`, `bulletin`, `charts`, `member_blocks`, `report` and `revisions` of
 this package are what `notebooks/03_bulletin.ipynb` and `04_report.ipynb` import

@@ -5,7 +5,7 @@ indicators, then the manifest (SPEC 6, 8).
 `04_report.ipynb` shapes the formal report, whose executed cells become blocks (`content.notebook`) written as
 Word (`render.report_docx`) and, through HTML, as PDF. Both notebooks print the same blocks (`compose`), so a figure or a
 sentence reads the same in each; the annex is written from `indicators.csv` itself. The two PDFs are laid
-out by workers started before they are wanted (`pdf_workers`), side by side; the bulletin's worker also
+out by workers started before they are wanted (`pdf.workers`), side by side; the bulletin's worker also
 converts its notebook to HTML, with nbconvert loaded while the notebooks ran.
 """
 
@@ -36,7 +36,6 @@ from pipeline.common.layout import (
     Folders,
 )
 from pipeline.common.periods import Edition, Period, parse_edition
-from pipeline.documents import background, pdf_workers
 from pipeline.documents.compose import commentary
 from pipeline.documents.compose.bulletin_parts import TITLE
 from pipeline.documents.compose.edition import subtitle
@@ -45,6 +44,7 @@ from pipeline.documents.content.model import Block, Figure
 from pipeline.documents.content.notebook import blocks_of
 from pipeline.documents.render import manifest, pdf
 from pipeline.documents.render.report_page import report_page
+from pipeline.execution import parallel
 from pipeline.execution.stages import Stage, annex_stage, report_files
 from pipeline.indicators.table import Indicators
 from pipeline.intake import clean
@@ -58,14 +58,14 @@ def write_documents(
     parameters: dict[str, object],
     on_record: list[Period],
     engine: str,
-    pdfs: pdf_workers.Pdfs | None = None,
+    pdfs: parallel.Pdfs | None = None,
     bulletin_first: bool = False,
 ) -> Path:
-    """`pdfs`: PDF workers started earlier (`pdf_workers.ready`), ready when the PDFs are wanted; without
+    """`pdfs`: PDF workers started earlier (`pdf.workers`), ready when the PDFs are wanted; without
     them, workers are started here. `bulletin_first`: the bulletin's HTML before anything else (the same
     files, in another order)."""
     if pdfs is None:
-        with pdf_workers.ready() as started:
+        with pdf.workers() as started:
             return write_documents(folders, parameters, on_record, engine, started, bulletin_first)
     edition = parse_edition(str(parameters["edition"]))
     edition_dir = folders.reports / str(edition)
@@ -91,7 +91,7 @@ def write_documents(
     try:
         if bulletin_first:
             bulletin()
-        with background.alongside(bulletin, "bản tin") if not bulletin_first else contextlib.nullcontext():
+        with parallel.alongside(bulletin, "bản tin") if not bulletin_first else contextlib.nullcontext():
             from pipeline.execution.runner import run_notebook  # Papermill, after the fork (as in the child)
 
             report_notebook = folders.executed(edition, "report")
@@ -154,11 +154,11 @@ def _write_bulletin(
     parameters: dict[str, object],
     engine: str,
     reference: Reference,
-    lay_out: pdf_workers.LayOut,
+    lay_out: parallel.LayOut,
     html_here: bool = False,
 ) -> None:
     """The bulletin's notebook; then its HTML and PDF, by `lay_out` (the PDF worker that has nbconvert
-    loaded, `pdf_workers.AHEAD`). `html_here`: the HTML written by this process (as `pdf.bulletin_from_notebook`
+    loaded, `pdf.AHEAD`). `html_here`: the HTML written by this process (as `pdf.bulletin_from_notebook`
     writes it), the PDF alone by `lay_out`."""
     from pipeline.execution.runner import run_notebook  # Papermill, after the fork (as in the main process)
 

@@ -3,7 +3,7 @@ the parsed templates, fonts and chart cache loaded, and runs an edition's stages
 (`build.report`: the same stages, keys and stamps, so the same bytes) each time it is asked.
 
 It runs one thread only: the stages fork their PDF workers and the bulletin's child, which they do only from
-a process with a single thread (`documents.background.can_fork`). It reads one request a line on its standard
+a process with a single thread (`execution.parallel.can_fork`). It reads one request a line on its standard
 input and answers one JSON line on the descriptor that was its standard output; what the stages print goes
 to the terminal as in `make report`, and is kept for the preview page. `Worker` is the preview's handle on it.
 """

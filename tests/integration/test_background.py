@@ -1,4 +1,4 @@
-"""Work in a forked child (documents/background.py): what it raises comes back; a child that dies or is no
+"""Work in a forked child (execution/parallel/children.py): what it raises comes back; a child that dies or is no
 longer wanted is reaped, and the analyst reads a Vietnamese message."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.common.errors import StageFailed
-from pipeline.documents import background
+from pipeline.execution.parallel import children as background
 from tests.conftest import ROOT, SAMPLE_RAW, child_processes
 
 
@@ -139,7 +139,7 @@ def test_a_child_stopped_cleans_up_before_it_ends(forking: None, tmp_path: Path,
 
 FORK_PROBE = """
 import runpy, sys
-from pipeline.documents import background
+from pipeline.execution.parallel import children as background
 
 can_fork, said_path = background.can_fork, sys.argv.pop(1)
 def probed():

@@ -51,7 +51,7 @@ print(started)
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the library search is skipped on Linux only")
 def test_loading_weasyprint_starts_no_process() -> None:
-    """Without the shortcut of `pdf._no_library_search`, cffi's lookups run ldconfig, gcc and ld."""
+    """Without the shortcut of `execution.parallel.weasyprint_loading._no_library_search`, cffi's lookups run ldconfig, gcc and ld."""
     assert _run(COUNT_PROCESSES).stdout.strip() == "[]"
 
 

@@ -1,4 +1,4 @@
-"""The PDF workers (documents/pdf_workers.py): started before they are wanted, each lays out the PDF it is
+"""The PDF workers (execution/parallel/workers.py): started before they are wanted, each lays out the PDF it is
 given in its own process, what that raises comes back here, and none is left behind when the report
 fails."""
 
@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.common.errors import StageFailed
-from pipeline.documents import background, pdf_workers
 from pipeline.documents.render import pdf
+from pipeline.execution.parallel import children as background
+from pipeline.execution.parallel import workers as pdf_workers
 from tests.conftest import ROOT, child_processes
 
 
@@ -58,7 +59,7 @@ def sleep_long(started: Path, cleaned: Path) -> None:
 
 def test_the_two_pdfs_are_laid_out_at_once_in_two_workers(forking: None, tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
-    with pdf_workers.ready() as workers:
+    with pdf.workers() as workers:
         assert isinstance(workers, pdf_workers.Workers)
         workers.submit(functools.partial(wait_for, second, first))
         workers.submit(functools.partial(wait_for, first, second))
@@ -76,7 +77,7 @@ def test_a_child_forked_meanwhile_hands_its_pdf_to_the_worker_kept_for_it(forkin
         note_pid(child)
         lay_out(functools.partial(note_pid, laid_out))
 
-    with pdf_workers.ready() as workers:
+    with pdf.workers() as workers:
         with background.alongside(functools.partial(bulletin_child, workers.reserve()), "bản tin"):
             pass
         workers.finish()
@@ -96,9 +97,9 @@ def test_the_first_worker_reserved_has_loaded_ahead_what_the_bulletins_work_need
     probe = f"loaded_ahead_{os.getpid()}"
     (tmp_path / f"{probe}.py").write_text("")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(pdf_workers, "AHEAD", ("no_such_module_anywhere", probe))
+    monkeypatch.setattr(pdf, "AHEAD", ("no_such_module_anywhere", probe))
     first, second = tmp_path / "first", tmp_path / "second"
-    with pdf_workers.ready() as workers:
+    with pdf.workers() as workers:
         bulletin = workers.reserve()
         workers.submit(functools.partial(note_loaded, probe, second))
         bulletin(functools.partial(note_loaded, probe, first))
@@ -120,7 +121,7 @@ def test_the_bulletins_html_made_in_its_worker_fails_here_with_the_workers_trace
         page={"title": "t", "running_title": "t", "draft": False},
         source_date=dt.date(2017, 6, 30),
     )
-    with pytest.raises(FileNotFoundError) as caught, pdf_workers.ready() as workers:
+    with pytest.raises(FileNotFoundError) as caught, pdf.workers() as workers:
         workers.reserve()(work)
         workers.finish()
     assert "notebook_to_html" in "".join(caught.value.__notes__)
@@ -136,7 +137,7 @@ def test_the_bulletins_html_made_in_its_worker_fails_here_with_the_workers_trace
     ],
 )
 def test_what_a_worker_raises_is_raised_here(forking: None, work: object, raised: type, shown: str) -> None:
-    with pytest.raises(raised, match=shown) as caught, pdf_workers.ready() as workers:
+    with pytest.raises(raised, match=shown) as caught, pdf.workers() as workers:
         workers.submit(work)  # type: ignore[arg-type]
         workers.finish()
     if raised is KeyError:  # a bug keeps the worker's traceback
@@ -146,9 +147,9 @@ def test_what_a_worker_raises_is_raised_here(forking: None, work: object, raised
 
 def test_workers_given_nothing_are_let_go(forking: None) -> None:
     started = time.monotonic()
-    with pdf_workers.ready() as workers:
+    with pdf.workers() as workers:
         workers.finish()
-    with pdf_workers.ready():
+    with pdf.workers():
         pass  # a report whose documents turned out fresh: the workers are stopped
     assert not child_processes()
     assert time.monotonic() - started < background.STOP_GRACE_SECONDS  # stopped, not waited for
@@ -170,7 +171,7 @@ def _gone(pid: int) -> bool:
 
 def test_a_failure_here_stops_every_worker_at_its_work(forking: None, tmp_path: Path) -> None:
     works = [(tmp_path / f"started-{n}", tmp_path / f"cleaned-{n}") for n in (1, 2)]
-    with pytest.raises(ValueError, match="the report failed"), pdf_workers.ready() as workers:
+    with pytest.raises(ValueError, match="the report failed"), pdf.workers() as workers:
         for started, cleaned in works:
             workers.submit(functools.partial(sleep_long, started, cleaned))
         deadline = time.monotonic() + 30
@@ -186,7 +187,7 @@ def test_a_failure_here_stops_every_worker_at_its_work(forking: None, tmp_path: 
 def test_a_worker_given_nothing_is_let_go_while_a_fork_holds_its_pipe(forking: None, tmp_path: Path) -> None:
     """A process a notebook forked (and left running) holds the workers' pipes too: the worker given
     nothing is told so, not left waiting for the pipe to close."""
-    with pdf_workers.ready() as workers:
+    with pdf.workers() as workers:
         lingering = os.fork()
         if lingering == 0:
             time.sleep(30)
@@ -210,9 +211,9 @@ def test_weasyprint_that_cannot_load_is_told_to_the_work_only(
         raise OSError("cannot load library 'pango-1.0-0'")
 
     monkeypatch.setattr(pdf, "load_weasyprint", no_pango)
-    with pdf_workers.ready() as workers:  # no PDF wanted: nothing to say
+    with pdf.workers() as workers:  # no PDF wanted: nothing to say
         workers.finish()
-    with pytest.raises(OSError, match="pango"), pdf_workers.ready() as workers:
+    with pytest.raises(OSError, match="pango"), pdf.workers() as workers:
         workers.submit(functools.partial(note_pid, tmp_path / "never"))
         workers.finish()
     assert not (tmp_path / "never").exists()
@@ -224,7 +225,7 @@ def test_no_workers_while_another_thread_runs(tmp_path: Path) -> None:
     other = threading.Thread(target=stop.wait)
     other.start()
     try:
-        with pdf_workers.ready() as workers:
+        with pdf.workers() as workers:
             assert isinstance(workers, pdf_workers.InProcess)
             workers.submit(functools.partial(note_pid, tmp_path / "here"))
             assert int((tmp_path / "here").read_text()) == os.getpid()  # done when submitted
@@ -236,7 +237,7 @@ def test_no_workers_while_another_thread_runs(tmp_path: Path) -> None:
 
 STOPPED_AS_IT_IMPORTS = """
 import os, signal, sys, time
-from pipeline.documents import background
+from pipeline.execution.parallel import children as background
 
 class StoppedInAFinaliser:
     def __del__(self):  # where Python cannot raise: as an import's lock callback is

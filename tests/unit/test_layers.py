@@ -29,10 +29,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("pipeline.intake",),
     ("pipeline.indicators",),
     # documents/ by concern: the content model, composing an edition, the renderers; then the stage and
-    # the notebooks' facades (`pipeline.documents.blocks`, …) above them. `font_subsets` is the renderers'.
+    # the notebooks' facades (`pipeline.documents.blocks`, …) above them.
     ("pipeline.documents.content",),
     ("pipeline.documents.compose",),
-    ("pipeline.documents.render", "pipeline.documents.font_subsets"),
+    ("pipeline.documents.render",),
     ("pipeline.documents",),
     ("pipeline.build",),
     ("pipeline.publishing",),

@@ -1,7 +1,7 @@
 """Executed bulletin notebook → self-contained HTML (nbconvert, own template). Its PDF: `pdf`; the formal
 report's page: `report_page`, which needs no nbconvert.
 
-Loaded by the PDF worker that converts the bulletin (`pdf_workers`, `pdf.bulletin_from_notebook`), while the
+Loaded by the PDF worker that converts the bulletin (`pdf.workers`, `pdf.bulletin_from_notebook`), while the
 notebooks run: the report's processes do not pay for nbconvert's import."""
 
 from __future__ import annotations

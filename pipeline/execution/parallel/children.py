@@ -1,7 +1,7 @@
 """Work done in a forked child process while this one goes on.
 
 The bulletin's notebook is run in a child while this process runs the formal report's notebook and writes
-the Word file and the annex; the PDF workers (`pdf_workers`) are forked children too. A child is a
+the Word file and the annex; the PDF workers (`workers`) are forked children too. A child is a
 fork taken after the libraries are loaded, so it starts at once. What the work raises in the child is
 raised here, as if it had run in this process: a mistake in a notebook reads the same either way.
 """

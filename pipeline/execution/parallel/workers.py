@@ -6,12 +6,14 @@ date: they load WeasyPrint on the core the checks and the notebooks leave idle, 
 (unused, when the documents turn out to be up to date after all, they are stopped). The
 bulletin's and the formal report's PDFs are then laid out side by side, by processes that are ready.
 
-The first worker is forked from the report's process and loads WeasyPrint; the second is forked from the
-first, so it is loaded once. The first then loads nbconvert too (AHEAD): it is given the first work
-reserved, the bulletin's, which converts its executed notebook to HTML before laying it out. Each receives
+The first worker is forked from the report's process and runs the initializer (loads WeasyPrint); the
+second is forked from the first, so it is loaded once. The first then loads `ahead` too: it is given the first work
+reserved, the bulletin's, which converts its executed notebook to HTML before laying it out. What a worker
+loads is its caller's (`ready(initializer=…, ahead=…)`): the documents give `pdf.load_weasyprint` and
+nbconvert's module. Each receives
 its work (a picklable callable, small: paths and options) on its own pipe and answers on another: None, or
 what the work raised, raised here as if it had run here. Stopped, the first worker stops the others.
-Where a fork is unsafe (see `background`), the work runs in this process when it is submitted.
+Where a fork is unsafe (see `children`), the work runs in this process when it is submitted.
 """
 
 from __future__ import annotations
@@ -26,13 +28,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pipeline.common.errors import StageFailed
-from pipeline.documents import background
+from pipeline.execution.parallel import children
 
 WORKERS = 2  # an edition has two PDFs: the bulletin and the formal report
-# What the first worker loads besides WeasyPrint, once it has forked the others: nbconvert, for the work of the
-# first worker reserved (the bulletin's HTML and PDF, `pdf.bulletin_from_notebook`), so that the notebook's
-# process does not load it after the fork, on the way to the bulletin's PDF.
-AHEAD = ("pipeline.documents.render.bulletin_html",)
 WHAT = "bản PDF"  # the work, as a message names it
 FRAME = "<Q"  # a work's length, before it
 LayOut = Callable[[Callable[[], None]], None]  # hands a PDF's work to a worker
@@ -91,9 +89,9 @@ class Workers:
         self._pid = -1
         for submitted, answer in answers:
             if submitted and not answer:
-                raise StageFailed(background.died_message(WHAT, "dừng giữa chừng"))
+                raise StageFailed(children.died_message(WHAT, "dừng giữa chừng"))
             if submitted and (raised := pickle.loads(answer)) is not None:
-                background.reraise(raised, WHAT)
+                children.reraise(raised, WHAT)
 
     def stop(self) -> None:
         """The documents are no longer wanted (a failure, Ctrl-C): stop the workers, whatever they do (the
@@ -105,7 +103,7 @@ class Workers:
                 slot.results = -1
         if self._pid > 0:
             pid, self._pid = self._pid, -1
-            background.stop(pid)
+            children.stop(pid)
 
     def _close_jobs(self) -> None:
         for slot in self._slots:
@@ -118,16 +116,21 @@ Pdfs = Workers | InProcess  # what `ready` gives: workers, or this process where
 
 
 @contextmanager
-def ready(count: int = WORKERS) -> Iterator[Pdfs]:
+def ready(
+    count: int = WORKERS, initializer: Callable[[], object] | None = None, ahead: tuple[str, ...] = ()
+) -> Iterator[Pdfs]:
     """Start `count` PDF workers for the block's documents. Leaving the block, by an error or without
-    `finish`, stops them."""
+    `finish`, stops them. `initializer`: run once, in the first worker, before the others are forked from
+    it (WeasyPrint loaded); what it raises is raised by each work submitted. `ahead`: modules the first
+    worker then loads (nbconvert's), for the work of the first worker reserved (the bulletin's HTML and
+    PDF), so that the notebook's process does not load them, on the way to the bulletin's PDF."""
     pid = -1
-    if background.can_fork():
+    if children.can_fork():
         pipes = [(os.pipe(), os.pipe()) for _ in range(count)]
         mine = [end for jobs, results in pipes for end in (jobs[1], results[0])]
         theirs = [(jobs[0], results[1]) for jobs, results in pipes]
         try:
-            pid = background.fork_child(lambda: _first_worker(theirs), close=mine)
+            pid = children.fork_child(lambda: _first_worker(theirs, initializer, ahead), close=mine)
         except OSError:  # no process to be had (a limit, memory): the PDFs are laid out here
             for end in mine:
                 os.close(end)
@@ -144,14 +147,15 @@ def ready(count: int = WORKERS) -> Iterator[Pdfs]:
         workers.stop()
 
 
-def _first_worker(ends: list[tuple[int, int]]) -> None:
-    """In the first worker: load WeasyPrint, fork the other workers from here, then serve the first work
+def _first_worker(
+    ends: list[tuple[int, int]], initializer: Callable[[], object] | None, ahead: tuple[str, ...]
+) -> None:
+    """In the first worker: run the initializer, fork the other workers from here, then serve the first work
     (and, where another could not be forked, its work in turn). Stopped, it stops the others first."""
     loading_error: Exception | None = None
     try:
-        from pipeline.documents.render import pdf
-
-        pdf.load_weasyprint()
+        if initializer is not None:
+            initializer()
     except Exception as error:  # told to whoever submits work (a missing Pango, say), not before
         loading_error = error
     helpers: list[int] = []
@@ -159,38 +163,38 @@ def _first_worker(ends: list[tuple[int, int]]) -> None:
     try:
         while others:
             jobs, results = others.pop(0)
-            if not background.can_fork():
+            if not children.can_fork():
                 served_here.append((jobs, results))
                 continue
             not_its_own = [end for pair in (*served_here, *others) for end in pair]
             # A stop arriving between the fork and the note of its pid would leave that worker running.
-            with background.signals_held():
+            with children.signals_held():
                 try:
                     helpers.append(
-                        background.fork_child(lambda j=jobs, r=results: _serve(j, r, loading_error), close=not_its_own)
+                        children.fork_child(lambda j=jobs, r=results: _serve(j, r, loading_error), close=not_its_own)
                     )
                 except OSError:
                     served_here.append((jobs, results))
                     continue
             os.close(jobs)
             os.close(results)
-        _load_ahead()
+        _load_ahead(ahead)
         for jobs, results in served_here:
             _serve(jobs, results, loading_error)
         while helpers:
             os.waitpid(helpers[0], 0)
             helpers.pop(0)
     except BaseException:
-        with background.signals_held():  # a second Ctrl-C must not cut the others' stop short
+        with children.signals_held():  # a second Ctrl-C must not cut the others' stop short
             for helper in helpers:
-                background.stop(helper, grace=HELPER_GRACE_SECONDS)
+                children.stop(helper, grace=HELPER_GRACE_SECONDS)
         raise
 
 
-def _load_ahead() -> None:
-    """AHEAD's modules, while this worker waits for its work. One that fails to load is loaded again by the
+def _load_ahead(ahead: tuple[str, ...]) -> None:
+    """The modules `ahead`, while this worker waits for its work. One that fails to load is loaded again by the
     work that needs it, when it runs, which then fails with that error, as told to whoever submitted it."""
-    for module in AHEAD:
+    for module in ahead:
         try:
             importlib.import_module(module)
         except Exception:  # see above: the work itself reports it
@@ -211,10 +215,10 @@ def _serve(jobs: int, results: int, loading_error: Exception | None) -> None:
             pickle.loads(work)()
             answer = pickle.dumps(None)
     except BaseException as error:
-        answer = pickle.dumps(background.outcome_of(error))
+        answer = pickle.dumps(children.outcome_of(error))
         if isinstance(error, KeyboardInterrupt):  # stopped: this worker stops too (the first, the others first)
             stopped = error
-    background.answer(results, answer)
+    children.answer(results, answer)
     if stopped is not None:
         raise stopped
 
