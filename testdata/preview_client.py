@@ -45,10 +45,15 @@ class Events:
             elif text.startswith("data:"):
                 data += text[5:].strip()
 
-    def until(self, wanted: str, *, ok: bool | None = None, idle: bool = False) -> dict[str, object]:
+    def until(
+        self, wanted: str, *, ok: bool | None = None, idle: bool = False, within: float = 240.0
+    ) -> dict[str, object]:
         """The first event named `wanted` (with status ok or error when `ok` is given; once no build runs when
-        `idle`)."""
+        `idle`), within `within` seconds: the stream's keep-alive lines would otherwise wait for it forever."""
+        deadline = time.monotonic() + within
         while True:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no {wanted!r} event (ok={ok}, idle={idle}) within {within:.0f} s")
             name, state = self.next()
             if name != wanted and not (wanted == "state" and name in ("hello", "reload")):
                 continue

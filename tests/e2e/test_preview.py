@@ -87,11 +87,11 @@ def test_a_change_of_the_code_restarts_the_worker(tmp_path: Path) -> None:
         events.until("state", ok=True, idle=True)
         _, shown = preview.get("/")
         assert "BẢN TIN CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN".encode() in shown
-        module = checkout / "pipeline" / "documents" / "bulletin.py"
+        module = checkout / "pipeline" / "documents" / "compose" / "bulletin_parts.py"
+        source = module.read_text(encoding="utf-8")
+        assert 'TITLE = "BẢN TIN CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN"' in source  # where the bulletin's title is
         module.write_text(
-            module.read_text(encoding="utf-8").replace(
-                'TITLE = "BẢN TIN CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN"', 'TITLE = "BẢN TIN ĐÃ ĐỔI MÃ"'
-            ),
+            source.replace('TITLE = "BẢN TIN CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN"', 'TITLE = "BẢN TIN ĐÃ ĐỔI MÃ"'),
             encoding="utf-8",
         )
         events.until("reload", ok=True)
