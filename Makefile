@@ -226,8 +226,8 @@ $(call report_outputs,$(1)) &: $(foreach q,$(call upto,$(call last_half,$(1))),$
 		$(ON_RECORD_FILE) $(NOTEBOOKS) $(CODE) $(REPORTS_DIR)/$(1)/.options \
 		$(REPORTS_DIR)/$(1)/.commentary.sha256 $(CODE_VERSION_FILE) $(VENV_READY)
 	@$$(UNINTERRUPTED) exec env $$(STAGE) report --edition '$(1)'
-	@touch $(foreach f,$(call report_outputs,$(1)),'$(f)')
-	@echo 'Kỳ $(1): $(REPORTS_DIR)/$(1)/ (bản tin bulletin.html, bulletin.pdf; báo cáo report.docx, report.pdf; phụ lục tables.xlsx)'
+	@$$(UNINTERRUPTED) touch $(foreach f,$(call report_outputs,$(1)),'$(f)')
+	@$$(UNINTERRUPTED) echo 'Kỳ $(1): $(REPORTS_DIR)/$(1)/ (bản tin bulletin.html, bulletin.pdf; báo cáo report.docx, report.pdf; phụ lục tables.xlsx)'
 # Not deleted when the report fails (.DELETE_ON_ERROR deletes every target of a grouped rule): the stages
 # keep their outputs valid themselves (atomic writes, stamps), and a failed document stage must not take
 # the edition's indicators with it. A changed input is newer than the outputs, so make runs it again.
