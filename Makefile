@@ -203,8 +203,8 @@ $(call report_outputs,$(1)) &: $(foreach q,$(READS_$(1)),$(call inputs_file,$(q)
 		$(ON_RECORD_FILE) $(NOTEBOOKS) $(CODE) $(call options_file,$(1)) \
 		$(call commentary_digest_file,$(1)) $(CODE_VERSION_FILE) $(VENV_READY)
 	@$$(UNINTERRUPTED) exec env $$(STAGE) report --edition '$(1)'
-	@touch $(foreach f,$(call report_outputs,$(1)),'$(f)')
-	@echo 'Kỳ $(1): $(REPORTS_DIR)/$(1)/ (bản tin bulletin.html, bulletin.pdf; báo cáo report.docx, report.pdf; phụ lục tables.xlsx)'
+	@$$(UNINTERRUPTED) touch $(foreach f,$(call report_outputs,$(1)),'$(f)')
+	@$$(UNINTERRUPTED) echo 'Kỳ $(1): $(REPORTS_DIR)/$(1)/ (bản tin bulletin.html, bulletin.pdf; báo cáo report.docx, report.pdf; phụ lục tables.xlsx)'
 # Not deleted when the report fails (.DELETE_ON_ERROR deletes every target of a grouped rule): the stages
 # keep their outputs valid themselves (atomic writes, stamps), and a failed document stage must not take
 # the edition's indicators with it. A changed input is newer than the outputs, so make runs it again.
