@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline.common.periods import Period, parse, span
 from pipeline.intake import forms
+from pipeline.intake.reference import Unit
 from testdata import workbook
 
 PROVINCE = "Lạng Giang"
@@ -78,18 +79,10 @@ label = "Đảng bộ lực lượng vũ trang"
 
 
 @dataclass(frozen=True)
-class GeneratedUnit:
-    code: str
-    name: str
-    kind: str
-    has_villages: bool
-    valid_from: Period
-    valid_to: Period | None
-    predecessors: tuple[str, ...] = ()
-    size: int = 10  # how many members it admits in a half-year, about
+class GeneratedUnit(Unit):
+    """A unit of units.csv (the product's own `Unit`), and how many members it admits in a half-year, about."""
 
-    def expected_in(self, period: Period) -> bool:
-        return self.valid_from <= period and (self.valid_to is None or period <= self.valid_to)
+    size: int = 10
 
 
 def _commune_names(count: int, rng: random.Random) -> list[str]:
