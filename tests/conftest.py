@@ -14,6 +14,11 @@ from pipeline.intake.reference import Reference, load_reference
 from testdata import ROOT, SAMPLE_RAW, make_command
 from testdata.province import write_province
 
+# `make test` runs pytest from make: the `make` commands the tests run must be the analyst's, from a shell,
+# not a sub-make sharing its job slots and printing `make[1]:`.
+for _variable in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"):
+    os.environ.pop(_variable, None)
+
 
 def digests(folder: Path) -> dict[str, str]:
     """Every file below `folder` with its SHA-256."""

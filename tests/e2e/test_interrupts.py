@@ -30,7 +30,7 @@ NOT_FOR_THE_ANALYST = re.compile(
 # The line make itself ends a failed recipe with: its own, in its own words, naming the target and the
 # recipe's exit status (the stage's message above it says why). Only a signal would keep make from printing
 # it, which would make a refusal look like a Ctrl-C.
-MAKE_TRAILER = re.compile(r"^make: \*\*\* \[Makefile:\d+: [^\]]+\] Error 1$", re.MULTILINE)
+MAKE_TRAILER = re.compile(r"^make(\[\d+\])?: \*\*\* \[Makefile:\d+: [^\]]+\] Error 1$", re.MULTILINE)
 VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]", re.IGNORECASE)
 
 
