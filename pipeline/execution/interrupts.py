@@ -2,7 +2,7 @@
 
 A terminal's Ctrl-C sends SIGINT to every process of the foreground group: make, the stage make runs
 (`python -m pipeline …`), and the stage's own children (PDF workers, the bulletin's child). Each child stops
-by itself (`background.fork_child`); the stage unwinds (its `finally` blocks remove temporary files and stop
+by itself (`parallel.children.fork_child`); the stage unwinds (its `finally` blocks remove temporary files and stop
 the children), says it stopped, and leaves as make needs it to for make to print nothing more: GNU make,
 interrupted while a recipe runs, waits for it, then prints «*** [target] Interrupt» if it died of SIGINT,
 «Error 130» if it exited 130, and nothing if it exited 0 (make then dies of SIGINT itself, without running
