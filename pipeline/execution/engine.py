@@ -127,6 +127,9 @@ def _reset_libraries(shell: _Shell) -> None:
 
             pyplot = sys.modules["matplotlib.pyplot"]
             pyplot.close("all")
+            # A kernel's pyplot is interactive (ipykernel's `activate_matplotlib`): a figure drawn without
+            # `plt.show()` is shown below its cell. Code run before, outside a notebook, may have left it off.
+            matplotlib.interactive(True)
             pyplot.switch_backend(INLINE_BACKEND)
             configure_inline_support.current_backend = "unset"  # its figure formats, for this new shell
             configure_inline_support(shell, INLINE_BACKEND)

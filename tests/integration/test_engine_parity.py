@@ -153,6 +153,21 @@ def test_in_process_engine_gives_what_a_kernel_gives(name: str, tmp_path: Path) 
     assert in_process == kernel
 
 
+def test_a_figure_is_shown_below_its_cell_when_pyplot_was_loaded_before(tmp_path: Path) -> None:
+    """Code run earlier in the same process (a stage, another test) may have loaded pyplot non-interactive;
+    a notebook still sees a kernel's pyplot, which shows a figure drawn without `plt.show()`."""
+    import matplotlib
+    import matplotlib.pyplot  # loaded before the notebook runs, as by code run earlier
+
+    was_interactive = matplotlib.is_interactive()
+    matplotlib.interactive(False)
+    try:
+        in_process, kernel = run_both("plt_show_without_magic", tmp_path)
+    finally:
+        matplotlib.interactive(was_interactive)
+    assert in_process == kernel
+
+
 def test_a_notebook_leaves_nothing_to_the_next(tmp_path: Path) -> None:
     """rcParams, pandas options, environment, working directory, argv and figures set by one notebook are
     gone for the next one run in the same process: it sees what a fresh kernel sees."""
