@@ -45,8 +45,10 @@ def atomic_path(path: Path) -> Iterator[Path]:
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     finally:
-        if temporary is not None and os.path.exists(temporary):
-            os.unlink(temporary)
+        # Held back here too: a second Ctrl-C (or a stop after it) must not cut the removal short.
+        with _interrupts_held():
+            if temporary is not None and os.path.exists(temporary):
+                os.unlink(temporary)
 
 
 def write_bytes(path: Path, data: bytes) -> None:

@@ -137,6 +137,33 @@ def test_a_child_stopped_cleans_up_before_it_ends(forking: None, tmp_path: Path,
     assert not child_processes()
 
 
+def test_a_stop_after_ctrl_c_does_not_cut_the_clean_up_short(forking: None, tmp_path: Path) -> None:
+    """A terminal's Ctrl-C reaches the child, then the parent, interrupted too, stops it: the second signal
+    lands while the child removes its temporary file, and must not leave it behind."""
+    temporary, started, cleaning = tmp_path / ".bulletin.tmp.pdf", tmp_path / "started", tmp_path / "cleaning"
+
+    def long_work() -> None:
+        temporary.write_text("một phần")
+        started.write_text(str(os.getpid()))
+        try:
+            threading.Event().wait(60)
+        finally:
+            cleaning.write_text("yes")
+            time.sleep(0.5)  # the parent's stop arrives now
+            temporary.unlink()
+
+    with pytest.raises(ValueError), background.alongside(long_work, "bản tin"):
+        deadline = time.monotonic() + 30
+        while not (started.exists() and started.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(int(started.read_text()), signal.SIGINT)
+        while not cleaning.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        raise ValueError("the report was interrupted too")  # leaving the block stops the child (SIGTERM)
+    assert not temporary.exists()
+    assert not child_processes()
+
+
 FORK_PROBE = """
 import runpy, sys
 from pipeline.execution.parallel import children as background

@@ -81,8 +81,8 @@ def fork_child(work: Callable[[], None], close: list[int]) -> int:
                 # Ctrl-C (the parent, interrupted too, says so) or a stop from the parent: an interrupt, as a
                 # notebook run knows it (runner.Interrupted, not a bug), so that `finally` blocks remove
                 # temporary files.
-                signal.signal(signal.SIGINT, signal.default_int_handler)
-                signal.signal(signal.SIGTERM, signal.default_int_handler)
+                signal.signal(signal.SIGINT, _stop_once)
+                signal.signal(signal.SIGTERM, _stop_once)
                 sys.unraisablehook = quiet_about_interrupts
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
                 work()
@@ -99,6 +99,15 @@ def fork_child(work: Callable[[], None], close: list[int]) -> int:
         if pid != 0:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     return pid
+
+
+def _stop_once(_signum: int, _frame: object) -> None:
+    """In a child: the first Ctrl-C or stop raises KeyboardInterrupt; later ones (a terminal's Ctrl-C and then
+    the parent's stop, say) are ignored, so that they do not cut short the clean-up the first one started. A
+    child that lingers is killed by whoever stops it (`stop`)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
 
 
 def _raise_outcome(raised: bytes, status: int, what: str) -> None:
