@@ -4,12 +4,13 @@ import fcntl
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from pipeline.common.iorw import sha256
+from pipeline.common.layout import SHARED_CACHE_VARIABLE
 from pipeline.intake.reference import Reference, load_reference
 from testdata import ROOT, SAMPLE_RAW, make_command
 from testdata.province import write_province
@@ -95,6 +96,19 @@ def built_once(
             build(out)
             done.touch()
     return out
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Path]:
+    """The charts' pictures and the PDFs' font subsets, kept for the whole run in one folder its workers share
+    (`layout.SHARED_CACHE_VARIABLE`): each chart of the sample is drawn once, not in each of its builds. The
+    outputs are the same bytes (tests/e2e/test_interrupts.py builds without it and compares)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base if worker_id == "master" else base.parent) / "shared-cache"
+    folder.mkdir(exist_ok=True)
+    os.environ[SHARED_CACHE_VARIABLE] = str(folder)
+    yield folder
+    os.environ.pop(SHARED_CACHE_VARIABLE, None)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ outputs. Standard library only: make's helpers use it too."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,6 +111,19 @@ COMMENTARY_DIGEST_FILE = ".commentary.sha256"
 CHART_CACHE_DIR = ".charts"
 FONT_CACHE_DIR = ".font-subsets"
 TEMPLATE_CACHE_DIR = ".compiled-templates"
+# The caches whose entries are named by everything they are made from (the charts' pictures, the PDFs' font
+# subsets): where this environment variable names a folder, they are kept there, shared by every edition and
+# every output folder, instead of in each edition's folder. The outputs are the same bytes either way. The
+# tests set it, so that a run draws each chart of the sample once rather than in each of its builds.
+SHARED_CACHE_VARIABLE = "PIPELINE_SHARED_CACHE"
+
+
+def content_cache(edition_dir: Path, name: str) -> Path:
+    """The folder of the cache `name` (CHART_CACHE_DIR or FONT_CACHE_DIR) for the edition in `edition_dir`."""
+    shared = os.environ.get(SHARED_CACHE_VARIABLE, "").strip()
+    return Path(shared) / name if shared else edition_dir / name
+
+
 REPORT_PAGE = ".report-page.html"  # the formal report's HTML, from which its PDF is laid out
 
 

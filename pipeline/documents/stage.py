@@ -34,6 +34,7 @@ from pipeline.common.layout import (
     REPORT_PDF,
     TEMPLATE_CACHE_DIR,
     Folders,
+    content_cache,
 )
 from pipeline.common.periods import Edition, Period, parse_edition
 from pipeline.documents.compose import commentary
@@ -177,7 +178,7 @@ def _write_bulletin(
 
         html = edition_dir / BULLETIN_HTML
         render.notebook_to_html(executed, html, compiled=edition_dir / TEMPLATE_CACHE_DIR, **page)  # type: ignore[arg-type]
-        source_date, font_cache = edition.last.end_date(), edition_dir / FONT_CACHE_DIR
+        source_date, font_cache = edition.last.end_date(), content_cache(edition_dir, FONT_CACHE_DIR)
         lay_out(
             functools.partial(
                 pdf.html_to_pdf, html, edition_dir / BULLETIN_PDF, source_date=source_date, font_cache=font_cache
@@ -193,7 +194,7 @@ def _write_bulletin(
             page=page,
             # Stamped with the inputs' date (the end of the edition), not today's.
             source_date=edition.last.end_date(),
-            font_cache=edition_dir / FONT_CACHE_DIR,
+            font_cache=content_cache(edition_dir, FONT_CACHE_DIR),
         )
     )
 
@@ -232,7 +233,7 @@ def _report_pdf(
         # Stamped with the inputs' date (the end of the edition), not today's.
         source_date=edition.last.end_date(),
         style="report",
-        font_cache=edition_dir / FONT_CACHE_DIR,
+        font_cache=content_cache(edition_dir, FONT_CACHE_DIR),
     )
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from pipeline.common.layout import SHARED_CACHE_VARIABLE
 from testdata.workbook import sheet_named
 from tests.conftest import ROOT, make, make_command
 
@@ -149,6 +150,13 @@ def test_refusals_by_the_stages_print_no_traceback(
 
 
 # Ctrl-C during a cold build: at 10 evenly spaced moments.
+@pytest.fixture(autouse=True)
+def as_an_analyst_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each edition's caches in its own folder, as an analyst's builds keep them (not the run's shared ones):
+    a stop may fall while a chart is drawn, and a stopped build's leftovers are looked for in `out`."""
+    monkeypatch.delenv(SHARED_CACHE_VARIABLE, raising=False)
+
+
 MOMENTS = 10
 EDITION = "2017H1"
 # What a stopped run may leave: the files a complete build writes (outputs, stamps, caches, executed
@@ -215,11 +223,16 @@ def _outputs(out: Path) -> tuple[bytes, str]:
     return (report / "indicators.csv").read_bytes(), (report / "bulletin.html").read_text(encoding="utf-8")
 
 
+def _documents(out: Path) -> dict[str, bytes]:
+    report = out / "reports" / EDITION
+    return {name: (report / name).read_bytes() for name in ("bulletin.html", "bulletin.pdf", "report.pdf")}
+
+
 def _difference(expected: str, made: str) -> str:
     return "".join(list(difflib.unified_diff(expected.splitlines(True), made.splitlines(True), n=1))[:80])
 
 
-def test_ctrl_c_at_any_moment_of_a_cold_report_stops_it_cleanly(tmp_path: Path) -> None:
+def test_ctrl_c_at_any_moment_of_a_cold_report_stops_it_cleanly(tmp_path: Path, sample_build: Path) -> None:
     out = tmp_path / "out"
     started = time.monotonic()
     clean = _start(out)
@@ -227,6 +240,8 @@ def test_ctrl_c_at_any_moment_of_a_cold_report_stops_it_cleanly(tmp_path: Path) 
     cold = time.monotonic() - started
     assert clean.returncode == 0, progress
     written, expected = _files(out), _outputs(out)
+    # Every chart drawn here, in this edition's own caches; the run's other builds share theirs: the same bytes.
+    assert _documents(out) == _documents(sample_build)
     # The lines of a whole build: a stopped run may have printed some of them before the stop (its last one
     # too, when the stop comes as make prints it).
     before_the_stop = set(progress.splitlines())

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.common import labels
-from pipeline.common.layout import CHART_CACHE_DIR, INDICATORS_FILE
+from pipeline.common.layout import CHART_CACHE_DIR, INDICATORS_FILE, content_cache
 from pipeline.common.periods import Edition, Period, parse, parse_edition, periods_on_record
 from pipeline.documents.compose.charting.narrow import show_figures_for_phones
 from pipeline.documents.compose.charting.picture import edition_key
@@ -112,6 +112,6 @@ def load(
         sources=clean.load_sources(Path(processed_dir), on_record),
         draft=draft,
         word_pictures=word_pictures,
-        chart_cache=Path(reports_dir) / str(edition) / CHART_CACHE_DIR,
+        chart_cache=content_cache(Path(reports_dir) / str(edition), CHART_CACHE_DIR),
         chart_key=edition_key(Path(reports_dir) / str(edition) / INDICATORS_FILE, reference.files, str(edition), draft),
     )
