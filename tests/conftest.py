@@ -99,12 +99,13 @@ def built_once(
 
 
 @pytest.fixture(scope="session", autouse=True)
-def shared_cache(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[Path]:
+def shared_cache(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Path]:
     """The charts' pictures and the PDFs' font subsets, kept for the whole run in one folder its workers share
     (`layout.SHARED_CACHE_VARIABLE`): each chart of the sample is drawn once, not in each of its builds. The
     outputs are the same bytes (tests/e2e/test_interrupts.py builds without it and compares)."""
     base = tmp_path_factory.getbasetemp()
-    folder = (base if worker_id == "master" else base.parent) / "shared-cache"
+    under_xdist = hasattr(request.config, "workerinput")  # a worker's folder: its run's is the parent
+    folder = (base.parent if under_xdist else base) / "shared-cache"
     folder.mkdir(exist_ok=True)
     os.environ[SHARED_CACHE_VARIABLE] = str(folder)
     yield folder

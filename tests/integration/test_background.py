@@ -164,6 +164,41 @@ def test_a_stop_after_ctrl_c_does_not_cut_the_clean_up_short(forking: None, tmp_
     assert not child_processes()
 
 
+def test_ctrl_c_and_a_stop_arriving_together_print_nothing(
+    forking: None, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A terminal's Ctrl-C and the parent's stop reach a busy child at the same moment: it stops once, cleans
+    up, and prints nothing (no «Signal 15 ignored due to race condition»)."""
+    ready, sent, cleaned = tmp_path / "ready", tmp_path / "sent", tmp_path / "cleaned"
+    both = {signal.SIGINT, signal.SIGTERM}
+
+    def busy() -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, both)  # both signals wait, then arrive together
+        ready.write_text(str(os.getpid()))
+        while not sent.exists():
+            time.sleep(0.01)
+        try:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, both)
+            threading.Event().wait(60)
+        finally:
+            cleaned.write_text("yes")
+
+    with pytest.raises(ValueError), background.alongside(busy, "bản tin"):
+        deadline = time.monotonic() + 30
+        while not (ready.exists() and ready.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        for number in (signal.SIGINT, signal.SIGTERM):
+            os.kill(int(ready.read_text()), number)
+        sent.touch()
+        while not cleaned.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        raise ValueError("the report was interrupted too")
+    assert cleaned.read_text() == "yes"
+    assert not child_processes()
+    said = capfd.readouterr()
+    assert "race condition" not in said.err + said.out and "Traceback" not in said.err + said.out, said
+
+
 FORK_PROBE = """
 import runpy, sys
 from pipeline.execution.parallel import children as background

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pipeline.common.errors import StageFailed
 
 STOP_GRACE_SECONDS = 5.0  # a child told to stop may remove its temporary files; then it is killed
+_stopping = False  # in a child: a first Ctrl-C or stop has been raised (`_stop_once`)
 
 
 def _thread_count() -> int:
@@ -81,8 +82,7 @@ def fork_child(work: Callable[[], None], close: list[int]) -> int:
                 # Ctrl-C (the parent, interrupted too, says so) or a stop from the parent: an interrupt, as a
                 # notebook run knows it (runner.Interrupted, not a bug), so that `finally` blocks remove
                 # temporary files.
-                signal.signal(signal.SIGINT, _stop_once)
-                signal.signal(signal.SIGTERM, _stop_once)
+                _stop_on_signals()
                 sys.unraisablehook = quiet_about_interrupts
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
                 work()
@@ -101,12 +101,23 @@ def fork_child(work: Callable[[], None], close: list[int]) -> int:
     return pid
 
 
+def _stop_on_signals() -> None:
+    """In a new child: Ctrl-C and a stop raise KeyboardInterrupt, once (`_stop_once`)."""
+    global _stopping
+    _stopping = False  # this child's own stop, whatever the process it was forked from was doing
+    signal.signal(signal.SIGINT, _stop_once)
+    signal.signal(signal.SIGTERM, _stop_once)
+
+
 def _stop_once(_signum: int, _frame: object) -> None:
     """In a child: the first Ctrl-C or stop raises KeyboardInterrupt; later ones (a terminal's Ctrl-C and then
-    the parent's stop, say) are ignored, so that they do not cut short the clean-up the first one started. A
-    child that lingers is killed by whoever stops it (`stop`)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    the parent's stop, say) are let pass, so that they do not cut short the clean-up the first one started. A
+    child that lingers is killed by whoever stops it (`stop`). (Not by setting the signals to SIG_IGN: one
+    already arrived would then be reported by Python as an OSError, «ignored due to race condition».)"""
+    global _stopping
+    if _stopping:
+        return
+    _stopping = True
     raise KeyboardInterrupt
 
 
