@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -139,3 +140,15 @@ def test_csv_text_cannot_become_a_formula() -> None:
     for number in ("-15.94", "12", "+3"):
         assert csv_safe(number) == number  # numbers stay numbers
     assert csv_safe("Nguyễn Văn A") == "Nguyễn Văn A"
+
+
+def test_content_keyed_caches_are_shared_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.common.layout import CHART_CACHE_DIR, SHARED_CACHE_VARIABLE, content_cache
+
+    edition_dir = tmp_path / "reports" / "2017H1"
+    monkeypatch.delenv(SHARED_CACHE_VARIABLE, raising=False)
+    assert content_cache(edition_dir, CHART_CACHE_DIR) == edition_dir / CHART_CACHE_DIR
+    monkeypatch.setenv(SHARED_CACHE_VARIABLE, " ")
+    assert content_cache(edition_dir, CHART_CACHE_DIR) == edition_dir / CHART_CACHE_DIR
+    monkeypatch.setenv(SHARED_CACHE_VARIABLE, str(tmp_path / "shared"))
+    assert content_cache(edition_dir, CHART_CACHE_DIR) == tmp_path / "shared" / CHART_CACHE_DIR
