@@ -49,7 +49,11 @@ def test_the_page_follows_the_commentary_in_a_browser(raw_copy: Path, tmp_path: 
             notes.write_text(words + "\n" + BAD, encoding="utf-8")
             expect(tab.locator("#preview-error")).to_be_visible(timeout=60_000)
             messages = tab.locator("#preview-messages")
-            expect(messages).to_contain_text("không có chỉ tiêu 'admited' — có phải 'admitted'?")
+            try:
+                expect(messages).to_contain_text("không có chỉ tiêu 'admited' — có phải 'admitted'?")
+            except AssertionError as failure:  # what the terminal showed says more than the page
+                log = preview.log.read_text(encoding="utf-8")
+                raise AssertionError(f"{failure}\n--- the preview's terminal ---\n{log}") from None
             expect(messages).to_contain_text("không có đơn vị mã 'DBB' — có phải 'DBP'?")
             expect(messages).to_contain_text(f"{notes}, dòng {words.count(chr(10)) + 2}")
             assert SENTENCE not in tab.locator("body").inner_text()  # no stale bulletin beside the errors
