@@ -199,6 +199,38 @@ def test_ctrl_c_and_a_stop_arriving_together_print_nothing(
     assert "race condition" not in said.err + said.out and "Traceback" not in said.err + said.out, said
 
 
+class _LosesTheStop:
+    """Deleted at once: Ctrl-C lands in its `__del__`, where Python cannot raise it (it reports it instead)."""
+
+    def __del__(self) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.2)  # the handler runs here
+
+
+def test_a_stop_python_could_not_raise_is_not_the_last(forking: None, tmp_path: Path) -> None:
+    """A Ctrl-C lost where Python cannot raise it did not stop the child: the parent's stop still does."""
+    started, cleaned = tmp_path / "started", tmp_path / "cleaned"
+
+    def work() -> None:
+        _LosesTheStop()
+        started.write_text(str(os.getpid()))
+        try:
+            threading.Event().wait(60)
+        finally:
+            cleaned.write_text("yes")
+
+    with pytest.raises(ValueError), background.alongside(work, "bản tin"):
+        deadline = time.monotonic() + 30
+        while not (started.exists() and started.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        os.kill(int(started.read_text()), signal.SIGTERM)
+        while not cleaned.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        raise ValueError("the report was interrupted too")
+    assert cleaned.read_text() == "yes"
+    assert not child_processes()
+
+
 FORK_PROBE = """
 import runpy, sys
 from pipeline.execution.parallel import children as background

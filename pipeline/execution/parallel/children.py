@@ -150,8 +150,11 @@ def reraise(raised: bytes, what: str) -> None:
 def quiet_about_interrupts(unraisable: object) -> None:
     """`sys.unraisablehook`: a stop (KeyboardInterrupt) that lands where Python cannot raise it (an import's
     lock callback, while a worker is stopped as it loads WeasyPrint) is the stop itself, not a bug to print.
-    Anything else is printed as usual."""
+    It did not stop the child, so the next Ctrl-C or stop raises again (`_stop_once`). Anything else is
+    printed as usual."""
+    global _stopping
     if issubclass(getattr(unraisable, "exc_type", type(None)), KeyboardInterrupt):
+        _stopping = False
         return
     sys.__unraisablehook__(unraisable)  # type: ignore[arg-type]
 
