@@ -18,7 +18,7 @@ from pipeline.documents.compose import commentary
 from pipeline.indicators.table import Indicators
 from pipeline.intake.reference import load_reference
 from tests.conftest import SAMPLE_RAW, make
-from tests.integration.test_documents import docx_text, pdf_text
+from tests.readers import docx_text, pdf_text
 
 EDITION = parse_edition("2017H1")
 

@@ -20,6 +20,7 @@ import pytest
 
 from pipeline.intake.rules import RULES
 from pipeline.publishing.index import GUIDE_DIR, write_index
+from tests.browser import CHROMIUM
 from tests.conftest import ROOT, copy_of_checkout
 
 DOCS = ROOT / "docs"
@@ -212,9 +213,6 @@ def test_make_docs_builds_the_site_offline(tmp_path: Path) -> None:
     rules_page = (site / "quy-tac.html").read_text(encoding="utf-8")
     assert all(f"<code>{rule_id}</code>" in rules_page for rule_id in RULES)
     _search_works_from_file(site)
-
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 def _search_works_from_file(site: Path) -> None:

@@ -17,8 +17,8 @@ from pipeline.common.iorw import sha256
 from pipeline.common.layout import DOCUMENTS, INDICATORS_FILE
 from pipeline.preview import page, server, watching
 from testdata.preview_client import Preview, free_port, processes_reading, wait_until
+from tests.browser import CHROMIUM
 from tests.conftest import copy_of_checkout, make
-from tests.e2e.test_end_to_end import CHROMIUM
 
 SENTENCE = "Ban Tổ chức ghi nhận kết quả phát triển đảng viên ở vùng cao."
 BAD = "Kết nạp {{ province.period.admited }} người ở {{ units.DBB.name }}.\n"

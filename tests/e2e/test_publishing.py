@@ -32,8 +32,7 @@ from pipeline.publishing.verify import compare, verify_version
 from pipeline.publishing.versions import versions
 from testdata.workbook import sheet_named
 from tests.conftest import ROOT, SAMPLE_RAW, digests, make, make_command
-from tests.integration.test_documents import docx_text, pdf_text
-from tests.integration.test_words import assert_in_words, html_reader_text, reader_texts
+from tests.readers import assert_in_words, docx_text, html_reader_text, pdf_text, reader_texts
 
 EDITION = "2017H1"
 CHANGED_RETURN = "returns/2017H1/BaoCao_DienBien_6T2017.xlsx"  # unit DBI, a district

@@ -23,7 +23,7 @@ from pipeline.intake.clean import load_figures
 from pipeline.intake.reference import load_reference
 from testdata.province import MERGED_BLOC
 from tests.conftest import PROVINCE_EDITIONS
-from tests.integration.test_traceability import _assert_traceable
+from tests.traceability import assert_traceable
 
 EDITIONS = PROVINCE_EDITIONS
 PRINTABLE_HEIGHT_INCHES = (29.7 - 2 - 2) / 2.54  # A4 less print.css's top and bottom margins
@@ -138,7 +138,7 @@ def test_changes_on_last_year_follow_the_predecessors(province: Path) -> None:
 
 def test_every_figure_is_an_indicator_at_this_size_too(province: Path) -> None:
     for edition in EDITIONS:
-        _assert_traceable(province / "reports" / edition)
+        assert_traceable(province / "reports" / edition)
 
 
 def test_no_page_is_blank(province: Path, tmp_path: Path) -> None:
@@ -198,7 +198,7 @@ def test_a_window_across_the_reorganisation_counts_each_village_once(province: P
 def test_real_readers_take_its_documents(province: Path, tmp_path: Path) -> None:
     """Issue 22's reader checks at this size: LibreOffice's layout of report.docx, the PDFs' structure trees,
     the annex as an accessible spreadsheet."""
-    from tests.e2e.test_readers import check_annex, check_office_layout, check_structure_tree, office_pdf
+    from tests.readers import check_annex, check_office_layout, check_structure_tree, office_pdf
 
     report = province / "reports" / "2025H2"
     check_office_layout(report / "report.docx", office_pdf(report / "report.docx", tmp_path))
@@ -211,7 +211,7 @@ def test_real_readers_take_its_documents(province: Path, tmp_path: Path) -> None
 def test_its_documents_say_periods_in_words(province: Path) -> None:
     """Issue 22 at this size: no half-year code, no `dirty`, no return path in what a reader meets; the term
     that starts in the second half of 2025 named by its months."""
-    from tests.integration.test_words import assert_in_words, reader_texts
+    from tests.readers import assert_in_words, reader_texts
 
     for edition in EDITIONS:
         texts = reader_texts(province / "reports" / edition)

@@ -21,6 +21,7 @@ from pipeline.common.layout import DOCUMENTS, EDITION_OUTPUTS
 from pipeline.documents.compose.charting.svg import flattened
 from pipeline.indicators.table import Indicators
 from tests.conftest import SAMPLE_RAW
+from tests.readers import docx_text, pdf_text, squash
 
 # The sample commentary's sentences, as printed: each figure is its placeholder's row of indicators.csv.
 COMMENTARY = [
@@ -37,24 +38,9 @@ COMMENTARY = [
 ]
 
 
-def squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
-
-
 def _shown(ind: Indicators, scope: str, window: str, name: str) -> str:
     value = ind.get(scope, window, name)
     return fmt.percent(value) if name.endswith("_pct") else fmt.number(value)  # type: ignore[arg-type]
-
-
-def docx_text(path: Path) -> str:
-    document = Document(path)
-    parts = [p.text for p in document.paragraphs]
-    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    return squash(" ".join(parts))
-
-
-def pdf_text(path: Path) -> str:
-    return squash(" ".join(page.extract_text() for page in pypdf.PdfReader(path).pages))
 
 
 @pytest.mark.parametrize("name", ["2017H1", "2016"])

@@ -9,16 +9,7 @@ import pytest
 
 from pipeline.common.errors import StageFailed
 from pipeline.execution.runner import run_notebook
-
-
-def _notebook(path: Path, *sources: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    parameters = nbformat.v4.new_code_cell('name = "mặc định"')
-    parameters.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# Thử"), parameters, *map(nbformat.v4.new_code_cell, sources)]
-    nbformat.write(nb, path)
-    return path
+from tests.notebooks import notebook_with_cells
 
 
 def _outputs(path: Path) -> list[list[dict]]:
@@ -26,7 +17,7 @@ def _outputs(path: Path) -> list[list[dict]]:
 
 
 def test_outputs_come_back_in_order_as_a_kernel_gives_them(tmp_path: Path) -> None:
-    source = _notebook(
+    source = notebook_with_cells(
         tmp_path / "in.ipynb",
         'import sys\nprint("một")\nprint("hai", file=sys.stderr)\nprint("ba")\nname',
         "from IPython.display import HTML, display\ndisplay(HTML('<b>đậm</b>'))\n40 + 2",
@@ -50,7 +41,9 @@ def test_outputs_come_back_in_order_as_a_kernel_gives_them(tmp_path: Path) -> No
 
 def test_a_bug_stops_the_run_with_its_traceback(tmp_path: Path) -> None:
     # Raised inside pipeline/ (an error in the analyst's own cell is the notebook's: tests/e2e/test_workbench.py).
-    source = _notebook(tmp_path / "in.ipynb", 'from pipeline.common import fmt\n\nfmt.number("abc")', "print('never')")
+    source = notebook_with_cells(
+        tmp_path / "in.ipynb", 'from pipeline.common import fmt\n\nfmt.number("abc")', "print('never')"
+    )
     with pytest.raises(StageFailed) as failure:
         run_notebook(source, tmp_path / "out.ipynb", {})
     assert "ValueError" in str(failure.value) and "không phải lỗi số liệu" in str(failure.value)
@@ -61,9 +54,9 @@ def test_a_bug_stops_the_run_with_its_traceback(tmp_path: Path) -> None:
 
 
 def test_a_user_error_is_its_message_and_each_notebook_starts_empty(tmp_path: Path) -> None:
-    first = _notebook(tmp_path / "a.ipynb", "left_over = 1")
+    first = notebook_with_cells(tmp_path / "a.ipynb", "left_over = 1")
     run_notebook(first, tmp_path / "a-out.ipynb", {})
-    second = _notebook(
+    second = notebook_with_cells(
         tmp_path / "b.ipynb",
         "from pipeline.common.errors import UserError\n"
         "if 'left_over' not in globals():\n    raise UserError('Thiếu tệp units.csv')",
@@ -81,7 +74,7 @@ def test_each_notebook_starts_as_in_a_fresh_kernel(tmp_path: Path) -> None:
         "shown.update(HTML('mới'))",
     )
     for name in ("first", "second"):
-        run_notebook(_notebook(tmp_path / f"{name}.ipynb", *cells), tmp_path / f"{name}-out.ipynb", {})
+        run_notebook(notebook_with_cells(tmp_path / f"{name}.ipynb", *cells), tmp_path / f"{name}-out.ipynb", {})
         *_, warned, option, displayed, updated = _outputs(tmp_path / f"{name}-out.ipynb")
         assert "cẩn thận" in warned[0]["text"], name
         assert option[0]["text"] == "50\n", name
@@ -102,7 +95,7 @@ def test_an_interrupt_is_an_interrupt_not_a_bug(tmp_path: Path) -> None:
 
     marker = tmp_path / "sleeping"
     code = f"import pathlib, time\npathlib.Path({str(marker)!r}).touch()\ntime.sleep(120)"
-    slow = _notebook(notebooks / "01_clean.ipynb", code)
+    slow = notebook_with_cells(notebooks / "01_clean.ipynb", code)
     assert slow.is_file()
     command = [sys.executable, "-m", "pipeline", "clean", "--period", "2016H1", "--raw-dir", str(SAMPLE_RAW)]
     command += ["--processed-dir", str(tmp_path / "p"), "--reports-dir", str(tmp_path / "r")]
@@ -121,6 +114,6 @@ def test_an_interrupt_is_an_interrupt_not_a_bug(tmp_path: Path) -> None:
 
 
 def test_input_fails_as_under_papermill(tmp_path: Path) -> None:
-    source = _notebook(tmp_path / "in.ipynb", "input('Tên? ')")
+    source = notebook_with_cells(tmp_path / "in.ipynb", "input('Tên? ')")
     with pytest.raises(StageFailed, match="StdinNotImplementedError"):
         run_notebook(source, tmp_path / "out.ipynb", {})

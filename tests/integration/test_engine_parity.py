@@ -3,9 +3,7 @@ corpus of small notebooks covering what Papermill's own test notebooks cover, an
 
 from __future__ import annotations
 
-import base64
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,10 +16,9 @@ from nbclient.exceptions import CellTimeoutError
 from papermill.exceptions import PapermillExecutionError
 
 from pipeline.execution.engine import ENGINE_NAME
-from tests.integration.test_engine import _notebook as notebook_with_cells
+from tests.notebooks import comparable, notebook_with_cells
 
 KERNEL_ENGINE = "nbclient"
-_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 TIMEOUT = 3  # seconds: the corpus's slow cell sleeps far longer
 
 # Each case: the code cells of a notebook (after a `parameters` cell), and Papermill options.
@@ -84,44 +81,6 @@ CORPUS: dict[str, tuple[list[str], dict[str, Any]]] = {
 
 def _notebook(path: Path, sources: list[str]) -> Path:
     return notebook_with_cells(path, *sources)
-
-
-def _stream_text(outputs: list[dict], name: str) -> str:
-    return "".join(o["text"] for o in outputs if o["output_type"] == "stream" and o["name"] == name)
-
-
-def comparable(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
-    """What a reader of the executed notebook sees, cell by cell: execution count, Papermill's status,
-    streams joined (how a kernel splits a stream into outputs is its own affair), and every other output
-    with its data; an error by its name and value (a traceback names files that differ)."""
-    cells = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        outputs = cell.get("outputs", [])
-        shown = []
-        for output in outputs:
-            kind = output["output_type"]
-            if kind == "error":
-                shown.append({"error": output["ename"], "value": output["evalue"]})
-            elif kind in ("display_data", "execute_result"):
-                data = dict(output["data"])
-                if "image/png" in data:  # the picture's size, not its bytes (which zlib may pack differently)
-                    data["image/png"] = len(base64.b64decode(data["image/png"])) // 1000
-                if "text/plain" in data:  # `<… at 0x7f95…>`: an object's address differs from run to run
-                    data["text/plain"] = _ADDRESS.sub(" at 0x…", data["text/plain"])
-                shown.append({kind: data, "metadata": dict(output.get("metadata", {}))})
-        cells.append(
-            {
-                "count": cell.get("execution_count"),
-                "status": cell.metadata.get("papermill", {}).get("status"),
-                "exception": cell.metadata.get("papermill", {}).get("exception"),
-                "stdout": _stream_text(outputs, "stdout"),
-                "stderr": _stream_text(outputs, "stderr"),
-                "outputs": shown,
-            }
-        )
-    return cells
 
 
 def run(source: Path, output: Path, engine: str, options: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:

@@ -366,7 +366,7 @@ def test_the_documents_print_the_membership_and_the_category(built: Path) -> Non
     term_share = fmt.percent(ind.get(PROVINCE, "term_to_date", f"{CATEGORY}_pct"))
     assert f"có trình độ cao đẳng, đại học trở lên {term_share}" in html  # the composition chart's alt
     assert "Số lượng đảng viên" in text and "Tổ chức cơ sở đảng kết nạp được đảng viên trong kỳ" in text
-    from tests.integration.test_documents import docx_text
+    from tests.readers import docx_text
 
     assert f"nâng tổng số đảng viên toàn tỉnh lên {end}" in docx_text(built / "report.docx")
 

@@ -16,7 +16,7 @@ import nbformat
 from pipeline.common.layout import NOTEBOOKS
 from pipeline.documents.content.model import FALLBACK_ALT
 from tests.conftest import ROOT, SAMPLE_RAW, make
-from tests.integration.test_engine_parity import comparable
+from tests.notebooks import comparable
 
 DOCUMENTS = ("bulletin.html", "bulletin.pdf", "indicators.csv")
 HARFBUZZ_SUBSET = Path("/usr/lib/x86_64-linux-gnu/libharfbuzz-subset.so.0")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import shutil
 from decimal import Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pypdf
@@ -17,98 +16,17 @@ import pytest
 from pipeline.common import fmt
 from pipeline.indicators.table import Indicators
 from tests.conftest import SAMPLE_RAW, make
-
-# What is not a figure of the indicators: the data notes (returns received, files, problems found) and the
-# definitions, which the bulletin marks as such; dates, years, half-year names and month numbers.
-NOT_FIGURES = ("data-notes", "celltag_definitions")
-VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:\.\d{3})+|\d+)(,\d+)?(%?)(?![\w])")
-_NOT_A_FIGURE = [
-    re.compile(r"\d{4}H[12]"),  # half-year names
-    re.compile(r"6T (?:đầu|cuối)\s+\d{4}"),  # the trend chart's `6T đầu 2016`
-    re.compile(r"\b6 tháng"),
-    re.compile(r"(?:năm|Năm|tháng|nhiệm kỳ|kỳ|Trang) \d+(?:-\d{4})?"),  # dates, years, pages
-    re.compile(r"\d{1,2}-\d{4}"),  # `tháng 6-2017`
-    re.compile(r"\d{4}–\d{4}"),
-]
-
-
-class _Figures(HTMLParser):
-    """The text of a bulletin outside the sections that hold no indicator (alt texts included: a chart's
-    text alternative states its figures too; the text drawn in an inline chart, a picture, is not read:
-    its text alternative, on the picture beside it, is)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self._skipping: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        if tag in VOID_ELEMENTS:  # no end tag follows: never a section to skip
-            if tag == "img" and values.get("alt") and not self._skipping:
-                self.parts.append(values["alt"] or "")
-            return
-        hidden = tag in ("head", "style", "script", "svg") or any(
-            c in NOT_FIGURES for c in (values.get("class") or "").split()
-        )
-        if self._skipping or hidden:
-            self._skipping.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._skipping and tag not in VOID_ELEMENTS:
-            self._skipping.pop()
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
-
-
-def printed_figures(html: str) -> list[tuple[Decimal, bool, str]]:
-    """(value, is a percentage, the text around it) for every number the bulletin prints as a figure."""
-    parser = _Figures()
-    parser.feed(html)
-    return figures_in_text(" ".join(parser.parts))
-
-
-def figures_in_text(text: str) -> list[tuple[Decimal, bool, str]]:
-    for pattern in _NOT_A_FIGURE:
-        text = pattern.sub(" ", text)
-    found = []
-    for match in _NUMBER.finditer(text):
-        whole, decimals, percent = match.groups()
-        value = Decimal(whole.replace(".", "") + (decimals or "").replace(",", "."))
-        found.append((value, bool(percent), text[max(0, match.start() - 60) : match.end() + 10]))
-    return found
-
-
-def _indicator_values(path: Path) -> tuple[set[Decimal], set[Decimal]]:
-    """(percentages, counts) of indicators.csv, by absolute value (`giảm 15,94%` prints a negative change
-    in words)."""
-    ind = Indicators.read(path)
-    percentages, counts = set(), set()
-    for (_scope, _window, name), value in ind.items():
-        (percentages if name.endswith("_pct") else counts).add(abs(Decimal(value)))
-    return percentages, counts
-
-
-def _assert_traceable(report: Path) -> int:
-    percentages, counts = _indicator_values(report / "indicators.csv")
-    html = (report / "bulletin.html").read_text(encoding="utf-8")
-    figures = printed_figures(html)
-    untraced = [(v, p, where) for v, p, where in figures if v not in (percentages if p else counts)]
-    assert untraced == []
-    return len(figures)
+from tests.traceability import assert_traceable, figures_in_text, indicator_values, printed_figures
 
 
 def test_every_figure_of_the_bulletin_is_an_indicator(sample_build: Path) -> None:
     for edition in ("2016H1", "2016H2", "2017H1", "2016"):
-        assert _assert_traceable(sample_build / "reports" / edition) > 150, edition
+        assert assert_traceable(sample_build / "reports" / edition) > 150, edition
 
 
 def test_the_check_finds_a_figure_that_is_not_an_indicator(sample_build: Path) -> None:
     """The extraction is not vacuous: a figure computed while rendering would be caught."""
-    _, counts = _indicator_values(sample_build / "reports" / "2017H1" / "indicators.csv")
+    _, counts = indicator_values(sample_build / "reports" / "2017H1" / "indicators.csv")
     figures = printed_figures("<p>Khối cơ quan đạt 12.345 đảng viên, bằng 97,31% so với năm 2016.</p>")
     assert [(v, p) for v, p, _ in figures] == [(Decimal("12345"), False), (Decimal("97.31"), True)]
     assert Decimal("12345") not in counts
@@ -132,7 +50,7 @@ def test_a_missing_target_is_withheld_and_said_the_same_way(without_a_target: Pa
         assert ind.get(scope, "term_to_date", "target_pct") is None, scope
     assert ind.get("kind:bloc", "term_to_date", "target_pct") is not None
     assert ind.get("province", "2017H1", "target") is None and ind.get("province", "2016H2", "target") == 950
-    _assert_traceable(without_a_target)
+    assert_traceable(without_a_target)
     html = (without_a_target / "bulletin.html").read_text(encoding="utf-8")
     pdf = " ".join(page.extract_text() for page in pypdf.PdfReader(without_a_target / "bulletin.pdf").pages)
     for text in (html, re.sub(r"\s+", " ", pdf)):
@@ -155,7 +73,7 @@ def _report_text(path: Path) -> str:
 
 
 def _assert_report_traceable(report: Path) -> int:
-    percentages, counts = _indicator_values(report / "indicators.csv")
+    percentages, counts = indicator_values(report / "indicators.csv")
     figures = figures_in_text(_report_text(report / "report.docx"))
     untraced = [(v, p, where) for v, p, where in figures if v not in (percentages if p else counts)]
     assert untraced == []
@@ -165,6 +83,6 @@ def _assert_report_traceable(report: Path) -> int:
 def test_every_figure_of_the_report_is_an_indicator(sample_build: Path, without_a_target: Path) -> None:
     assert _assert_report_traceable(sample_build / "reports" / "2017H1") > 100
     _assert_report_traceable(without_a_target)
-    from tests.integration.test_documents import docx_text
+    from tests.readers import docx_text
 
     assert fmt.NOT_COMPUTABLE_NOTE in docx_text(without_a_target / "report.docx")

@@ -1,27 +1,22 @@
 """Issue 22, words not codes: every chart draws and names the window asked for, stating that window's rows of
 indicators.csv; what reaches a reader names half-years, years and windows in words, with no half-year code,
-no `dirty`, no return file path. `assert_in_words` is also used by test_publishing (index.html, diff.html, a
-build from changed code) and test_reorganised_province (the 123-unit province)."""
+no `dirty`, no return file path. The readers' texts and `assert_in_words` are in tests/readers.py, shared with
+test_publishing (index.html, diff.html, a build from changed code) and test_reorganised_province (the 123-unit
+province)."""
 
 from __future__ import annotations
 
-import base64
-import re
-import zipfile
-from html.parser import HTMLParser
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from pipeline.common import fmt
 from pipeline.common.errors import CellArgumentError
 from pipeline.documents.compose import bulletin_parts, charts, edition
-from pipeline.documents.render.annex import SOURCE_SHEET
 from pipeline.indicators.table import PROVINCE, Indicators
 from pipeline.intake import forms
 from tests.conftest import SAMPLE_RAW
-from tests.integration.test_documents import pdf_text
+from tests.readers import NOT_FOR_READERS, assert_in_words, html_reader_text, reader_texts
 
 EDITION = "2017H1"
 # The windows of the sample's 2017H1 (its term starts in 2016H1), as the documents must say them.
@@ -36,8 +31,6 @@ EDGES = {  # the villages chart's legend: the window's start and end
     "term_to_date": ("Đầu năm 2016", "Cuối tháng 6-2017"),
 }
 WINDOWED = (charts.composition, charts.by_organization, charts.admissions_vs_target, charts.villages)
-# What no reader should see: a half-year code, git's word for changed code, a return's path.
-NOT_FOR_READERS = re.compile(r"20\d\dH[12]|dirty|returns/|\.xlsx\b|\.ods\b")
 
 
 @pytest.fixture(scope="module")
@@ -129,85 +122,6 @@ def test_an_unknown_window_is_the_analysts_error_naming_the_three(
         draw(data, window=window)  # type: ignore[operator]
     said = str(refused.value)
     assert all(f'"{name}"' in said for name in WORDS) and repr(window) in said, said
-
-
-class _ReaderText(HTMLParser):
-    """What a reader of a page meets: its text, the alt, aria-label and title attributes, and the text of the
-    SVG pictures it shows (charts are `<img src="data:image/svg+xml;base64,…">`)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.hidden += tag in ("style", "script")
-        for name, value in attrs:
-            if name in ("alt", "aria-label", "title") and value:
-                self.parts.append(value)
-            if name == "src" and value and value.startswith("data:image/svg+xml;base64,"):
-                svg = base64.b64decode(value.split(",", 1)[1]).decode("utf-8")
-                self.parts += re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)
-                self.parts += re.findall(r"<title>([^<]*)</title>", svg)
-
-    def handle_endtag(self, tag: str) -> None:
-        self.hidden -= tag in ("style", "script")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)
-
-
-def html_reader_text(path: Path) -> str:
-    parser = _ReaderText()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return " ".join(" ".join(parser.parts).split())
-
-
-def docx_reader_text(path: Path) -> str:
-    """Every run of text of the document, its headers and footers, and its pictures' descriptions."""
-    with zipfile.ZipFile(path) as package:
-        parts = [
-            package.read(name).decode("utf-8")
-            for name in package.namelist()
-            if name.startswith("word/") and name.endswith(".xml")
-        ]
-    found = [t for xml in parts for t in re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)</w:t>", xml)]
-    found += [d for xml in parts for d in re.findall(r'\bdescr="([^"]*)"', xml)]
-    return " ".join(found)
-
-
-def annex_reader_text(path: Path) -> str:
-    """The cover sheet whole; of every other sheet its title and its headers (the sources sheet's rows list the
-    returns by path, as SPEC 4 asks)."""
-    book = openpyxl.load_workbook(path, read_only=True)
-    parts = []
-    for sheet in book.worksheets:
-        rows = sheet.iter_rows(values_only=True, max_row=None if sheet.title == "Bìa" else 2)
-        parts += [str(v) for row in rows for v in row if v is not None]
-    assert SOURCE_SHEET in book.sheetnames
-    return " ".join(parts)
-
-
-def reader_texts(report: Path) -> dict[str, str]:
-    """The text of each document of an edition's report folder that a reader meets."""
-    return {
-        "bulletin.html": html_reader_text(report / "bulletin.html"),
-        "bulletin.pdf": pdf_text(report / "bulletin.pdf"),
-        "report.pdf": pdf_text(report / "report.pdf"),
-        "report.docx": docx_reader_text(report / "report.docx"),
-        "tables.xlsx": annex_reader_text(report / "tables.xlsx"),
-    }
-
-
-def assert_in_words(texts: dict[str, str]) -> None:
-    """No half-year code, no `dirty`, no return path in any of `texts` (name → text)."""
-    found = {
-        name: sorted({text[max(0, m.start() - 40) : m.end() + 20] for m in NOT_FOR_READERS.finditer(text)})[:5]
-        for name, text in texts.items()
-    }
-    assert {name: hits for name, hits in found.items() if hits} == {}
-    assert all(len(text) > 200 for text in texts.values()), {n: len(t) for n, t in texts.items()}
 
 
 def test_the_samples_documents_say_periods_in_words(sample_build: Path) -> None:

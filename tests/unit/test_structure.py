@@ -44,3 +44,17 @@ def test_a_notebook_calls_into_one_stage_package(notebook: str) -> None:
     code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
     packages = set(re.findall(r"^\s*(?:from|import) pipeline\.(\w+)", code, re.M)) - {"common"}
     assert len(packages) == 1 and packages <= STAGE_PACKAGES, packages
+
+
+def test_a_test_module_imports_no_other_test_module() -> None:
+    """What tests share (fixtures, readers of the documents, small notebooks, the article's figures) lives at the
+    top of tests/ or in testdata/, never in a test module another one imports."""
+    found = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            found += [
+                f"{path.relative_to(ROOT)}: {n}" for n in names if re.match(r"tests\.(unit|integration|e2e)\b", n)
+            ]
+    assert found == []
