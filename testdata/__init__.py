@@ -13,6 +13,8 @@ Nothing here imports from `tests/`: the benchmark uses it too. The checkout's ro
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,3 +25,13 @@ def make_command(*args: str, raw: Path = SAMPLE_RAW, out: Path) -> list[str]:
     """`make ARGS` on the raw folder `raw`, deriving into `out/processed` and `out/reports`."""
     folders = [f"RAW_DIR={raw}", f"PROCESSED_DIR={out / 'processed'}", f"REPORTS_DIR={out / 'reports'}"]
     return ["make", "--no-print-directory", *args, *folders]
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 60.0) -> bool:
+    """Whether `condition()` came true within `timeout` seconds (asked every 0.05 s)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False

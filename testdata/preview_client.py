@@ -125,12 +125,3 @@ def processes_reading(folder: Path) -> list[int]:
         if str(folder) in command and int(entry.name) != os.getpid():
             found.append(int(entry.name))
     return found
-
-
-def wait_until(condition: object, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return True
-        time.sleep(0.05)
-    return False

@@ -16,7 +16,8 @@ from pipeline.common.errors import UserError
 from pipeline.common.iorw import sha256
 from pipeline.common.layout import DOCUMENTS, INDICATORS_FILE
 from pipeline.preview import page, server, watching
-from testdata.preview_client import Preview, free_port, processes_reading, wait_until
+from testdata import wait_until
+from testdata.preview_client import Preview, free_port, processes_reading
 from tests.browser import CHROMIUM
 from tests.conftest import copy_of_checkout, make
 

@@ -15,15 +15,14 @@ import pytest
 
 from pipeline.common.errors import StageFailed
 from pipeline.execution.parallel import children as background
+from testdata import wait_until
 from tests.conftest import ROOT, SAMPLE_RAW, child_processes
 
 
 def test_the_work_runs_in_a_child_alongside_the_body(forking: None, tmp_path: Path) -> None:
     marker = tmp_path / "done"
     with background.alongside(lambda: marker.write_text(str(os.getpid())), "bản tin"):
-        deadline = time.monotonic() + 30
-        while not marker.exists() and time.monotonic() < deadline:  # done while the body still runs
-            time.sleep(0.01)
+        wait_until(marker.exists, timeout=30)  # done while the body still runs
         assert marker.exists()
     assert int(marker.read_text()) != os.getpid()
     assert not child_processes()
@@ -113,6 +112,12 @@ def test_a_bug_in_the_child_keeps_its_own_traceback(forking: None) -> None:
     assert "deep_inside_the_bulletin" in "".join(raised.value.__notes__)
 
 
+def _pid_written(path: Path) -> int:
+    """The pid a child writes to `path` once it has started."""
+    assert wait_until(lambda: path.exists() and path.read_text(), timeout=30), "the child never started"
+    return int(path.read_text())
+
+
 @pytest.mark.parametrize("stopped_by", ["the parent", "ctrl-c"])
 def test_a_child_stopped_cleans_up_before_it_ends(forking: None, tmp_path: Path, stopped_by: str) -> None:
     cleaned, started = tmp_path / "cleaned", tmp_path / "started"
@@ -125,13 +130,10 @@ def test_a_child_stopped_cleans_up_before_it_ends(forking: None, tmp_path: Path,
             cleaned.write_text("yes")  # as an atomic write removes its temporary file
 
     with pytest.raises(ValueError), background.alongside(long_work, "bản tin"):
-        deadline = time.monotonic() + 30
-        while not (started.exists() and started.read_text()) and time.monotonic() < deadline:
-            time.sleep(0.01)
+        child = _pid_written(started)
         if stopped_by == "ctrl-c":  # the terminal interrupts the child too
-            os.kill(int(started.read_text()), signal.SIGINT)
-            while not cleaned.exists() and time.monotonic() < deadline:
-                time.sleep(0.01)
+            os.kill(child, signal.SIGINT)
+            wait_until(cleaned.exists, timeout=30)
         raise ValueError("the report failed")
     assert cleaned.read_text() == "yes"
     assert not child_processes()
@@ -153,12 +155,9 @@ def test_a_stop_after_ctrl_c_does_not_cut_the_clean_up_short(forking: None, tmp_
             temporary.unlink()
 
     with pytest.raises(ValueError), background.alongside(long_work, "bản tin"):
-        deadline = time.monotonic() + 30
-        while not (started.exists() and started.read_text()) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        os.kill(int(started.read_text()), signal.SIGINT)
-        while not cleaning.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
+        child = _pid_written(started)
+        os.kill(child, signal.SIGINT)
+        wait_until(cleaning.exists, timeout=30)
         raise ValueError("the report was interrupted too")  # leaving the block stops the child (SIGTERM)
     assert not temporary.exists()
     assert not child_processes()
@@ -184,14 +183,11 @@ def test_ctrl_c_and_a_stop_arriving_together_print_nothing(
             cleaned.write_text("yes")
 
     with pytest.raises(ValueError), background.alongside(busy, "bản tin"):
-        deadline = time.monotonic() + 30
-        while not (ready.exists() and ready.read_text()) and time.monotonic() < deadline:
-            time.sleep(0.01)
+        child = _pid_written(ready)
         for number in (signal.SIGINT, signal.SIGTERM):
-            os.kill(int(ready.read_text()), number)
+            os.kill(child, number)
         sent.touch()
-        while not cleaned.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
+        wait_until(cleaned.exists, timeout=30)
         raise ValueError("the report was interrupted too")
     assert cleaned.read_text() == "yes"
     assert not child_processes()
@@ -220,12 +216,9 @@ def test_a_stop_python_could_not_raise_is_not_the_last(forking: None, tmp_path: 
             cleaned.write_text("yes")
 
     with pytest.raises(ValueError), background.alongside(work, "bản tin"):
-        deadline = time.monotonic() + 30
-        while not (started.exists() and started.read_text()) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        os.kill(int(started.read_text()), signal.SIGTERM)
-        while not cleaned.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
+        child = _pid_written(started)
+        os.kill(child, signal.SIGTERM)
+        wait_until(cleaned.exists, timeout=30)
         raise ValueError("the report was interrupted too")
     assert cleaned.read_text() == "yes"
     assert not child_processes()
