@@ -173,12 +173,13 @@ def _write_bulletin(
         "running_title": f"Bản tin công tác phát triển đảng viên — {edition_line}",
         "draft": draft,
     }
+    # Stamped with the inputs' date (the end of the edition), not today's.
+    source_date, font_cache = edition.last.end_date(), content_cache(edition_dir, FONT_CACHE_DIR)
     if html_here:
         from pipeline.documents.render import bulletin_html as render
 
         html = edition_dir / BULLETIN_HTML
         render.notebook_to_html(executed, html, compiled=edition_dir / TEMPLATE_CACHE_DIR, **page)  # type: ignore[arg-type]
-        source_date, font_cache = edition.last.end_date(), content_cache(edition_dir, FONT_CACHE_DIR)
         lay_out(
             functools.partial(
                 pdf.html_to_pdf, html, edition_dir / BULLETIN_PDF, source_date=source_date, font_cache=font_cache
@@ -192,9 +193,8 @@ def _write_bulletin(
             edition_dir / BULLETIN_HTML,
             edition_dir / BULLETIN_PDF,
             page=page,
-            # Stamped with the inputs' date (the end of the edition), not today's.
-            source_date=edition.last.end_date(),
-            font_cache=content_cache(edition_dir, FONT_CACHE_DIR),
+            source_date=source_date,
+            font_cache=font_cache,
         )
     )
 
