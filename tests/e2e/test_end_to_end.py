@@ -20,6 +20,7 @@ from testdata.workbook import sheet_named
 from tests.article import ARTICLE
 from tests.browser import CHROMIUM
 from tests.conftest import ROOT, SAMPLE_RAW, make, make_command
+from tests.readers import assert_in_words, reader_texts
 
 # What the lead paragraph of the 2017H1 bulletin must state (the article's figures in vi-VN notation).
 LEAD_FIGURES = ["3.722", "73,67%", "37,10%", "42,56%", "63,86%", "81,30%", "2.403", "64,56%"]
@@ -221,8 +222,6 @@ def test_errors_block_the_bulletin_with_file_sheet_and_cell(raw_copy: Path, tmp_
     first = squash(reader.pages[0].extract_text())
     assert "Đảng bộ thành phố Điện Biên Phủ (6 tháng đầu năm 2017: báo cáo có lỗi)" in first
     assert "Đảng bộ Quân sự tỉnh (6 tháng đầu năm 2017: chưa nộp báo cáo)" in first
-    from tests.readers import assert_in_words, reader_texts
-
     assert_in_words(reader_texts(out / "reports" / "2017H1"))  # its errors in words, without their places
     assert all("BẢN NHÁP" in page.extract_text() for page in reader.pages)
     html = (out / "reports" / "2017H1" / "bulletin.html").read_text(encoding="utf-8")
@@ -277,8 +276,6 @@ def test_missing_half_year_of_the_term_blocks_unless_draft(raw_copy: Path, tmp_p
     make("report", "PERIOD=2017H1", "DRAFT=1", raw=raw_copy, out=out)
     first = squash(pypdf.PdfReader(out / "reports" / "2017H1" / "bulletin.pdf").pages[0].extract_text())
     assert "Chưa có báo cáo của các kỳ: 6 tháng đầu năm 2016" in first
-    from tests.readers import assert_in_words, reader_texts
-
     assert_in_words(reader_texts(out / "reports" / "2017H1"))  # a draft's notices in words too
 
 

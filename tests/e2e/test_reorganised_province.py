@@ -23,6 +23,14 @@ from pipeline.intake.clean import load_figures
 from pipeline.intake.reference import load_reference
 from testdata.province import MERGED_BLOC
 from tests.conftest import PROVINCE_EDITIONS
+from tests.readers import (
+    assert_in_words,
+    check_annex,
+    check_office_layout,
+    check_structure_tree,
+    office_pdf,
+    reader_texts,
+)
 from tests.traceability import assert_traceable
 
 EDITIONS = PROVINCE_EDITIONS
@@ -198,8 +206,6 @@ def test_a_window_across_the_reorganisation_counts_each_village_once(province: P
 def test_real_readers_take_its_documents(province: Path, tmp_path: Path) -> None:
     """Issue 22's reader checks at this size: LibreOffice's layout of report.docx, the PDFs' structure trees,
     the annex as an accessible spreadsheet."""
-    from tests.readers import check_annex, check_office_layout, check_structure_tree, office_pdf
-
     report = province / "reports" / "2025H2"
     check_office_layout(report / "report.docx", office_pdf(report / "report.docx", tmp_path))
     for edition in EDITIONS:
@@ -211,8 +217,6 @@ def test_real_readers_take_its_documents(province: Path, tmp_path: Path) -> None
 def test_its_documents_say_periods_in_words(province: Path) -> None:
     """Issue 22 at this size: no half-year code, no `dirty`, no return path in what a reader meets; the term
     that starts in the second half of 2025 named by its months."""
-    from tests.readers import assert_in_words, reader_texts
-
     for edition in EDITIONS:
         texts = reader_texts(province / "reports" / edition)
         assert_in_words(texts)

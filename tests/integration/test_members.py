@@ -27,6 +27,7 @@ from pipeline.intake.returns import Return, read_return_file
 from testdata.returns import VALID_ADMISSIONS, write_return
 from testdata.workbook import sheet_named
 from tests.conftest import SAMPLE_RAW, make
+from tests.readers import docx_text
 
 ON_RECORD = [Period(2016, 1), Period(2016, 2), Period(2017, 1)]
 EDITION = Period(2017, 1)
@@ -366,8 +367,6 @@ def test_the_documents_print_the_membership_and_the_category(built: Path) -> Non
     term_share = fmt.percent(ind.get(PROVINCE, "term_to_date", f"{CATEGORY}_pct"))
     assert f"có trình độ cao đẳng, đại học trở lên {term_share}" in html  # the composition chart's alt
     assert "Số lượng đảng viên" in text and "Tổ chức cơ sở đảng kết nạp được đảng viên trong kỳ" in text
-    from tests.readers import docx_text
-
     assert f"nâng tổng số đảng viên toàn tỉnh lên {end}" in docx_text(built / "report.docx")
 
 

@@ -16,6 +16,7 @@ import pytest
 from pipeline.common import fmt
 from pipeline.indicators.table import Indicators
 from tests.conftest import SAMPLE_RAW, make
+from tests.readers import docx_text
 from tests.traceability import assert_traceable, figures_in_text, indicator_values, printed_figures
 
 
@@ -83,6 +84,4 @@ def _assert_report_traceable(report: Path) -> int:
 def test_every_figure_of_the_report_is_an_indicator(sample_build: Path, without_a_target: Path) -> None:
     assert _assert_report_traceable(sample_build / "reports" / "2017H1") > 100
     _assert_report_traceable(without_a_target)
-    from tests.readers import docx_text
-
     assert fmt.NOT_COMPUTABLE_NOTE in docx_text(without_a_target / "report.docx")
