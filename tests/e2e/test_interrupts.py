@@ -232,8 +232,18 @@ def _difference(expected: str, made: str) -> str:
     return "".join(list(difflib.unified_diff(expected.splitlines(True), made.splitlines(True), n=1))[:80])
 
 
-def test_ctrl_c_at_any_moment_of_a_cold_report_stops_it_cleanly(tmp_path: Path, sample_build: Path) -> None:
-    out = tmp_path / "out"
+def _left_in(system_tmp: Path) -> list[str]:
+    """What the builds left in the system's temporary folder (TMPDIR), but the fontconfig file of the product's
+    fonts, kept there on purpose (`pdf._private_fontconfig`)."""
+    return sorted(p.name for p in system_tmp.iterdir() if p.name != f"dangvien-fontconfig-{os.getuid()}")
+
+
+def test_ctrl_c_at_any_moment_of_a_cold_report_stops_it_cleanly(
+    tmp_path: Path, sample_build: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, system_tmp = tmp_path / "out", tmp_path / "tmp"
+    system_tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(system_tmp))  # the builds' own, to find what they leave there
     started = time.monotonic()
     clean = _start(out)
     progress, _ = clean.communicate(timeout=600)
@@ -246,6 +256,7 @@ def test_ctrl_c_at_any_moment_of_a_cold_report_stops_it_cleanly(tmp_path: Path, 
     # too, when the stop comes as make prints it).
     before_the_stop = set(progress.splitlines())
     assert not {name for name in written if TEMPORARY.search(name)}, written  # the check can tell them
+    assert not _left_in(system_tmp), _left_in(system_tmp)
 
     said_stopped = []
     for i in range(1, MOMENTS + 1):
@@ -278,6 +289,7 @@ def test_ctrl_c_at_any_moment_of_a_cold_report_stops_it_cleanly(tmp_path: Path, 
         # cut short, say: named by what it is made from, and written whole or not at all).
         unknown = {name for name in left - written if not CACHES.search(name)}
         assert not unknown, f"at {moment:.1f} s, left: {sorted(unknown)}"
+        assert not _left_in(system_tmp), f"at {moment:.1f} s, left in TMPDIR: {_left_in(system_tmp)}"
         # Then the same command finishes the build, as a clean build does: nothing stale passed for fresh.
         make("report", f"PERIOD={EDITION}", out=out)
         indicators, html = _outputs(out)

@@ -260,3 +260,36 @@ def test_a_worker_stopped_where_python_cannot_raise_prints_nothing() -> None:
         [sys.executable, "-c", STOPPED_AS_IT_IMPORTS], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert run.returncode == 0 and run.stderr == ""
+
+
+LAID_OUT_BY_A_WORKER = """
+import datetime as dt, functools, sys
+from pathlib import Path
+from pipeline.documents.render import pdf
+
+html = Path(sys.argv[1])
+with pdf.workers() as workers:
+    work = functools.partial(pdf.html_to_pdf, html, html.with_suffix(".pdf"), source_date=dt.date(2017, 6, 30))
+    workers.submit(work)
+    workers.finish()
+"""
+
+
+def test_a_pdf_laid_out_by_a_worker_leaves_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
+    """WeasyPrint copies the stylesheet's fonts into a folder there, which it removes only when its font
+    configuration is freed: never, in a worker, which ends with `os._exit`. The fontconfig file of the
+    product's fonts (`pdf._private_fontconfig`) is kept there on purpose."""
+    system_tmp, html = tmp_path / "tmp", tmp_path / "page.html"
+    system_tmp.mkdir()
+    html.write_text("<!DOCTYPE html><html lang='vi'><body><h1>Bản tin</h1></body></html>", encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-c", LAID_OUT_BY_A_WORKER, str(html)],
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(system_tmp)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert html.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in system_tmp.iterdir()) == [f"dangvien-fontconfig-{os.getuid()}"]

@@ -93,10 +93,13 @@ def html_to_pdf(
     css, html, font_configuration = load_weasyprint()
 
     parallel.stamp_date(source_date)
-    fonts = font_configuration()
     document = html(filename=str(html_path))
-    sheet = css(string=STYLESHEETS[style](), font_config=fonts)
-    with iorw.atomic_path(pdf_path) as temporary, parallel.kept_subsets(font_cache):
+    with (
+        parallel.fonts_of_one_pdf(font_configuration) as fonts,
+        iorw.atomic_path(pdf_path) as temporary,
+        parallel.kept_subsets(font_cache),
+    ):
+        sheet = css(string=STYLESHEETS[style](), font_config=fonts)
         document.write_pdf(temporary, stylesheets=[sheet], font_config=fonts, pdf_tags=True)
 
 

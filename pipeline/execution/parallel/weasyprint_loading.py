@@ -6,7 +6,8 @@ makes to the libraries' or the process's global state for the PDFs is here.
 - FONTCONFIG_FILE names the caller's private fontconfig file (the product's fonts only);
 - WeasyPrint's HarfBuzz subsetter is turned off (fontTools on every machine: the same bytes), and its
   `Font._fonttools_subset` is wrapped by the kept subsets (`font_subsets`);
-- SOURCE_DATE_EPOCH, which fontTools stamps the subsets with, is set for each PDF (`stamp_date`).
+- SOURCE_DATE_EPOCH, which fontTools stamps the subsets with, is set for each PDF (`stamp_date`);
+- the folder where WeasyPrint copies a PDF's fonts is removed when the PDF is written (`fonts_of_one_pdf`).
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ import importlib
 import io
 import logging
 import os
+import shutil
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from pipeline.execution.parallel import font_subsets
 
@@ -92,3 +95,22 @@ def stamp_date(source_date: dt.date) -> None:
     with the time, unless SOURCE_DATE_EPOCH says otherwise."""
     epoch = dt.datetime.combine(source_date, dt.time(), tzinfo=dt.UTC).timestamp()
     os.environ["SOURCE_DATE_EPOCH"] = str(int(epoch))
+
+
+@contextmanager
+def fonts_of_one_pdf(font_configuration: type) -> Iterator[Any]:
+    """A WeasyPrint `FontConfiguration` for the PDF written in the block; its folder of fonts is removed
+    when the block ends, however it ends (an error, a stop).
+
+    WeasyPrint copies each font of the stylesheets' @font-face rules into a folder of its own in the
+    system's temporary folder (`weasyprint-…`, 0.6 to 0.9 MB) and removes it only when the
+    configuration is freed, which a process that ends with `os._exit` (the PDF workers, the forked
+    children, `interrupts.leave`) does not do: every PDF left one such folder behind."""
+    fonts = font_configuration()
+    try:
+        yield fonts
+    finally:
+        # Taken off the object, so that WeasyPrint's own clean-up finds nothing left to remove.
+        folder = vars(fonts).pop("_folder", None)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
