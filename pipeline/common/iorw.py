@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -62,6 +63,29 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
+
+
+def mark_used(path: Path) -> None:
+    """A cache entry just read: recently used, so kept by `keep_most_recent`. An entry another process
+    removed meanwhile was used all the same."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def keep_most_recent(folder: Path, suffix: str, count: int) -> None:
+    """The entries `*suffix` of a cache folder, cut to the `count` most recently written or used
+    (`mark_used`). Other processes may write, read or cut the same folder meanwhile: the temporary files
+    of their writes (`atomic_path`'s, hidden) are not entries."""
+    entries = []
+    for path in Path(folder).glob(f"*{suffix}"):
+        if path.name.startswith("."):
+            continue
+        try:
+            entries.append((path.stat().st_mtime, path))
+        except FileNotFoundError:  # cut meanwhile by another process
+            continue
+    for _, stale in sorted(entries, reverse=True)[count:]:
+        stale.unlink(missing_ok=True)
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> None:

@@ -25,6 +25,7 @@ from pipeline.common.layout import (
     ANNEX_XLSX,
     BULLETIN_HTML,
     BULLETIN_PDF,
+    CHART_CACHE_DIR,
     FONT_CACHE_DIR,
     INDICATORS_FILE,
     MANIFEST_FILE,
@@ -39,6 +40,7 @@ from pipeline.common.layout import (
 from pipeline.common.periods import Edition, Period, parse_edition
 from pipeline.documents.compose import commentary
 from pipeline.documents.compose.bulletin_parts import TITLE
+from pipeline.documents.compose.charting import picture
 from pipeline.documents.compose.edition import subtitle
 from pipeline.documents.compose.report_parts import REPORT_TITLE, subject
 from pipeline.documents.content.model import Block, Figure
@@ -105,6 +107,7 @@ def write_documents(
         pdfs.finish()
     finally:
         page.unlink(missing_ok=True)
+    picture.keep_recent(content_cache(edition_dir, CHART_CACHE_DIR))
 
     _write_manifest(folders, edition, parameters, on_record, engine, reference, sources)
     return edition_dir

@@ -225,3 +225,27 @@ def test_the_data_notes_group_warnings_by_what_they_say_naming_units_and_half_ye
         [f"Cảnh báo: {same} (Đảng bộ xã X01, 6 tháng cuối năm 2025; Đảng bộ xã X02, 6 tháng cuối năm 2025)"],
         ["Cảnh báo: Ô chứa công thức. (Đảng bộ xã X01, 6 tháng đầu năm 2025)"],
     ]
+
+
+def test_a_chart_from_the_cache_is_kept_as_recently_used(
+    sample_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each changed figure gives the charts new keys: the cache keeps the most recently used pictures only
+    (`picture.keep_recent`, after each documents build), a picture read from it counting as used."""
+    import os
+
+    from pipeline.documents.compose.charting import picture
+
+    loaded = edition.load(EDITION, SAMPLE_RAW, sample_build / "processed", sample_build / "reports")
+    loaded.chart_cache = tmp_path / "charts"
+    charts.composition(loaded, "period")
+    (entry,) = loaded.chart_cache.iterdir()
+    os.utime(entry, (1, 1))
+    stale = loaded.chart_cache / ("0" * 32 + ".json")  # an older edition's picture, say
+    stale.write_text(entry.read_text(encoding="utf-8"), encoding="utf-8")
+    os.utime(stale, (2, 2))
+    assert charts.composition(loaded, "period").alt  # from the cache
+    assert entry.stat().st_mtime > 2
+    monkeypatch.setattr(picture, "KEPT", 1)
+    picture.keep_recent(loaded.chart_cache)
+    assert list(loaded.chart_cache.iterdir()) == [entry]

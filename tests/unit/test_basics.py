@@ -131,6 +131,24 @@ def test_identical_write_keeps_the_file_and_its_time(tmp_path) -> None:
     assert [p.name for p in path.parent.iterdir()] == ["figures.csv"]  # no temporary file left
 
 
+def test_a_cache_folder_keeps_its_most_recently_used_entries(tmp_path: Path) -> None:
+    import os
+
+    from pipeline.common import iorw
+
+    for age, name in enumerate(["e", "d", "c", "b", "a"]):  # a is the oldest
+        (tmp_path / f"{name}.json").write_text(name)
+        os.utime(tmp_path / f"{name}.json", (1e9 - age, 1e9 - age))
+    (tmp_path / ".f.x1y2.tmp.json").write_text("being written by another process")
+    os.utime(tmp_path / ".f.x1y2.tmp.json", (1, 1))
+    (tmp_path / "notes.txt").write_text("not an entry")
+    iorw.mark_used(tmp_path / "a.json")  # read just now: the most recent
+    iorw.mark_used(tmp_path / "gone.json")  # removed by another process meanwhile: nothing to say
+    iorw.keep_most_recent(tmp_path, ".json", 3)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".f.x1y2.tmp.json", "a.json", "d.json", "e.json", "notes.txt"]
+    iorw.keep_most_recent(tmp_path / "none", ".json", 3)  # no folder yet: no entry
+
+
 def test_csv_text_cannot_become_a_formula() -> None:
     from pipeline.common.iorw import csv_safe, csv_unsafe
 

@@ -9,7 +9,6 @@ included; the folder keeps the most recently used subsets only.
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import functools
 import hashlib
@@ -45,8 +44,7 @@ def install(font_class: type) -> None:
             iorw.write_bytes(path, font.file_content)
             return
         font.file_content = kept
-        with contextlib.suppress(OSError):  # pruned meanwhile by the other PDF's process: used all the same
-            os.utime(path)  # recently used: kept
+        iorw.mark_used(path)
 
     subset.cached = True  # type: ignore[attr-defined]
     font_class._fonttools_subset = subset
@@ -78,15 +76,4 @@ def kept_in(folder: Path | None) -> Iterator[None]:
     finally:
         _FOLDER.reset(token)
         if folder is not None:
-            _prune(folder)
-
-
-def _prune(folder: Path) -> None:
-    used = []
-    for path in folder.glob("*.ttf"):
-        try:
-            used.append((path.stat().st_mtime, path))
-        except FileNotFoundError:  # pruned meanwhile by the other PDF's process
-            continue
-    for _, stale in sorted(used, reverse=True)[KEPT:]:
-        stale.unlink(missing_ok=True)
+            iorw.keep_most_recent(folder, ".ttf", KEPT)

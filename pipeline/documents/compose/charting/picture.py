@@ -7,7 +7,8 @@ on disk, in the edition's report folder (`.charts/`), under a key made of everyt
 the function and its arguments, the edition's indicators and reference files, the code, and matplotlib's
 settings at the time. A chart is exported as soon as it is drawn, before an analyst's cell can touch it;
 a chart whose `figure` a cell asked for (to adjust it) is exported again when shown, from the figure as it
-then is, and the cache keeps the pictures as drawn.
+then is, and the cache keeps the pictures as drawn. Each changed figure of a return gives new keys: the
+folder keeps the most recently used pictures only (`keep_recent`, after each documents build).
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ if TYPE_CHECKING:  # matplotlib is loaded only to draw: a chart from the cache d
     from matplotlib.figure import Figure
 
 PRINT_DPI = 300  # the picture Word gets: sharp when printed
+# Pictures kept in a cache folder (15 to 270 kB each): the charts of some twenty versions of the sample's
+# figures, for an analyst who tries a figure one way and back in the preview.
+KEPT = 200
 
 
 class Chart:
@@ -127,11 +131,17 @@ def cached(draw: Callable[..., Chart]) -> Callable[..., Chart]:
             made._pictures = made.pictures()  # exported now, as drawn
             iorw.write_text(path, json.dumps({"alt": made.alt, "caption": made.caption, "pictures": made._pictures}))
             return made
+        iorw.mark_used(path)
         hit = Chart(None, stored["alt"], stored["caption"], data.word_pictures)
         hit._pictures, hit._redraw = dict(stored["pictures"]), drawn  # Word's PNG among them: in the key
         return hit
 
     return chart
+
+
+def keep_recent(folder: Path) -> None:
+    """The cache folder `folder` cut to its KEPT most recently used pictures."""
+    iorw.keep_most_recent(folder, ".json", KEPT)
 
 
 def _key(name: str, edition_key: str, args: tuple, kwargs: dict, word_picture: bool) -> str:
