@@ -28,6 +28,7 @@ import signal
 import sys
 import threading
 import warnings
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from typing import Any
@@ -107,10 +108,17 @@ def _new_shell() -> Iterator[_Shell]:
     _Shell.clear_instance()
     shell = _Shell.instance(config=config)
     shell.displays = {}
+    # IPython (9.x) keeps the outputs' history in a dict of the class, shared by every shell and never
+    # emptied: this shell's own, gone with it.
+    shell.history_manager.outputs = defaultdict(list)
     try:
         yield shell
     finally:
         atexit.unregister(shell.atexit_operations)
+        # Puts back sys.modules["__main__"], which the shell replaced by its namespace's module: left in
+        # place, the next notebook's shell would keep it as the one to restore, and so every shell before
+        # it, with its namespace (the warm worker of `make preview` grew by ~4 MB a build).
+        shell.cleanup()
         _Shell.clear_instance()
 
 

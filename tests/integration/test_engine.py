@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import sys
+import weakref
 from pathlib import Path
 
 import nbformat
@@ -79,6 +82,36 @@ def test_each_notebook_starts_as_in_a_fresh_kernel(tmp_path: Path) -> None:
         assert "cẩn thận" in warned[0]["text"], name
         assert option[0]["text"] == "50\n", name
         assert displayed[0]["data"]["text/html"] == "mới" and updated == [], name
+
+
+# Filled by the notebooks of the test below: weak references to their shell and to an object of their namespace.
+LEFT_BEHIND: list[weakref.ref] = []
+PROBE = (
+    "import weakref\nfrom IPython import get_ipython\nfrom tests.integration import test_engine\n"
+    "class Table:\n    pass\n\ntable = Table()\n"
+    "test_engine.LEFT_BEHIND += [weakref.ref(get_ipython()), weakref.ref(table)]\ntable"
+)
+
+
+def test_a_notebook_leaves_nothing_of_itself_in_the_process(tmp_path: Path) -> None:
+    """The warm worker of `make preview` runs the notebooks of build after build in one process: each one's
+    shell, namespace and outputs are freed once it has run, and `__main__` is the process's own again."""
+    from IPython.core.history import HistoryManager
+
+    main = sys.modules["__main__"]
+    # The first notebook of a process may stay: a library imported while it runs can keep what it finds then
+    # (IPython's completer imports `__main__`, the notebook's module at that moment). Once, not per notebook.
+    run_notebook(notebook_with_cells(tmp_path / "first.ipynb", PROBE), tmp_path / "first-out.ipynb", {})
+    LEFT_BEHIND.clear()
+    for name in ("second", "third", "fourth"):
+        run_notebook(notebook_with_cells(tmp_path / f"{name}.ipynb", PROBE), tmp_path / f"{name}-out.ipynb", {})
+        assert sys.modules["__main__"] is main, name
+    gc.collect()
+    # The last may stay until the next one replaces it (matplotlib's inline backend keeps the shell it was
+    # set up for, when a test before has loaded pyplot); none before it.
+    alive = [number for number, ref in enumerate(LEFT_BEHIND) if ref() is not None]
+    assert len(LEFT_BEHIND) == 6 and alive in ([], [4, 5]), alive
+    assert not HistoryManager.outputs  # IPython's class-wide history of outputs
 
 
 def test_an_interrupt_is_an_interrupt_not_a_bug(tmp_path: Path) -> None:
