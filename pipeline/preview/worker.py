@@ -234,12 +234,6 @@ class Worker:
         answer = self._answer()
         return Outcome(bool(answer["ok"]), str(answer["messages"]), bool(answer.get("program_error")))
 
-    def interrupt(self) -> None:
-        """Ctrl-C for a build in progress: the stages stop as they do in `make report`."""
-        if self.process is not None and self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGINT)
-
     def stop(self) -> None:
         """Close its input (it leaves when idle); a busy one is interrupted, and killed if it lingers."""
         process, self.process = self.process, None
