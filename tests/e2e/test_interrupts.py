@@ -21,6 +21,7 @@ import openpyxl
 import pytest
 
 from pipeline.common.layout import SHARED_CACHE_VARIABLE
+from pipeline.documents.render import pdf
 from testdata.workbook import sheet_named
 from tests.conftest import ROOT, make, make_command
 
@@ -234,8 +235,8 @@ def _difference(expected: str, made: str) -> str:
 
 def _left_in(system_tmp: Path) -> list[str]:
     """What the builds left in the system's temporary folder (TMPDIR), but the fontconfig file of the product's
-    fonts, kept there on purpose (`pdf._private_fontconfig`)."""
-    return sorted(p.name for p in system_tmp.iterdir() if p.name != f"dangvien-fontconfig-{os.getuid()}")
+    fonts, kept there on purpose (`pdf.fontconfig_folder`)."""
+    return sorted(p.name for p in system_tmp.iterdir() if p != pdf.fontconfig_folder(system_tmp))
 
 
 def test_ctrl_c_at_any_moment_of_a_cold_report_stops_it_cleanly(

@@ -278,7 +278,7 @@ with pdf.workers() as workers:
 def test_a_pdf_laid_out_by_a_worker_leaves_nothing_in_the_temporary_folder(tmp_path: Path) -> None:
     """WeasyPrint copies the stylesheet's fonts into a folder there, which it removes only when its font
     configuration is freed: never, in a worker, which ends with `os._exit`. The fontconfig file of the
-    product's fonts (`pdf._private_fontconfig`) is kept there on purpose."""
+    product's fonts (`pdf.fontconfig_folder`) is kept there on purpose."""
     system_tmp, html = tmp_path / "tmp", tmp_path / "page.html"
     system_tmp.mkdir()
     html.write_text("<!DOCTYPE html><html lang='vi'><body><h1>Bản tin</h1></body></html>", encoding="utf-8")
@@ -292,4 +292,4 @@ def test_a_pdf_laid_out_by_a_worker_leaves_nothing_in_the_temporary_folder(tmp_p
     )
     assert run.returncode == 0, run.stderr
     assert html.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
-    assert sorted(p.name for p in system_tmp.iterdir()) == [f"dangvien-fontconfig-{os.getuid()}"]
+    assert sorted(p.name for p in system_tmp.iterdir()) == [pdf.fontconfig_folder(system_tmp).name]

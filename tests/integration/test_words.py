@@ -6,6 +6,7 @@ province)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from pipeline.common import fmt
 from pipeline.common.errors import CellArgumentError
 from pipeline.documents.compose import bulletin_parts, charts, edition
+from pipeline.documents.compose.charting import picture
 from pipeline.indicators.table import PROVINCE, Indicators
 from pipeline.intake import forms
 from tests.conftest import SAMPLE_RAW
@@ -232,10 +234,6 @@ def test_a_chart_from_the_cache_is_kept_as_recently_used(
 ) -> None:
     """Each changed figure gives the charts new keys: the cache keeps the most recently used pictures only
     (`picture.keep_recent`, after each documents build), a picture read from it counting as used."""
-    import os
-
-    from pipeline.documents.compose.charting import picture
-
     loaded = edition.load(EDITION, SAMPLE_RAW, sample_build / "processed", sample_build / "reports")
     loaded.chart_cache = tmp_path / "charts"
     charts.composition(loaded, "period")

@@ -42,10 +42,16 @@ def print_css() -> str:
     )
 
 
+def fontconfig_folder(temporary: Path) -> Path:
+    """The folder of the private fontconfig file and its cache in the system's temporary folder `temporary`:
+    one per user, kept across runs (the only thing a build leaves there)."""
+    return temporary / f"dangvien-fontconfig-{os.getuid()}"
+
+
 def _private_fontconfig() -> str:
     """A fontconfig file that knows the product's fonts and nothing of the system's, so that no system font
     (a fallback, a generic `monospace`) reaches a PDF and the bytes are the same on every machine."""
-    folder = Path(tempfile.gettempdir()) / f"dangvien-fontconfig-{os.getuid()}"
+    folder = fontconfig_folder(Path(tempfile.gettempdir()))
     folder.mkdir(mode=0o700, exist_ok=True)
     config = f"""<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
