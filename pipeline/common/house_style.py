@@ -16,9 +16,14 @@ their own figures and format their own axes (`pipeline.documents.compose.chartin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+import weakref
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from importlib.abc import Loader, MetaPathFinder
+from importlib.machinery import ModuleSpec
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from pipeline.common import fmt
@@ -33,7 +38,20 @@ MOST_PLACES = 6
 
 
 def use() -> None:
-    """The house style and the vi-VN axis numbers for every chart drawn from now on in this process."""
+    """The house style and the vi-VN axis numbers for every chart drawn from now on in this process.
+
+    Applied when matplotlib is loaded: a notebook that draws nothing (a commentary rebuild takes its charts
+    from the cache) does not pay for loading it. Only in the notebook (IPython shell) that asked: a later one
+    run by the same process starts, as in a fresh kernel, without it unless it asks too."""
+    if "matplotlib" in sys.modules:
+        _apply()
+        return
+    for finder in [f for f in sys.meta_path if isinstance(f, _WhenLoaded)]:
+        sys.meta_path.remove(finder)  # one waiting at a time: the last notebook's
+    sys.meta_path.insert(0, _WhenLoaded("matplotlib", _apply_if_shell_is(_current_shell())))
+
+
+def _apply() -> None:
     import matplotlib
     import matplotlib.style
 
@@ -42,6 +60,54 @@ def use() -> None:
     if HOOK not in hooks:
         matplotlib.rcParams["figure.hooks"] = [*hooks, HOOK]
     _inline_formats()
+
+
+def _current_shell() -> Callable[[], object] | None:
+    """A weak reference to the running IPython shell (None outside one): a shell is not kept alive for this."""
+    shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
+    return weakref.ref(shell) if shell is not None else None
+
+
+def _apply_if_shell_is(asked: Callable[[], object] | None) -> Callable[[], None]:
+    def apply() -> None:
+        now = _current_shell()
+        if (asked is None and now is None) or (asked is not None and now is not None and asked() is now()):
+            _apply()
+
+    return apply
+
+
+class _WhenLoaded(MetaPathFinder):
+    """Runs `then` right after the module `name` is first loaded (a finder that wraps the loader the other
+    finders give). Finding the module without loading it (`importlib.util.find_spec`) runs nothing."""
+
+    def __init__(self, name: str, then: Callable[[], None]) -> None:
+        self.name, self.then = name, then
+
+    def find_spec(self, name: str, path: Sequence[str] | None, target: ModuleType | None = None) -> ModuleSpec | None:
+        if name != self.name:
+            return None
+        for finder in sys.meta_path:
+            spec = finder.find_spec(name, path, target) if finder is not self and hasattr(finder, "find_spec") else None
+            if spec is not None and spec.loader is not None:
+                spec.loader = _ThenLoader(spec.loader, self)
+                return spec
+        return None
+
+
+class _ThenLoader(Loader):
+    def __init__(self, loader: Loader, waiting: _WhenLoaded) -> None:
+        self.loader, self.waiting = loader, waiting
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.__loader__ = module.__spec__.loader = self.loader  # the module sees its own loader only
+        self.loader.exec_module(module)
+        if self.waiting in sys.meta_path:
+            sys.meta_path.remove(self.waiting)
+            self.waiting.then()
 
 
 def _inline_formats() -> None:

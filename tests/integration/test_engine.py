@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import subprocess
 import sys
 import weakref
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from pipeline.common.errors import StageFailed
 from pipeline.execution.runner import run_notebook
+from tests.conftest import ROOT
 from tests.notebooks import notebook_with_cells
 
 
@@ -150,3 +152,52 @@ def test_input_fails_as_under_papermill(tmp_path: Path) -> None:
     source = notebook_with_cells(tmp_path / "in.ipynb", "input('Tên? ')")
     with pytest.raises(StageFailed, match="StdinNotImplementedError"):
         run_notebook(source, tmp_path / "out.ipynb", {})
+
+
+USE_HOUSE_STYLE = "from pipeline.common import house_style\nhouse_style.use()"
+LOADED = "import sys\nprint('matplotlib' in sys.modules)"
+DRAW = (
+    "import matplotlib.pyplot as plt\nprint(plt.rcParams['font.family'])\n"
+    "plt.plot([0, 1], [0, 1500])\nplt.yticks([0, 1500])\nplt.show()"
+)
+# Each notebook of a script is run in order by the in-process engine, in a new process where matplotlib is not loaded.
+RUN_IN_ORDER = (
+    "import sys\nfrom pathlib import Path\nfrom pipeline.execution.runner import run_notebook\n"
+    "for path in sys.argv[1:]:\n    run_notebook(Path(path), Path(path).with_suffix('.out.ipynb'), {})"
+)
+
+
+def _printed(path: Path) -> list[str]:
+    outputs = _outputs(path.with_suffix(".out.ipynb"))
+    return ["".join(o.get("text", "") for o in cell if o["output_type"] == "stream").strip() for cell in outputs]
+
+
+def _chart_text(path: Path) -> str:
+    svgs = [
+        o["data"]["image/svg+xml"]
+        for cell in _outputs(path.with_suffix(".out.ipynb"))
+        for o in cell
+        if "data" in o and "image/svg+xml" in o["data"]
+    ]
+    return " ".join(svgs)
+
+
+def test_the_house_style_waits_for_matplotlib_and_stays_in_its_notebook(tmp_path: Path) -> None:
+    """`house_style.use()` loads nothing: a notebook that draws nothing (a commentary rebuild, its charts from
+    the cache) does not load matplotlib; the first chart drawn gets the house style; a later notebook that did
+    not ask for it draws with matplotlib's defaults, as in a fresh kernel."""
+    asks_draws_nothing = notebook_with_cells(tmp_path / "a.ipynb", USE_HOUSE_STYLE, LOADED)
+    does_not_ask = notebook_with_cells(tmp_path / "b.ipynb", DRAW)
+    asks_then_draws = notebook_with_cells(tmp_path / "c.ipynb", USE_HOUSE_STYLE, LOADED, DRAW)
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", RUN_IN_ORDER, *map(str, notebooks)], cwd=ROOT, stderr=subprocess.PIPE, text=True
+        )
+        for notebooks in ((asks_draws_nothing, does_not_ask), (asks_then_draws,))
+    ]
+    for run in runs:
+        assert run.wait(timeout=300) == 0, run.stderr.read()  # type: ignore[union-attr]
+    assert _printed(asks_draws_nothing)[-1] == "False"
+    assert _printed(does_not_ask)[-1] == "['sans-serif']" and "1.500" not in _chart_text(does_not_ask)
+    assert _printed(asks_then_draws)[-2:] == ["False", "['DejaVu Sans']"]
+    assert "1.500" in _chart_text(asks_then_draws)  # the house style's vi-VN numbers, in the SVG it is shown as
