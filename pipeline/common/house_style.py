@@ -43,12 +43,33 @@ def use() -> None:
     Applied when matplotlib is loaded: a notebook that draws nothing (a commentary rebuild takes its charts
     from the cache) does not pay for loading it. Only in the notebook (IPython shell) that asked: a later one
     run by the same process starts, as in a fresh kernel, without it unless it asks too."""
+    global _asked_in
+    _asked_in = _current_shell()
     if "matplotlib" in sys.modules:
         _apply()
-        return
-    for finder in [f for f in sys.meta_path if isinstance(f, _WhenLoaded)]:
-        sys.meta_path.remove(finder)  # one waiting at a time: the last notebook's
-    sys.meta_path.insert(0, _WhenLoaded("matplotlib", _apply_if_shell_is(_current_shell())))
+    elif not any(isinstance(finder, _WhenLoaded) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _WhenLoaded("matplotlib", lambda: asked() and _apply()))
+
+
+def asked() -> bool:
+    """Whether the running notebook (or, outside IPython, the process) asked for the house style, applied
+    or waiting for matplotlib to be loaded."""
+    if _asked_in is _NOT_ASKED:
+        return False
+    now = _current_shell()
+    if _asked_in is None or now is None:
+        return _asked_in is now
+    return _asked_in() is now()
+
+
+def settings() -> dict[str, Any]:
+    """matplotlib's settings that `use()` changes, with the values it gives them (matplotlib loaded)."""
+    import matplotlib
+
+    given = dict(matplotlib.rc_params_from_file(STYLE_FILE, use_default_template=False))
+    hooks = list(matplotlib.rcParamsOrig["figure.hooks"])
+    given["figure.hooks"] = hooks if HOOK in hooks else [*hooks, HOOK]
+    return given
 
 
 def _apply() -> None:
@@ -68,20 +89,15 @@ def _current_shell() -> Callable[[], object] | None:
     return weakref.ref(shell) if shell is not None else None
 
 
-def _apply_if_shell_is(asked: Callable[[], object] | None) -> Callable[[], None]:
-    def apply() -> None:
-        now = _current_shell()
-        if (asked is None and now is None) or (asked is not None and now is not None and asked() is now()):
-            _apply()
-
-    return apply
+_NOT_ASKED = object()
+_asked_in: Any = _NOT_ASKED  # the shell whose notebook called `use()` last
 
 
 class _WhenLoaded(MetaPathFinder):
     """Runs `then` right after the module `name` is first loaded (a finder that wraps the loader the other
     finders give). Finding the module without loading it (`importlib.util.find_spec`) runs nothing."""
 
-    def __init__(self, name: str, then: Callable[[], None]) -> None:
+    def __init__(self, name: str, then: Callable[[], object]) -> None:
         self.name, self.then = name, then
 
     def find_spec(self, name: str, path: Sequence[str] | None, target: ModuleType | None = None) -> ModuleSpec | None:

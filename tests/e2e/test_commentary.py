@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.common import fmt
 from pipeline.common.errors import UserError
-from pipeline.common.layout import DOCUMENTS_STAMP
+from pipeline.common.layout import CHART_CACHE_DIR, DOCUMENTS_STAMP, SHARED_CACHE_VARIABLE
 from pipeline.common.periods import parse_edition
 from pipeline.documents.compose import commentary
 from pipeline.indicators.table import Indicators
@@ -143,9 +143,12 @@ def test_a_bad_commentary_stops_the_report_with_its_message_only(raw_copy: Path,
     assert "[CẢNH BÁO]" in drafted.stderr and "[?]" in docx_text(report / "report.docx")
 
 
-def test_a_changed_commentary_reruns_only_the_documents(sample_build: Path, raw_copy: Path, tmp_path: Path) -> None:
+def test_a_changed_commentary_reruns_only_the_documents(
+    sample_build: Path, raw_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     raw = raw_copy
     out = tmp_path / "out"
+    monkeypatch.delenv(SHARED_CACHE_VARIABLE)  # the edition's own chart cache, as an analyst's
     shutil.copytree(sample_build / "processed", out / "processed")
     make("report", "PERIOD=2017H1", raw=raw, out=out)
     report = out / "reports" / "2017H1"
@@ -173,6 +176,9 @@ def test_a_changed_commentary_reruns_only_the_documents(sample_build: Path, raw_
     assert after["report.docx"] != before["report.docx"] and "Thêm một câu." in docx_text(report / "report.docx")
     # Nor was the annex written again: it holds no commentary. A unit renamed in units.csv, it is.
     assert after[".annex.stamp"] == before[".annex.stamp"]
+    # Nor was any chart drawn again: each was found in the cache the first report filled.
+    charts = {name for name in before if name.startswith(f"{CHART_CACHE_DIR}/")}
+    assert charts and {name for name in after if name.startswith(f"{CHART_CACHE_DIR}/")} == charts
     units = raw / "units.csv"
     units.write_text(units.read_text(encoding="utf-8").replace("huyện Mường Nhé", "huyện Mường Nhé (mới)"))
     make("report", "PERIOD=2017H1", raw=raw, out=out)

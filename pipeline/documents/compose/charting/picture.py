@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.common import iorw
+from pipeline.common import house_style, iorw
 from pipeline.documents.compose.charting.narrow import NARROW_MIME, narrow_svg
 from pipeline.documents.compose.charting.svg import STYLE, flattened
 
@@ -157,17 +157,18 @@ NOT_DRAWING = {"backend", "backend_fallback", "interactive"}
 
 def _settings() -> str:
     """matplotlib's settings where they differ from its rc files (what a fresh kernel starts with, and what
-    each notebook starts with here), and those rc files. A notebook that has not loaded matplotlib has its
-    rc files' settings, so a chart is found in the cache without loading it."""
+    each notebook starts with here) with the house style on top where the notebook asked for it, and those
+    rc files. A notebook that has not loaded matplotlib has exactly those settings (the house style is
+    applied when it is loaded), so a chart is found in the cache without loading it."""
+    house = house_style.asked()
     changed = []
     if "matplotlib" in sys.modules:
         matplotlib = sys.modules["matplotlib"]
+        expected = dict(matplotlib.rcParamsOrig) | (house_style.settings() if house else {})
         changed = sorted(
-            (k, repr(v))
-            for k, v in matplotlib.rcParams.items()
-            if k not in NOT_DRAWING and v != matplotlib.rcParamsOrig.get(k)
+            (k, repr(v)) for k, v in matplotlib.rcParams.items() if k not in NOT_DRAWING and v != expected.get(k)
         )
-    return repr(changed) + "\n" + "\n".join(iorw.sha256(p) for p in _rc_files())
+    return f"{changed!r}\nhouse style: {house}\n" + "\n".join(iorw.sha256(p) for p in _rc_files())
 
 
 def _rc_files() -> list[Path]:
