@@ -16,6 +16,7 @@ their own figures and format their own axes (`pipeline.documents.compose.chartin
 
 from __future__ import annotations
 
+import functools
 import sys
 import weakref
 from collections.abc import Callable, Sequence
@@ -38,7 +39,8 @@ MOST_PLACES = 6
 
 
 def use() -> None:
-    """The house style and the vi-VN axis numbers for every chart drawn from now on in this process.
+    """The house style and the vi-VN axis numbers for the charts that the running notebook (or, outside
+    IPython, this process) draws from now on.
 
     Applied when matplotlib is loaded: a notebook that draws nothing (a commentary rebuild takes its charts
     from the cache) does not pay for loading it. Only in the notebook (IPython shell) that asked: a later one
@@ -47,61 +49,86 @@ def use() -> None:
     _asked_in = _current_shell()
     if "matplotlib" in sys.modules:
         _apply()
-    elif not any(isinstance(finder, _WhenLoaded) for finder in sys.meta_path):
-        sys.meta_path.insert(0, _WhenLoaded("matplotlib", lambda: asked() and _apply()))
+    elif _waiting() is None:
+        sys.meta_path.insert(0, _WhenLoaded("matplotlib", lambda: _is_current(_asked_in) and _apply()))
 
 
-def asked() -> bool:
-    """Whether the running notebook (or, outside IPython, the process) asked for the house style, applied
-    or waiting for matplotlib to be loaded."""
-    if _asked_in is _NOT_ASKED:
-        return False
-    now = _current_shell()
-    if _asked_in is None or now is None:
-        return _asked_in is now
-    return _asked_in() is now()
+def in_effect() -> bool:
+    """Whether the charts the running notebook draws now get the house style: it is applied in this notebook,
+    or, matplotlib not loaded yet, this notebook asked for it and it will be applied when matplotlib is."""
+    if "matplotlib" in sys.modules:
+        return _is_current(_applied_in)
+    return _is_current(_asked_in) and _waiting() is not None
 
 
 def settings() -> dict[str, Any]:
-    """matplotlib's settings that `use()` changes, with the values it gives them (matplotlib loaded)."""
+    """matplotlib's settings that the house style changes, with the values it gives them (matplotlib loaded)."""
     import matplotlib
 
-    given = dict(matplotlib.rc_params_from_file(STYLE_FILE, use_default_template=False))
-    hooks = list(matplotlib.rcParamsOrig["figure.hooks"])
-    given["figure.hooks"] = hooks if HOOK in hooks else [*hooks, HOOK]
-    return given
+    return _style_file_settings() | {"figure.hooks": _with_hook(matplotlib.rcParamsOrig["figure.hooks"])}
 
 
 def _apply() -> None:
+    global _applied_in
     import matplotlib
     import matplotlib.style
 
     matplotlib.style.use(STYLE_FILE)
-    hooks = list(matplotlib.rcParams["figure.hooks"])
-    if HOOK not in hooks:
-        matplotlib.rcParams["figure.hooks"] = [*hooks, HOOK]
+    matplotlib.rcParams["figure.hooks"] = _with_hook(matplotlib.rcParams["figure.hooks"])
     _inline_formats()
+    _applied_in = _current_shell()
+
+
+def _with_hook(hooks: Sequence[str]) -> list[str]:
+    return list(hooks) if HOOK in hooks else [*hooks, HOOK]
+
+
+@functools.cache
+def _style_file_settings() -> dict[str, Any]:
+    import matplotlib
+
+    return dict(matplotlib.rc_params_from_file(STYLE_FILE, use_default_template=False))
+
+
+# The notebooks (their IPython shells, by weak reference: none is kept alive for this) that asked for the house
+# style last and where it was applied last; None outside IPython.
+_NOBODY = object()
+_asked_in: Any = _NOBODY
+_applied_in: Any = _NOBODY
 
 
 def _current_shell() -> Callable[[], object] | None:
-    """A weak reference to the running IPython shell (None outside one): a shell is not kept alive for this."""
     shell = sys.modules["IPython"].get_ipython() if "IPython" in sys.modules else None
     return weakref.ref(shell) if shell is not None else None
 
 
-_NOT_ASKED = object()
-_asked_in: Any = _NOT_ASKED  # the shell whose notebook called `use()` last
+def _is_current(shell: Any) -> bool:
+    if shell is _NOBODY:
+        return False
+    now = _current_shell()
+    if shell is None or now is None:
+        return shell is now
+    return shell() is now()
+
+
+def _waiting() -> _WhenLoaded | None:
+    """The finder that applies the house style when matplotlib is loaded, if it has not yet."""
+    return next((f for f in sys.meta_path if getattr(f, "applies_house_style", False) and not f.done), None)
 
 
 class _WhenLoaded(MetaPathFinder):
     """Runs `then` right after the module `name` is first loaded (a finder that wraps the loader the other
-    finders give). Finding the module without loading it (`importlib.util.find_spec`) runs nothing."""
+    finders give); once `then` has run, it does nothing more. Finding the module without loading it
+    (`importlib.util.find_spec`) runs nothing. It stays in `sys.meta_path`: removing it while another thread
+    walks the list could make that thread skip a finder."""
+
+    applies_house_style = True  # found by this mark, which a reload of this module keeps
 
     def __init__(self, name: str, then: Callable[[], object]) -> None:
-        self.name, self.then = name, then
+        self.name, self.then, self.done = name, then, False
 
     def find_spec(self, name: str, path: Sequence[str] | None, target: ModuleType | None = None) -> ModuleSpec | None:
-        if name != self.name:
+        if name != self.name or self.done:
             return None
         for finder in sys.meta_path:
             spec = finder.find_spec(name, path, target) if finder is not self and hasattr(finder, "find_spec") else None
@@ -115,15 +142,19 @@ class _ThenLoader(Loader):
     def __init__(self, loader: Loader, waiting: _WhenLoaded) -> None:
         self.loader, self.waiting = loader, waiting
 
+    def __getattr__(self, name: str) -> Any:  # the wrapped loader's other methods (get_code, get_resource_reader…)
+        return getattr(self.loader, name)
+
     def create_module(self, spec: ModuleSpec) -> ModuleType | None:
         return self.loader.create_module(spec)
 
     def exec_module(self, module: ModuleType) -> None:
         module.__loader__ = module.__spec__.loader = self.loader  # the module sees its own loader only
         self.loader.exec_module(module)
-        if self.waiting in sys.meta_path:
-            sys.meta_path.remove(self.waiting)
+        if not self.waiting.done:
+            # Marked done only once it has run: if it fails, the import fails and the next one tries again.
             self.waiting.then()
+            self.waiting.done = True
 
 
 def _inline_formats() -> None:

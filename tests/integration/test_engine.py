@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import subprocess
 import sys
 import weakref
@@ -89,6 +90,7 @@ def test_each_notebook_starts_as_in_a_fresh_kernel(tmp_path: Path) -> None:
 # Filled by the notebooks of the test below: weak references to their shell and to an object of their namespace.
 LEFT_BEHIND: list[weakref.ref] = []
 PROBE = (
+    "from pipeline.common import house_style\nhouse_style.use()\n"  # nothing of it may stay either
     "import weakref\nfrom IPython import get_ipython\nfrom tests.integration import test_engine\n"
     "class Table:\n    pass\n\ntable = Table()\n"
     "test_engine.LEFT_BEHIND += [weakref.ref(get_ipython()), weakref.ref(table)]\ntable"
@@ -196,8 +198,55 @@ def test_the_house_style_waits_for_matplotlib_and_stays_in_its_notebook(tmp_path
         for notebooks in ((asks_draws_nothing, does_not_ask), (asks_then_draws,))
     ]
     for run in runs:
-        assert run.wait(timeout=300) == 0, run.stderr.read()  # type: ignore[union-attr]
+        _, said = run.communicate(timeout=300)
+        assert run.returncode == 0, said
     assert _printed(asks_draws_nothing)[-1] == "False"
     assert _printed(does_not_ask)[-1] == "['sans-serif']" and "1.500" not in _chart_text(does_not_ask)
     assert _printed(asks_then_draws)[-2:] == ["False", "['DejaVu Sans']"]
     assert "1.500" in _chart_text(asks_then_draws)  # the house style's vi-VN numbers, in the SVG it is shown as
+
+
+# One chart of the sample drawn through the edition's cache by a new process, which prints whether it loaded
+# matplotlib and what its cache folder then holds. argv: the sample's build, the cache, how it asks for the style.
+DRAW_ONE_CHART = """
+import json
+import sys
+from pathlib import Path
+from pipeline.common import house_style
+from pipeline.documents.compose import charts, edition
+from testdata import SAMPLE_RAW
+build, cache, how = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+if how == "loaded, then asks":
+    import matplotlib
+if how != "does not ask":
+    house_style.use()
+if how == "asks, then loaded":
+    import matplotlib
+data = edition.load("2017H1", SAMPLE_RAW, build / "processed", build / "reports")
+data.chart_cache = cache
+charts.composition(data, "period")
+print(json.dumps(["matplotlib" in sys.modules, sorted(p.name for p in cache.iterdir())]))
+"""
+
+
+def test_a_chart_drawn_under_the_house_style_is_found_before_matplotlib_is_loaded(
+    sample_build: Path, tmp_path: Path
+) -> None:
+    """The chart cache's key counts the house style alike whether matplotlib is loaded (the style applied) or
+    not yet (applied when it is): a commentary rebuild, which asks for the style and draws nothing, finds the
+    charts a cold report drew, without loading matplotlib. Without the style, a chart is another entry."""
+    cache = tmp_path / "charts"
+
+    def draw(how: str) -> tuple[bool, list[str]]:
+        command = [sys.executable, "-c", DRAW_ONE_CHART, str(sample_build), str(cache), how]
+        run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+        loaded, entries = json.loads(run.stdout)
+        return loaded, entries
+
+    loaded, drawn = draw("loaded, then asks")  # as `make preview`'s worker, which has matplotlib loaded
+    assert loaded and len(drawn) == 1
+    assert draw("asks, then loaded") == (True, drawn)  # as a cold report: loaded when its first chart is drawn
+    assert draw("asks") == (False, drawn)  # as a commentary rebuild
+    loaded, without_style = draw("does not ask")
+    assert loaded and len(without_style) == 2 and set(drawn) < set(without_style)

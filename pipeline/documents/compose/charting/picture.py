@@ -160,7 +160,7 @@ def _settings() -> str:
     each notebook starts with here) with the house style on top where the notebook asked for it, and those
     rc files. A notebook that has not loaded matplotlib has exactly those settings (the house style is
     applied when it is loaded), so a chart is found in the cache without loading it."""
-    house = house_style.asked()
+    house = house_style.in_effect()
     changed = []
     if "matplotlib" in sys.modules:
         matplotlib = sys.modules["matplotlib"]
