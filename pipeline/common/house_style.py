@@ -71,9 +71,8 @@ def settings() -> dict[str, Any]:
 def _apply() -> None:
     global _applied_in
     import matplotlib
-    import matplotlib.style
 
-    matplotlib.style.use(STYLE_FILE)
+    matplotlib.rcParams.update(_style_file_settings())  # what `settings()` says, from the same reading
     matplotlib.rcParams["figure.hooks"] = _with_hook(matplotlib.rcParams["figure.hooks"])
     _inline_formats()
     _applied_in = _current_shell()
@@ -85,6 +84,7 @@ def _with_hook(hooks: Sequence[str]) -> list[str]:
 
 @functools.cache
 def _style_file_settings() -> dict[str, Any]:
+    """house.mplstyle read as matplotlib's style files are (`matplotlib.style.use` reads them so)."""
     import matplotlib
 
     return dict(matplotlib.rc_params_from_file(STYLE_FILE, use_default_template=False))
